@@ -1,0 +1,213 @@
+"""The Django admin: everything a curator needs, with saves going through the services."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from glossary import services
+from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+
+
+class ServiceFormSetMixin:
+    """Save inline rows through the services so their rules and locks apply."""
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            self.delete_inline(obj)
+        for obj in instances:
+            self.save_inline(obj)
+        formset.save_m2m()
+
+    def save_inline(self, obj):
+        raise NotImplementedError
+
+    def delete_inline(self, obj):
+        raise NotImplementedError
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    extra = 1
+
+
+class OutgoingRelationInline(admin.TabularInline):
+    model = Relation
+    fk_name = "source"
+    extra = 1
+    autocomplete_fields = ["target"]
+    fields = ["type", "target", "note"]
+    verbose_name = "outgoing relation"
+    verbose_name_plural = "outgoing relations (this term → other)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("type", "target", "source")
+
+
+class IncomingRelationInline(admin.TabularInline):
+    model = Relation
+    fk_name = "target"
+    extra = 1
+    autocomplete_fields = ["source"]
+    fields = ["source", "type", "note"]
+    verbose_name = "incoming relation"
+    verbose_name_plural = "incoming relations (other → this term)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("type", "target", "source")
+
+
+@admin.register(Term)
+class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
+    list_display = ["name", "category", "status", "out_count", "in_count", "updated_at", "public_link"]
+    list_filter = ["status", "category"]
+    list_select_related = ["category"]
+    search_fields = ["name", "slug", "aliases__name", "short_definition", "body"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["category", "replaced_by"]
+    readonly_fields = ["created_at", "updated_at", "public_link"]
+    fields = [
+        "name", "slug", "category", "status", "replaced_by",
+        "short_definition", "body", "public_link", "created_at", "updated_at",
+    ]
+    inlines = [AliasInline, OutgoingRelationInline, IncomingRelationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            out_count=Count("relations_out", distinct=True),
+            in_count=Count("relations_in", distinct=True),
+        )
+
+    @admin.display(description="outgoing", ordering="out_count")
+    def out_count(self, obj):
+        return obj.out_count
+
+    @admin.display(description="incoming", ordering="in_count")
+    def in_count(self, obj):
+        return obj.in_count
+
+    @admin.display(description="public page")
+    def public_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">view on site</a>', obj.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.term_update(term=obj)
+        else:
+            obj.pk = services.term_create(**{f: getattr(obj, f) for f in (
+                "name", "slug", "short_definition", "body", "category", "status", "replaced_by"
+            )}).pk
+            obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.term_delete(term=obj)
+
+    def save_inline(self, obj):
+        if isinstance(obj, Alias):
+            if obj.pk:
+                services.alias_update(alias=obj)
+            else:
+                services.alias_create(term=obj.term, name=obj.name, kind=obj.kind, language=obj.language)
+        elif obj.pk:
+            services.relation_update(relation=obj)
+        else:
+            services.relation_create(source=obj.source, type=obj.type, target=obj.target, note=obj.note)
+
+    def delete_inline(self, obj):
+        if isinstance(obj, Alias):
+            services.alias_delete(alias=obj)
+        else:
+            services.relation_delete(relation=obj)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "color", "term_count"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(term_count=Count("terms"))
+
+    @admin.display(description="terms", ordering="term_count")
+    def term_count(self, obj):
+        return obj.term_count
+
+    def save_model(self, request, obj, form, change):
+        services.category_update(category=obj)
+
+    def delete_model(self, request, obj):
+        services.category_delete(category=obj)
+
+
+@admin.register(RelationType)
+class RelationTypeAdmin(admin.ModelAdmin):
+    list_display = ["slug", "label", "inverse_label", "symmetric", "transitive", "acyclic",
+                    "skos_mapping", "usage"]
+    list_filter = ["symmetric", "transitive", "acyclic", "skos_mapping"]
+    search_fields = ["slug", "label", "inverse_label", "description"]
+    prepopulated_fields = {"slug": ["label"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(usage=Count("relations"))
+
+    @admin.display(description="relations", ordering="usage")
+    def usage(self, obj):
+        return obj.usage
+
+    def save_model(self, request, obj, form, change):
+        services.relation_type_update(relation_type=obj)
+
+    def delete_model(self, request, obj):
+        services.relation_type_delete(relation_type=obj)
+
+
+@admin.register(Relation)
+class RelationAdmin(admin.ModelAdmin):
+    list_display = ["source", "type", "target", "note", "created_at"]
+    list_filter = ["type"]
+    list_select_related = ["source", "type", "target"]
+    search_fields = ["source__name", "target__name", "note", "type__label"]
+    autocomplete_fields = ["source", "target"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.relation_update(relation=obj)
+        else:
+            obj.pk = services.relation_create(
+                source=obj.source, type=obj.type, target=obj.target, note=obj.note
+            ).pk
+
+    def delete_model(self, request, obj):
+        services.relation_delete(relation=obj)
+
+
+@admin.register(Alias)
+class AliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "term", "kind", "language"]
+    list_filter = ["kind"]
+    list_select_related = ["term"]
+    search_fields = ["name", "term__name"]
+    autocomplete_fields = ["term"]
+
+    def save_model(self, request, obj, form, change):
+        services.alias_update(alias=obj)
+
+    def delete_model(self, request, obj):
+        services.alias_delete(alias=obj)
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "url"]
+    list_filter = ["kind"]
+    search_fields = ["title", "url"]
+    autocomplete_fields = ["terms"]
+
+    def save_model(self, request, obj, form, change):
+        services.reference_update(reference=obj)
+
+    def delete_model(self, request, obj):
+        services.reference_delete(reference=obj)

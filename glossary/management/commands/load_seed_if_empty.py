@@ -1,0 +1,20 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from glossary.models import Term
+
+SEED = "fixtures/llm_glossary.json"
+
+
+class Command(BaseCommand):
+    help = "Load the seed glossary, but only into a database that holds no term yet."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fixture", default=SEED)
+
+    def handle(self, *args, fixture, **options):
+        if Term.objects.exists():
+            self.stdout.write(f"The glossary already holds {Term.objects.count()} terms; seed not loaded.")
+            return
+        call_command("loaddata", fixture, verbosity=options["verbosity"])
+        self.stdout.write(self.style.SUCCESS(f"Loaded the seed glossary: {Term.objects.count()} terms."))

@@ -1,0 +1,88 @@
+"""Shared fixtures: the seed glossary, small hand-made glossaries, users with various rights."""
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
+
+from glossary import services
+from glossary.models import RelationType
+
+SEED_FIXTURE = "fixtures/llm_glossary.json"
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def seed(db):
+    """The seed LLM glossary, loaded into the test database."""
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+@pytest.fixture
+def make_term(db):
+    """Create a term through the service: make_term("RAG", short_definition=...)."""
+
+    def make(name=None, **fields):
+        return services.term_create(name=name or f"Term {next(_counter)}", **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_type(db):
+    """Create or fetch a relation type by slug: make_type("is-a", acyclic=True, transitive=True)."""
+
+    def make(slug, label=None, inverse_label=None, **flags):
+        existing = RelationType.objects.filter(slug=slug).first()
+        if existing:
+            return existing
+        label = label or slug.replace("-", " ")
+        return services.relation_type_create(
+            slug=slug,
+            label=label,
+            inverse_label=inverse_label or (label if flags.get("symmetric") else f"inverse of {label}"),
+            **flags,
+        )
+
+    return make
+
+
+@pytest.fixture
+def is_a(make_type):
+    return make_type("is-a", "is a", "has subtype", acyclic=True, transitive=True, skos_mapping="broader")
+
+
+@pytest.fixture
+def related_to(make_type):
+    return make_type("related-to", "is related to", symmetric=True, skos_mapping="related")
+
+
+@pytest.fixture
+def relate(db):
+    """Create a relation through the service: relate(a, is_a, b)."""
+
+    def make(source, rtype, target, note=""):
+        return services.relation_create(source=source, type=rtype, target=target, note=note)
+
+    return make
+
+
+@pytest.fixture
+def staff_user(db):
+    return User.objects.create_superuser("admin", "admin@example.com", "admin-pass-123")
+
+
+@pytest.fixture
+def editor(db):
+    """A non-staff user holding every glossary model permission."""
+    user = User.objects.create_user("editor", "editor@example.com", "editor-pass-123")
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="glossary"))
+    return User.objects.get(pk=user.pk)  # fresh instance: permissions are cached per object
+
+
+@pytest.fixture
+def reader(db):
+    """An authenticated user without any permission."""
+    return User.objects.create_user("reader", "reader@example.com", "reader-pass-123")

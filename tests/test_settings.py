@@ -1,0 +1,52 @@
+"""Settings come from the environment; production settings pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "q7Zr0mH3vX9pL2sK8wT4yB6nC1dF5gJ0aE3uI7oP9rS2tV4xZ6-a_b",
+    "DJANGO_ALLOWED_HOSTS": "glossary.example.org",
+    "DATABASE_URL": "sqlite:////tmp/glossary-deploy-check.sqlite3",
+}
+
+
+def run_manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_with_production_settings_reports_no_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_startup_without_secret_key_and_without_debug_fails_saying_what_to_set():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_mode_runs_without_a_secret_key():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"]}
+    result = run_manage("check", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_cache_url_selects_redis():
+    from glossary.settings import cache_from_url
+
+    assert cache_from_url("redis://127.0.0.1:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+    assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
