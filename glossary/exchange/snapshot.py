@@ -1,0 +1,112 @@
+"""Read the glossary into our JSON format's structure (a plain dict), in a stable order.
+
+Every exporter starts from this snapshot, so all formats agree on what is exported. Rows are
+sorted by their natural keys, never by id, so two instances holding the same glossary export
+the same bytes.
+"""
+
+from collections import defaultdict
+
+from glossary.exchange.document import FORMAT_NAME, FORMAT_VERSION
+from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+
+
+def _stamp(value):
+    return value.isoformat() if value is not None else None
+
+
+def glossary_snapshot(*, terms=None) -> dict:
+    """The glossary as a JSON-format dict; ``terms`` (a queryset) limits it to those terms.
+
+    A partial snapshot holds the relations among the chosen terms and only the categories,
+    relation types and references they use, so it can be imported elsewhere on its own.
+    """
+    partial = terms is not None
+    terms = Term.objects.all() if terms is None else terms
+    term_rows = list(
+        terms.order_by("slug").values(
+            "id", "slug", "name", "short_definition", "body", "category__slug", "status",
+            "replaced_by_id", "created_at", "updated_at",
+        )
+    )
+    slug_of = {row["id"]: row["slug"] for row in term_rows}
+
+    aliases = defaultdict(list)
+    alias_rows = Alias.objects.filter(term_id__in=slug_of) if partial else Alias.objects.all()
+    for term_id, name, kind, language in alias_rows.order_by("term_id", "name").values_list(
+        "term_id", "name", "kind", "language"
+    ):
+        aliases[term_id].append({"name": name, "kind": kind, "language": language})
+    for items in aliases.values():
+        items.sort(key=lambda alias: (alias["name"].lower(), alias["name"]))
+
+    relations = Relation.objects.all()
+    if partial:
+        relations = relations.filter(source_id__in=slug_of, target_id__in=slug_of)
+    relation_rows = sorted(
+        (slug_of[s], type_slug, slug_of[t], note, created_at)
+        for s, type_slug, t, note, created_at in relations.values_list(
+            "source_id", "type__slug", "target_id", "note", "created_at"
+        ).iterator(chunk_size=20000)
+        if s in slug_of and t in slug_of
+    )
+
+    categories = Category.objects.order_by("slug")
+    relation_types = RelationType.objects.order_by("slug")
+    if partial:
+        categories = categories.filter(slug__in={row["category__slug"] for row in term_rows})
+        relation_types = relation_types.filter(slug__in={row[1] for row in relation_rows})
+
+    reference_terms = defaultdict(list)
+    links = Reference.terms.through.objects.values_list("reference_id", "term_id")
+    for reference_id, term_id in links:
+        if term_id in slug_of:
+            reference_terms[reference_id].append(slug_of[term_id])
+    references = Reference.objects.order_by("url").values("id", "url", "title", "kind")
+    if partial:
+        references = references.filter(id__in=list(reference_terms))
+
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "categories": [
+            {"slug": c.slug, "name": c.name, "description": c.description, "color": c.color}
+            for c in categories
+        ],
+        "relation_types": [
+            {
+                "slug": t.slug, "label": t.label, "inverse_label": t.inverse_label,
+                "description": t.description, "symmetric": t.symmetric,
+                "transitive": t.transitive, "acyclic": t.acyclic, "color": t.color,
+                "skos_mapping": t.skos_mapping,
+            }
+            for t in relation_types
+        ],
+        "terms": [
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "short_definition": row["short_definition"],
+                "body": row["body"],
+                "category": row["category__slug"],
+                "status": row["status"],
+                # A replacement outside a partial export would dangle; leave it out.
+                "replaced_by": slug_of.get(row["replaced_by_id"]),
+                "created_at": _stamp(row["created_at"]),
+                "updated_at": _stamp(row["updated_at"]),
+                "aliases": aliases.get(row["id"], []),
+            }
+            for row in term_rows
+        ],
+        "relations": [
+            {"source": s, "type": type_slug, "target": t, "note": note, "created_at": _stamp(created)}
+            for s, type_slug, t, note, created in relation_rows
+        ],
+        "references": [
+            {
+                "url": ref["url"], "title": ref["title"], "kind": ref["kind"],
+                "terms": sorted(reference_terms.get(ref["id"], [])),
+            }
+            for ref in references
+        ],
+    }

@@ -1,0 +1,48 @@
+"""manage.py export_glossary --format json|skos|csv|graphml [--skos-format …] -o PATH"""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from glossary.exchange.csvfmt import write_csv_folder
+from glossary.exchange.formats import EXPORT_FORMATS, SKOS_FORMATS, export_file
+from glossary.exchange.snapshot import glossary_snapshot
+
+
+class Command(BaseCommand):
+    help = (
+        "Export the whole glossary: json (lossless, re-importable), skos (Turtle, RDF/XML or JSON-LD), "
+        "csv (a folder of spreadsheets) or graphml (Gephi, yEd)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=EXPORT_FORMATS, default="json")
+        parser.add_argument("--skos-format", choices=SKOS_FORMATS, default="turtle")
+        parser.add_argument(
+            "-o", "--output", required=True,
+            help="file to write, '-' for standard output; for csv, a folder",
+        )
+
+    def handle(self, *args, format, skos_format, output, **options):
+        snapshot = glossary_snapshot()
+        counts = f"{len(snapshot['terms'])} terms, {len(snapshot['relations'])} relations"
+        if format == "csv":
+            if output == "-":
+                raise CommandError("csv writes several files; give a folder with -o, not '-'")
+            paths = write_csv_folder(snapshot, output)
+            self.stderr.write(f"Wrote {counts} to {', '.join(str(p) for p in paths)}")
+            return
+        chunks, _, _ = export_file(format, snapshot, skos_format)
+        if output == "-":
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+            return
+        path = Path(output)
+        try:
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(chunks)
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc.strerror}") from exc
+        self.stderr.write(f"Wrote {counts} to {path}")
