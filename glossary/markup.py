@@ -1,25 +1,143 @@
-"""Markdown bodies rendered to safe HTML (markdown + nh3).
+"""Markdown bodies rendered to safe HTML (markdown + nh3), with `[[wiki links]]` between terms.
 
-First version: Markdown and sanitising only; `[[wiki links]]` come with the browse UI.
+Raw HTML in a body is shown as text, never passed through: a glossary body needs only what
+Markdown itself offers, and refusing raw HTML means no hand-written tag or attribute (an
+`onerror`, a `rel` that drops `nofollow`) can reach the page. nh3 then cleans the output as a
+second net — it is what removes `javascript:` and `data:` URLs from Markdown links.
+
+`[[Other term]]` and `[[Other term|shown text]]` link to the term with that name, slug or alias;
+every target of one body is resolved with one query. A target that matches no visible term is
+rendered as plain text marked as missing (staff see it as a to-do).
 """
+
+import re
+import xml.etree.ElementTree as etree
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from django.db.models import Q
+from django.urls import reverse
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
     "h5", "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody",
     "td", "th", "thead", "tr", "ul",
 }
+EXTERNAL_REL = "nofollow noopener"
+WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
 
 
-def render_markdown(text: str) -> str:
-    """Markdown source → sanitised HTML, safe to insert into a page."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
+def wiki_link_targets(text: str) -> set[str]:
+    """The distinct `[[targets]]` of ``text``, lower-cased and stripped."""
+    return {m.group(1).strip().lower() for m in WIKI_LINK.finditer(text or "") if m.group(1).strip()}
+
+
+def resolve_wiki_targets(targets: set[str], *, user=None) -> dict[str, tuple[str, str]]:
+    """Map each lower-cased target to ``(slug, name)`` of the visible term it names; one query."""
+    from glossary.models import Term
+
+    if not targets:
+        return {}
+    by_name = Q()
+    for target in targets:
+        # iexact rather than __in on Lower(): it is the lookup the case-insensitive unique
+        # indexes on names answer, and targets per body are few.
+        by_name |= Q(name__iexact=target) | Q(aliases__name__iexact=target)
+    rows = (
+        Term.objects.visible_to(user)
+        .filter(by_name | Q(slug__in=targets))
+        .values_list("slug", "name", "aliases__name")
+        .distinct()
+    )
+    resolved = {}
+    for slug, name, alias in rows:
+        for key in (name.lower(), slug, (alias or "").lower()):
+            if key in targets:
+                # A term's own name or slug wins over another term's alias of the same text.
+                resolved.setdefault(key, (slug, name))
+    return resolved
+
+
+class WikiLinkProcessor(InlineProcessor):
+    def __init__(self, pattern, md, resolved, show_missing):
+        super().__init__(pattern, md)
+        self.resolved = resolved
+        self.show_missing = show_missing
+
+    def handleMatch(self, m, data):
+        target = m.group(1).strip()
+        shown = (m.group(2) or "").strip() or target
+        hit = self.resolved.get(target.lower())
+        if hit is None:
+            el = etree.Element("span")
+            el.set("class", "wikilink-missing todo" if self.show_missing else "wikilink-missing")
+            if self.show_missing:
+                el.set("title", f"No term “{target}” yet — create it or fix the link")
+            el.text = shown
+            return el, m.start(0), m.end(0)
+        slug, name = hit
+        el = etree.Element("a")
+        el.set("href", reverse("glossary:term-detail", kwargs={"slug": slug}))
+        el.set("class", "wikilink")
+        if shown != name:
+            el.set("title", name)
+        el.text = shown
+        return el, m.start(0), m.end(0)
+
+
+class ExternalLinkRel(Treeprocessor):
+    """Mark links that leave the site so they pass no ranking and get no window.opener."""
+
+    def run(self, root):
+        for link in root.iter("a"):
+            parts = urlsplit(link.get("href", ""))
+            if parts.scheme or parts.netloc:
+                link.set("rel", EXTERNAL_REL)
+
+
+class GlossaryMarkdown(Extension):
+    def __init__(self, resolved, show_missing):
+        super().__init__()
+        self.resolved = resolved
+        self.show_missing = show_missing
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # Above the "[text](url)" link pattern, which would otherwise claim the "[".
+        md.inlinePatterns.register(
+            WikiLinkProcessor(WIKI_LINK.pattern, md, self.resolved, self.show_missing), "wikilink", 175
+        )
+        md.treeprocessors.register(ExternalLinkRel(md), "external_rel", 0)
+
+
+def render_markdown(text: str, *, user=None) -> str:
+    """Markdown source → sanitised HTML with resolved `[[links]]`, safe to insert into a page.
+
+    ``user`` decides which terms a link may point to (drafts only for staff) and whether missing
+    targets are flagged as to-dos.
+    """
+    text = text or ""
+    show_missing = bool(user is not None and user.is_active and user.is_staff)
+    resolved = resolve_wiki_targets(wiki_link_targets(text), user=user)
+    html = markdown.markdown(
+        text, extensions=["extra", "sane_lists", GlossaryMarkdown(resolved, show_missing)]
+    )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "abbr": {"title"}, "span": {"class"}, "td": {"align"}, "th": {"align"}},
+        attributes={
+            "a": {"href", "title", "class"},
+            "abbr": {"title"},
+            "span": {"class", "title"},
+            "td": {"align"},
+            "th": {"align"},
+        },
+        tag_attribute_values={"a": {"rel": {EXTERNAL_REL}}},
         url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener",
+        link_rel=None,
     )

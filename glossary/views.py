@@ -1,25 +1,245 @@
-"""Server-rendered pages."""
+"""Server-rendered pages: home, the A–Z term list, term pages, categories and search.
 
-from django.shortcuts import get_object_or_404, render
+Reads go through `glossary.selectors` (drafts stay hidden from anyone but staff) and
+`glossary.search`; the views validate query parameters with small forms, so bad input gets a
+400 page naming the parameter instead of an error.
+"""
 
-from glossary.models import Category, Relation, Term
+import string
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models.functions import Substr, Upper
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from glossary import selectors
+from glossary.markup import render_markdown, resolve_wiki_targets
+from glossary.models import Reference, Term, TermStatus, hex_color
+from glossary.search import MAX_QUERY_LENGTH, closest_names, highlight, normalise_query, search_terms
+
+PAGE_SIZE = 25
+RECENT_COUNT = 8
+# The path page belongs to the graph app; its address is fixed by the design (DESIGN.md §3).
+GRAPH_PATH_URL = "/graph/path/"
+
+
+class TermFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
+    category = forms.SlugField(required=False, max_length=100)
+    letter = forms.RegexField(
+        required=False, regex=r"^[A-Za-z0-9]$", error_messages={"invalid": "Use one letter or digit."}
+    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TermStatus.choices])
+
+
+def _safe_color(value: str) -> str:
+    """Colours go into style attributes; fixtures skip model validation, so check them again."""
+    return value if hex_color.regex.match(value or "") else "#64748b"
+
+
+def _with_safe_colors(categories):
+    categories = list(categories)
+    for category in categories:
+        category.safe_color = _safe_color(category.color)
+    return categories
+
+
+def _with_hosts(references):
+    """Each reference with its host shown, and a link only to http(s) addresses."""
+    references = list(references)
+    for ref in references:
+        parts = urlsplit(ref.url)
+        ref.host = parts.hostname or ""
+        ref.safe_url = ref.url if parts.scheme in ("http", "https") else ""
+    return references
+
+
+def _page(request, items):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = [(k, v) for k, v in request.GET.items() if k != "page" and v]
+    return urlencode(params)
+
+
+def _bad_request(request, form):
+    return render(request, "glossary/bad_request.html", {"form": form}, status=400)
+
+
+def _initials(user) -> list[dict]:
+    """The A–Z index: every letter, with whether any visible term starts with it."""
+    used = set(
+        Term.objects.visible_to(user)
+        .annotate(initial=Upper(Substr("name", 1, 1)))
+        .values_list("initial", flat=True)
+        .distinct()
+    )
+    letters = list(string.ascii_uppercase) + sorted(c for c in used if c.isdigit())
+    return [{"letter": letter, "enabled": letter in used} for letter in letters]
 
 
 def home(request):
-    terms = Term.objects.visible_to(request.user).select_related("category")
+    visible = Term.objects.visible_to(request.user)
+    totals = {
+        "terms": visible.count(),
+        "relations": selectors.relations_visible_to(request.user).count(),
+        "references": Reference.objects.filter(terms__in=visible).distinct().count(),
+    }
+    recent = visible.select_related("category").order_by("-updated_at", "name")[:RECENT_COUNT]
     return render(
         request,
         "glossary/home.html",
-        {"terms": terms, "relation_count": Relation.objects.count()},
+        {
+            "initials": _initials(request.user),
+            "categories": _with_safe_colors(c for c in selectors.category_list(user=request.user) if c.term_count),
+            "totals": totals,
+            "recent": recent,
+        },
     )
 
 
+def term_list(request):
+    form = TermFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    filters = form.cleaned_data
+    if not (request.user.is_active and request.user.is_staff):
+        filters["status"] = ""
+    terms = selectors.term_list(
+        user=request.user,
+        search=filters["q"],
+        category=filters["category"],
+        status=filters["status"],
+        letter=filters["letter"],
+    )
+    category = None
+    if filters["category"]:
+        category = selectors.category_list(user=request.user).filter(slug=filters["category"]).first()
+    return render(
+        request,
+        "glossary/term_list.html",
+        {
+            "form": form,
+            "page": _page(request, terms),
+            "query_string": _query_without_page(request),
+            "initials": _initials(request.user),
+            "letter": (filters["letter"] or "").upper(),
+            "category": category,
+            "categories": selectors.category_list(user=request.user),
+            "status_choices": TermStatus.choices,
+        },
+    )
+
+
+@dataclass
+class RelationGroup:
+    """Relations of one type seen from one term: "is a" outgoing, "has subtype" incoming."""
+
+    label: str
+    type_slug: str
+    color: str
+    description: str
+    direction: str
+    terms: list = field(default_factory=list)
+
+
+def group_relations(term) -> list[RelationGroup]:
+    """The term's relations grouped by type and direction; incoming ones under the inverse label.
+
+    A symmetric relation is stored once but read the same both ways, so its two directions
+    share one group.
+    """
+    groups: dict[tuple, RelationGroup] = {}
+    sides = [(r, r.target, "out") for r in term.relations_out.all()]
+    sides += [(r, r.source, "in") for r in term.relations_in.all()]
+    for relation, other, direction in sides:
+        rtype = relation.type
+        if rtype.symmetric:
+            direction = "both"
+        label = rtype.inverse_label if direction == "in" else rtype.label
+        key = (rtype.slug, direction)
+        if key not in groups:
+            groups[key] = RelationGroup(label, rtype.slug, _safe_color(rtype.color), rtype.description, direction)
+        groups[key].terms.append({"term": other, "note": relation.note})
+    for group in groups.values():
+        group.terms.sort(key=lambda item: item["term"].name.lower())
+    return sorted(groups.values(), key=lambda g: (g.direction == "in", g.label.lower()))
+
+
 def term_detail(request, slug):
-    term = get_object_or_404(Term.objects.visible_to(request.user), slug=slug)
-    return render(request, "glossary/term_detail.html", {"term": term})
+    term = selectors.term_get(slug=slug, user=request.user)
+    replacement = term.replaced_by
+    if replacement is not None and not replacement.is_public and not request.user.is_staff:
+        replacement = None
+    groups = group_relations(term)
+    return render(
+        request,
+        "glossary/term_detail.html",
+        {
+            "term": term,
+            "aliases": term.aliases.all(),
+            "body_html": render_markdown(term.body, user=request.user),
+            "relation_groups": groups,
+            "relation_count": sum(len(group.terms) for group in groups),
+            "references": _with_hosts(term.references.all()),
+            "replacement": replacement,
+            "is_staff": request.user.is_active and request.user.is_staff,
+        },
+    )
+
+
+@require_GET
+def term_path(request, slug):
+    """The "how is this related to …?" form: resolve the typed name, then open the path page."""
+    term = selectors.term_get(slug=slug, user=request.user)
+    wanted = normalise_query(request.GET.get("to"))
+    other = resolve_wiki_targets({wanted.lower()}, user=request.user).get(wanted.lower()) if wanted else None
+    if other is None:
+        messages.error(
+            request,
+            f"No term named “{wanted}”; pick one of the suggestions." if wanted else "Type the name of another term.",
+        )
+        return redirect(f"{term.get_absolute_url()}#path")
+    return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': other[0]})}")
+
+
+def category_list(request):
+    categories = _with_safe_colors(selectors.category_list(user=request.user))
+    return render(request, "glossary/category_list.html", {"categories": categories})
 
 
 def category_detail(request, slug):
-    category = get_object_or_404(Category, slug=slug)
-    terms = category.terms.visible_to(request.user)
-    return render(request, "glossary/category_detail.html", {"category": category, "terms": terms})
+    category = get_object_or_404(selectors.category_list(user=request.user), slug=slug)
+    _with_safe_colors([category])
+    terms = selectors.term_list(user=request.user, category=slug)
+    return render(
+        request,
+        "glossary/category_detail.html",
+        {"category": category, "page": _page(request, terms), "query_string": ""},
+    )
+
+
+def search(request):
+    form = TermFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    query = normalise_query(form.cleaned_data["q"])
+    context = {"form": form, "query": query}
+    if not query:
+        context["initials"] = _initials(request.user)
+        return render(request, "glossary/search.html", context)
+    results = search_terms(query, user=request.user).select_related("category").prefetch_related("aliases")
+    page = _page(request, results)
+    for term in page:
+        term.name_html = highlight(term.name, query)
+        term.definition_html = highlight(term.short_definition, query)
+    context.update(page=page, query_string=_query_without_page(request))
+    if not page.paginator.count:
+        context["suggestions"] = closest_names(query, user=request.user)
+    return render(request, "glossary/search.html", context)
+

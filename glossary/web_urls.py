@@ -6,6 +6,10 @@ app_name = "glossary"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("terms/", views.term_list, name="term-list"),
     path("terms/<slug:slug>/", views.term_detail, name="term-detail"),
+    path("terms/<slug:slug>/path/", views.term_path, name="term-path"),
+    path("categories/", views.category_list, name="category-list"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
+    path("search/", views.search, name="search"),
 ]
