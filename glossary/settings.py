@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import pyvis
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -124,6 +125,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# vis-network as pyvis ships it, served by us: graph pages must work offline (no CDN).
+STATICFILES_DIRS = [
+    ("vendor/vis-network", Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -140,15 +145,18 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "admin:login"
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate challenge makes an anonymous write a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "glossary.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "glossary.api.schema.GlossaryAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "glossary.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -159,6 +167,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies without the read-only fields, PATCH bodies without required ones.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TermStatusEnum": "glossary.models.TermStatus",
+        "AliasKindEnum": "glossary.models.AliasKind",
+        "ReferenceKindEnum": "glossary.models.ReferenceKind",
+        "SkosMappingEnum": "glossary.models.SkosMapping",
+    },
 }
 
 # Base URI of SKOS exports (concept URIs are <base>terms/<slug>).

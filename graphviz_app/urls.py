@@ -1,3 +1,11 @@
+from django.urls import path
+
+from graphviz_app import views
+
 app_name = "graph"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.explorer, name="explorer"),
+    path("path/", views.path, name="path"),
+    path("<slug:slug>/", views.neighbourhood, name="neighbourhood"),
+]

@@ -1,0 +1,195 @@
+"""Read-only graph endpoints under /api/graph/: node-link JSON from the cached graph."""
+
+import networkx as nx
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from graphviz_app import params, selectors
+from graphviz_app.api import serializers as s
+from graphviz_app.engine import graph_snapshot_for, term_url_template
+from graphviz_app.serialize import node_link
+
+TAGS = ["graph"]
+
+BAD_PARAMS = OpenApiResponse(s.PARAMETER_ERRORS_SCHEMA, description="A parameter is malformed, out of range or unknown.")
+SLUG_PARAM = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$", description="Term slug."
+)
+NOT_FOUND = OpenApiResponse(s.ErrorDetailSerializer, description="No such term (or no path).")
+
+
+class GraphAPIView(APIView):
+    """Public reads; staff also see drafts. Parameter errors → 400, unknown terms → 404."""
+
+    permission_classes = [AllowAny]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(exc.message_dict)
+        elif isinstance(exc, nx.NodeNotFound):
+            exc = exceptions.NotFound(str(exc))
+        elif isinstance(exc, nx.NetworkXNoPath):
+            exc = exceptions.NotFound(str(exc))
+        return super().handle_exception(exc)
+
+    def snapshot(self):
+        return graph_snapshot_for(self.request.user)
+
+
+class WholeGraphView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="The whole graph",
+        description="All terms the viewer may read and their relations, filtered and capped.",
+        parameters=[s.WholeGraphQuerySerializer],
+        responses={200: s.NodeLinkSerializer, 400: BAD_PARAMS},
+    )
+    def get(self, request):
+        snapshot = self.snapshot()
+        query = request.query_params
+        H, meta = selectors.whole_graph(
+            snapshot,
+            types=params.parse_types(query, snapshot.G),
+            categories=params.parse_categories(query, snapshot.G),
+            limit=params.parse_limit(query.get("limit")),
+        )
+        return Response(node_link(H, term_url_template(), graph=meta))
+
+
+class NeighbourhoodView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="A term's neighbourhood",
+        description="The terms within `depth` relations of the term, nearest first when capped.",
+        parameters=[SLUG_PARAM, s.NeighbourhoodQuerySerializer],
+        responses={200: s.NodeLinkSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
+    )
+    def get(self, request, slug):
+        snapshot = self.snapshot()
+        query = request.query_params
+        H, meta, _ = selectors.neighbourhood_graph(
+            snapshot,
+            slug,
+            depth=params.parse_depth(query.get("depth")),
+            types=params.parse_types(query, snapshot.G),
+            direction=params.parse_direction(query.get("direction")),
+            limit=params.parse_limit(query.get("limit")),
+        )
+        return Response(node_link(H, term_url_template(), graph=meta))
+
+
+class PathView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Shortest path between two terms",
+        description="Relations are followed either way and read in the direction walked: "
+        "“GPT-4 is an instance of foundation model; …”.",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="Term slug or name."),
+            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="Term slug or name."),
+            s.TypesQuerySerializer,
+        ],
+        responses={200: s.PathSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        snapshot = self.snapshot()
+        query = request.query_params
+        types = params.parse_types(query, snapshot.G)
+        source = params.resolve_term(snapshot, query.get("from"), "from")
+        target = params.resolve_term(snapshot, query.get("to"), "to")
+        if source == target:
+            raise exceptions.ValidationError({"to": ["Pick a term other than the starting one."]})
+        try:
+            H, steps, texts = selectors.path_graph(snapshot, source, target, types=types)
+        except nx.NetworkXNoPath:
+            names = snapshot.G.nodes
+            raise exceptions.NotFound(
+                f"No path between “{names[source]['name']}” and “{names[target]['name']}”"
+                + (" over those relation types." if types else ".")
+            ) from None
+        data = node_link(H, term_url_template())
+        data.update(
+            length=len(steps),
+            explanation="; ".join(texts),
+            steps=[
+                {"source": a, "target": b, "type": key, "forward": forward, "text": text}
+                for (a, b, key, forward), text in zip(steps, texts)
+            ],
+        )
+        return Response(data)
+
+
+def _ranked(G, distances):
+    return [
+        {"id": n, "name": G.nodes[n]["name"], "distance": d}
+        for n, d in sorted(distances.items(), key=lambda item: (item[1], G.nodes[item[0]]["name"].lower()))
+    ]
+
+
+class HierarchyView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Ancestors and descendants along a transitive type",
+        parameters=[
+            SLUG_PARAM,
+            OpenApiParameter("type", OpenApiTypes.STR, pattern=r"^[-a-zA-Z0-9_]+$", default="is-a",
+                             description="A transitive relation type slug."),
+        ],
+        responses={200: s.HierarchySerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
+    )
+    def get(self, request, slug):
+        snapshot = self.snapshot()
+        G = snapshot.G
+        key = request.query_params.get("type") or "is-a"
+        meta = G.graph["types"].get(key)
+        if meta is None:
+            raise exceptions.ValidationError({"type": [f"Unknown relation type: {key}."]})
+        if not meta["transitive"]:
+            raise exceptions.ValidationError(
+                {"type": [f"“{key}” is not transitive; a hierarchy needs a transitive type such as is-a or part-of."]}
+            )
+        H, ancestors, descendants = selectors.hierarchy_graph(snapshot, slug, key)
+        data = node_link(H, term_url_template())
+        data.update(term=slug, type=key, ancestors=_ranked(G, ancestors), descendants=_ranked(G, descendants))
+        return Response(data)
+
+
+class LearningPathView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="What to learn first",
+        description="Every prerequisite of the term (through `requires`, transitively), in steps: "
+        "each step only needs earlier ones. Terms in `known`, and what only they need, are left out.",
+        parameters=[
+            SLUG_PARAM,
+            OpenApiParameter("known", OpenApiTypes.STR, pattern=params.SLUG_LIST_PATTERN,
+                             description="Term slugs the learner knows, comma-separated."),
+        ],
+        responses={200: s.LearningPathSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
+    )
+    def get(self, request, slug):
+        snapshot = self.snapshot()
+        known = params.parse_slug_list(
+            request.query_params.getlist("known"), "known", snapshot.G, what="term"
+        ) or []
+        H, generations = selectors.learning_graph(snapshot, slug, known=known)
+        data = node_link(H, term_url_template())
+        data.update(term=slug, generations=generations, order=[t for g in generations for t in g])
+        return Response(data)
+
+
+class StatsView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Graph health",
+        description="Counts, weakly connected components, orphans, hubs (by degree), cycles in "
+        "acyclic relation types and terms without a short definition.",
+        responses={200: s.StatsSerializer},
+    )
+    def get(self, request):
+        return Response(selectors.stats(self.snapshot()))
