@@ -1,7 +1,10 @@
 """The Django admin: everything a curator needs, with saves going through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 
 from glossary import services
@@ -9,7 +12,22 @@ from glossary.models import Alias, Category, Reference, Relation, RelationType, 
 
 
 class ServiceFormSetMixin:
-    """Save inline rows through the services so their rules and locks apply."""
+    """Save inline rows through the services so their rules and locks apply.
+
+    Forms validate each row against the database as it was; rows of one submission can still
+    conflict with each other (an outgoing and an incoming relation closing a cycle) or with a
+    concurrent write. The service then refuses, the whole save is rolled back, and the curator
+    gets the reason instead of a server error.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(
+                request, "Nothing was saved: " + " ".join(error.messages), level=messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -205,6 +223,7 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "url"]
     autocomplete_fields = ["terms"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         services.reference_update(reference=obj)

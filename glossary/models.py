@@ -44,6 +44,13 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("glossary:category-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        if self.name and Category.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"name": ValidationError("A category named “%(name)s” already exists.", code="duplicate_name",
+                                         params={"name": self.name})}
+            )
+
 
 class TermStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -123,7 +130,13 @@ class Term(models.Model):
     def clean(self):
         errors = {}
         name = (self.name or "").strip()
-        if name:
+        if name and Term.objects.filter(name__iexact=name).exclude(pk=self.pk).exists():
+            errors["name"] = ValidationError(
+                "A term named “%(name)s” already exists (names are compared ignoring case).",
+                code="duplicate_name",
+                params={"name": name},
+            )
+        elif name:
             clash = Alias.objects.filter(name__iexact=name)
             if self.pk:
                 clash = clash.exclude(term_id=self.pk)
@@ -187,6 +200,15 @@ class Alias(models.Model):
         name = (self.name or "").strip()
         if not name:
             return
+        twin = Alias.objects.filter(name__iexact=name).exclude(pk=self.pk).select_related("term").first()
+        if twin is not None:
+            raise ValidationError(
+                {"name": ValidationError(
+                    "“%(name)s” is already an alias of “%(term)s” (alias names are compared ignoring case).",
+                    code="duplicate_alias",
+                    params={"name": name, "term": twin.term.name},
+                )}
+            )
         term = Term.objects.filter(name__iexact=name).first()
         if term is not None:
             if term.pk == self.term_id:

@@ -1,0 +1,184 @@
+"""The admin: every model's pages render and save through the services; refusals are form errors."""
+
+import pytest
+from django.urls import reverse
+
+from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+
+MODELS = ["category", "term", "alias", "relationtype", "relation", "reference"]
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def term_form(name, slug, *, aliases=(), outgoing=(), incoming=(), initial=(0, 0, 0), **fields):
+    """POST data for the term add/change form with its three inlines."""
+    data = {"name": name, "slug": slug, "status": "published", "short_definition": "", "body": "",
+            "category": "", "replaced_by": "", **fields}
+    for prefix, rows, count in (("aliases", aliases, initial[0]), ("relations_out", outgoing, initial[1]),
+                                ("relations_in", incoming, initial[2])):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(count)
+        for i, row in enumerate(rows):
+            for key, value in row.items():
+                data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_and_add_pages_render(admin_client, seed, model):
+    assert admin_client.get(reverse(f"admin:glossary_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:glossary_{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_change_pages_render(admin_client, seed, model):
+    obj = {"category": Category, "term": Term, "alias": Alias, "relationtype": RelationType,
+           "relation": Relation, "reference": Reference}[model].objects.first()
+    response = admin_client.get(reverse(f"admin:glossary_{model}_change", args=[obj.pk]))
+    assert response.status_code == 200
+
+
+def test_term_changelist_shows_relation_counts_without_n_plus_one(admin_client, make_term, is_a, relate,
+                                                                  django_assert_max_num_queries):
+    hub = make_term("Hub")
+    for i in range(3):
+        relate(make_term(f"Leaf {i}"), is_a, hub)
+    url = reverse("admin:glossary_term_changelist")
+    with django_assert_max_num_queries(12) as few:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    for i in range(3, 30):
+        relate(make_term(f"Leaf {i}"), is_a, hub)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = admin_client.get(url)
+    row = response.content.decode()
+    assert '<td class="field-in_count">30</td>' in row
+
+
+def test_term_search_covers_aliases(admin_client, make_term):
+    term = make_term("Retrieval-augmented generation", aliases=[{"name": "RAG", "kind": "abbreviation"}])
+    make_term("Other")
+    response = admin_client.get(reverse("admin:glossary_term_changelist"), {"q": "RAG"})
+    assert list(response.context["cl"].result_list) == [term]
+
+
+def test_add_term_with_an_alias_and_a_relation(admin_client, make_term, is_a):
+    genai = make_term("Generative AI")
+    data = term_form(
+        "Large language model", "large-language-model",
+        aliases=[{"name": "LLM", "kind": "abbreviation", "language": ""}],
+        outgoing=[{"type": is_a.pk, "target": genai.pk, "note": "per the seed document"}],
+    )
+    response = admin_client.post(reverse("admin:glossary_term_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    llm = Term.objects.get(slug="large-language-model")
+    assert list(llm.aliases.values_list("name", flat=True)) == ["LLM"]
+    assert Relation.objects.filter(source=llm, type=is_a, target=genai).exists()
+
+
+def test_relation_inline_that_closes_a_cycle_is_a_form_error(admin_client, make_term, is_a, relate):
+    ft, tl = make_term("Fine-tuning"), make_term("Transfer learning")
+    relate(tl, is_a, ft)
+    data = term_form("Fine-tuning", "fine-tuning", outgoing=[{"type": is_a.pk, "target": tl.pk, "note": ""}])
+    response = admin_client.post(reverse("admin:glossary_term_change", args=[ft.pk]), data)
+    assert response.status_code == 200
+    assert "would create a cycle: Fine-tuning → Transfer learning → Fine-tuning" in response.content.decode()
+    assert Relation.objects.count() == 1
+
+
+def test_inlines_that_together_close_a_cycle_are_refused_without_a_server_error(admin_client, make_term, is_a):
+    other = make_term("Other")
+    data = term_form(
+        "New", "new",
+        outgoing=[{"type": is_a.pk, "target": other.pk, "note": ""}],
+        incoming=[{"type": is_a.pk, "source": other.pk, "note": ""}],
+    )
+    response = admin_client.post(reverse("admin:glossary_term_add"), data, follow=True)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    assert "would create a cycle" in response.content.decode()
+    assert not Term.objects.filter(slug="new").exists()
+    assert Relation.objects.count() == 0
+
+
+def test_relation_admin_refuses_self_loop_duplicate_and_cycle(admin_client, make_term, is_a, relate):
+    a, b = make_term("A"), make_term("B")
+    relate(a, is_a, b)
+    url = reverse("admin:glossary_relation_add")
+    cases = {
+        "cannot be related to itself": {"source": a.pk, "type": is_a.pk, "target": a.pk},
+        "already exists": {"source": a.pk, "type": is_a.pk, "target": b.pk},
+        "would create a cycle: B → A → B": {"source": b.pk, "type": is_a.pk, "target": a.pk},
+    }
+    for message, data in cases.items():
+        response = admin_client.post(url, {**data, "note": ""})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert Relation.objects.count() == 1
+
+
+def test_symmetric_duplicate_is_a_form_error(admin_client, make_term, related_to, relate):
+    a, b = make_term("A"), make_term("B")
+    relate(a, related_to, b)
+    response = admin_client.post(
+        reverse("admin:glossary_relation_add"), {"source": b.pk, "type": related_to.pk, "target": a.pk, "note": ""}
+    )
+    assert response.status_code == 200
+    assert "stored once" in response.content.decode()
+
+
+def test_alias_colliding_with_a_term_name_is_a_form_error(admin_client, make_term):
+    make_term("LLM")
+    rag = make_term("RAG system")
+    response = admin_client.post(
+        reverse("admin:glossary_alias_add"), {"term": rag.pk, "name": "llm", "kind": "synonym", "language": ""}
+    )
+    assert response.status_code == 200
+    assert "already the name of the term" in response.content.decode()
+    assert Alias.objects.count() == 0
+
+
+def test_add_category_relation_type_and_reference(admin_client, make_term):
+    term = make_term("Transformer")
+    response = admin_client.post(reverse("admin:glossary_category_add"),
+                                 {"name": "Architecture", "slug": "architecture", "description": "", "color": "#336699"})
+    assert response.status_code == 302
+    response = admin_client.post(reverse("admin:glossary_relationtype_add"), {
+        "slug": "uses", "label": "uses", "inverse_label": "is used by", "description": "",
+        "color": "#123456", "skos_mapping": "none",
+    })
+    assert response.status_code == 302
+    response = admin_client.post(reverse("admin:glossary_reference_add"), {
+        "title": "Transformer explainer", "url": "https://poloclub.github.io/transformer-explainer/",
+        "kind": "article", "terms": [term.pk],
+    })
+    assert response.status_code == 302
+    assert Category.objects.filter(slug="architecture").exists()
+    assert RelationType.objects.filter(slug="uses").exists()
+    assert list(Reference.objects.get().terms.all()) == [term]
+
+
+def test_symmetric_relation_type_with_different_labels_is_a_form_error(admin_client):
+    response = admin_client.post(reverse("admin:glossary_relationtype_add"), {
+        "slug": "similar", "label": "is similar to", "inverse_label": "is not similar to",
+        "symmetric": "on", "description": "", "color": "#123456", "skos_mapping": "none",
+    })
+    assert response.status_code == 200
+    assert "label and inverse label must be equal" in response.content.decode()
+
+
+def test_term_change_page_links_to_the_public_page(admin_client, make_term):
+    term = make_term("Attention")
+    response = admin_client.get(reverse("admin:glossary_term_change", args=[term.pk]))
+    assert 'href="/terms/attention/"' in response.content.decode()
+
+
+def test_deleting_a_term_through_the_admin(admin_client, make_term):
+    term = make_term("Obsolete")
+    response = admin_client.post(reverse("admin:glossary_term_delete", args=[term.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Term.objects.exists()
