@@ -230,10 +230,8 @@ def graph_filter(G, *, types=None, categories=None):
 
 
 def top_nodes(G, limit: int) -> list:
-    """The ``limit`` best connected nodes (all of them when there are no more), hubs first."""
-    if len(G) <= limit:
-        return list(G)
-    return [n for n, _ in heapq.nlargest(limit, G.degree, key=lambda item: item[1])]
+    """The ``limit`` best connected nodes, hubs first; ties go to the first slug alphabetically."""
+    return [n for n, _ in heapq.nsmallest(limit, G.degree, key=lambda item: (-item[1], str(item[0])))]
 
 
 def acyclic_type_cycles(G) -> dict:
