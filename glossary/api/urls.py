@@ -1,7 +1,28 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from glossary.api import views
+
+
+class Router(DefaultRouter):
+    # No `.json` suffix routes: ?format=json does the same, and the schema stays one path per resource.
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("terms", views.TermViewSet, basename="term")
+router.register("relations", views.RelationViewSet, basename="relation")
+router.register("relation-types", views.RelationTypeViewSet, basename="relationtype")
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("references", views.ReferenceViewSet, basename="reference")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
+    path("health/", views.health, name="api-health"),
+    *router.urls,
+    # Last: whatever else ends in a slash under /api/ gets a JSON 404, not the site's HTML page.
+    re_path(r"^(?P<path>.*/)$", views.not_found),
 ]

@@ -1,0 +1,58 @@
+"""Query parameters of the list endpoints, as serializers.
+
+A serializer both validates the parameters (a bad value is a 400 naming the parameter, never a
+silently ignored filter) and documents them: drf-spectacular turns its fields into OpenAPI
+parameters with their enums, patterns and lengths. An unknown but well-formed slug filters down
+to nothing rather than failing, as a search would.
+"""
+
+from rest_framework import serializers
+
+from glossary.models import TermStatus
+from glossary.selectors import TERM_ORDERINGS
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+def slug_param(help_text: str) -> serializers.RegexField:
+    return serializers.RegexField(SLUG_PATTERN, max_length=200, required=False, help_text=help_text)
+
+
+class TermListParams(serializers.Serializer):
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Words to find in names, aliases and definitions; results are ranked: "
+        "exact name or alias first, then prefix, then substring matches.",
+    )
+    category = slug_param("Only terms of the category with this slug.")
+    status = serializers.ChoiceField(choices=TermStatus.choices, required=False, help_text="Only terms with this status.")
+    letter = serializers.RegexField(
+        r"^[A-Za-z0-9]$",
+        required=False,
+        max_length=1,
+        help_text="A–Z index: only terms whose name starts with this letter or digit (case-insensitive).",
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(TERM_ORDERINGS),
+        required=False,
+        help_text="Sort order; a leading '-' reverses it. Default: by name, or by relevance with ?search=.",
+    )
+
+
+class AutocompleteParams(serializers.Serializer):
+    q = serializers.CharField(max_length=200, allow_blank=True, help_text="The beginning of a term name or alias.")
+
+
+class RelationListParams(serializers.Serializer):
+    source = slug_param("Only relations from the term with this slug.")
+    target = slug_param("Only relations to the term with this slug.")
+    type = slug_param("Only relations of the relation type with this slug.")
+
+
+def validated_params(serializer_class, request) -> dict:
+    """The request's query parameters checked by ``serializer_class``; a 400 names each bad one."""
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return {name: value for name, value in params.validated_data.items() if value not in (None, "")}

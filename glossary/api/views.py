@@ -1,0 +1,250 @@
+"""REST endpoints under /api/ (the graph ones live in graphviz_app.api).
+
+Thin views: query parameters are validated by the serializers in ``filters``, reads come from
+``glossary.selectors``, writes go to ``glossary.services``. Model rules broken by a write come
+back from the service as Django ``ValidationError`` and become a 400 in ``exceptions``.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.response import Response
+
+from glossary import selectors, services
+from glossary.api.schema import ERROR_SCHEMA
+from glossary.api.filters import AutocompleteParams, RelationListParams, TermListParams, validated_params
+from glossary.api.serializers import (
+    CategorySerializer,
+    ReferenceSerializer,
+    RelationSerializer,
+    RelationTypeSerializer,
+    TermDetailSerializer,
+    TermSerializer,
+    TermSuggestionSerializer,
+)
+from glossary.revision import revision_current
+
+SLUG_REGEX = r"[-a-zA-Z0-9_]+"
+# Ids beyond 64-bit integers cannot exist; refusing them in the URL keeps them away from the database.
+ID_REGEX = r"[0-9]{1,18}"
+
+
+def health(request):
+    """A trivial liveness probe (no database): also the baseline for API benchmarks."""
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, path=""):
+    """Any other URL under /api/ (e.g. a malformed slug or id): a JSON 404 like the API's own."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+@contextmanager
+def errors_under(field: str):
+    """File the Django ValidationErrors raised inside under ``field`` (e.g. an alias's ``name``)."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise DjangoValidationError({field: exc.messages}) from exc
+
+
+class ServiceModelViewSet(viewsets.ModelViewSet):
+    """CRUD whose writes call the glossary services named by the subclass.
+
+    ``services`` is ``(create, update, delete)``; update and delete take the object under the
+    keyword ``service_object``. After a write the object is read again through ``get_queryset``
+    so the response has the same fields (counts, prefetched relations) as a GET.
+    """
+
+    service_object: str
+    services: tuple
+
+    def perform_create(self, serializer):
+        create, _update, _delete = self.services
+        serializer.instance = self.reload(create(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        _create, update, _delete = self.services
+        obj = update(**{self.service_object: serializer.instance}, **serializer.validated_data)
+        serializer.instance = self.reload(obj)
+
+    def perform_destroy(self, instance):
+        _create, _update, delete = self.services
+        delete(**{self.service_object: instance})
+
+    def reload(self, obj):
+        return self.get_queryset().get(pk=obj.pk)
+
+    def get_success_headers(self, data):
+        # DRF would point Location at the `url` field, which here is the public page, not the resource.
+        lookup = data.get(self.lookup_field)
+        return {"Location": self.reverse_action("detail", args=[lookup])} if lookup is not None else {}
+
+
+TERM_ETAG = OpenApiParameter(
+    "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="An ETag from an earlier response: answered with 304 if nothing changed since.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[TermListParams], summary="List and search terms"),
+    retrieve=extend_schema(
+        parameters=[TERM_ETAG],
+        responses={200: TermDetailSerializer, 304: OpenApiResponse(description="Not modified since the given ETag.")},
+        summary="A term with its relations in both directions",
+    ),
+    create=extend_schema(summary="Create a term (aliases included)"),
+    update=extend_schema(summary="Replace a term (the aliases list replaces the current aliases)"),
+    partial_update=extend_schema(summary="Change some fields of a term"),
+    destroy=extend_schema(summary="Delete a term and its relations"),
+)
+class TermViewSet(ServiceModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            return selectors.term_list(user=user, **validated_params(TermListParams, self.request))
+        return selectors.term_detail_queryset(user=user)
+
+    def get_serializer_class(self):
+        return TermSerializer if self.action == "list" else TermDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        # Any write to the glossary changes the revision, and a term's page shows its neighbours,
+        # so the revision (plus who is asking and in which format) is a sound validator.
+        etag = quote_etag(f"{revision_current()}-{int(request.user.is_staff)}-{request.accepted_renderer.format}")
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
+
+    def perform_create(self, serializer):
+        serializer.instance = self._save(None, dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._save(serializer.instance, dict(serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.term_delete(term=instance)
+
+    def _save(self, term, data):
+        aliases = data.pop("aliases", None)
+        with transaction.atomic():
+            if term is None:
+                term = services.term_create(**data)
+            else:
+                term = services.term_update(term=term, **data)
+            if aliases is not None:
+                # An alias's own error (“already the name of …”) concerns the aliases, not the term's name.
+                with errors_under("aliases"):
+                    services.term_set_aliases(term=term, aliases=aliases)
+        return selectors.term_reload(term=term, user=self.request.user)
+
+    @extend_schema(
+        parameters=[AutocompleteParams],
+        responses=TermSuggestionSerializer(many=True),
+        summary="Suggest terms by the beginning of a name or alias (at most 10)",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def autocomplete(self, request):
+        params = validated_params(AutocompleteParams, request)
+        suggestions = selectors.term_autocomplete(query=params.get("q", ""), user=request.user)
+        return Response(TermSuggestionSerializer(suggestions, many=True).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[RelationListParams]))
+class RelationViewSet(ServiceModelViewSet):
+    serializer_class = RelationSerializer
+    lookup_value_regex = ID_REGEX
+    service_object = "relation"
+    services = (services.relation_create, services.relation_update, services.relation_delete)
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            return selectors.relation_list(user=user, **validated_params(RelationListParams, self.request))
+        return selectors.relations_visible_to(user)
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            409: OpenApiResponse(ERROR_SCHEMA, description="The type is still used by relations; nothing was deleted."),
+        }
+    )
+)
+class RelationTypeViewSet(ServiceModelViewSet):
+    serializer_class = RelationTypeSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+    service_object = "relation_type"
+    services = (services.relation_type_create, services.relation_type_update, services.relation_type_delete)
+
+    def get_queryset(self):
+        return selectors.relation_type_list()
+
+
+class CategoryViewSet(ServiceModelViewSet):
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+    service_object = "category"
+    services = (services.category_create, services.category_update, services.category_delete)
+
+    def get_queryset(self):
+        return selectors.category_list(user=self.request.user)
+
+
+class ReferenceViewSet(ServiceModelViewSet):
+    serializer_class = ReferenceSerializer
+    lookup_value_regex = ID_REGEX
+    service_object = "reference"
+    services = (services.reference_create, services.reference_update, services.reference_delete)
+
+    def get_queryset(self):
+        return selectors.reference_list(user=self.request.user)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+@extend_schema(
+    request=AuthTokenSerializer,
+    responses={200: TokenSerializer},
+    summary="Exchange a username and password for an API token",
+)
+class ObtainTokenView(ObtainAuthToken):
+    parser_classes = [JSONParser, FormParser]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except serializers.ValidationError as exc:
+            # Wrong credentials are an authentication failure (401), not malformed input (400).
+            if "authorization" in str(exc.get_codes()):
+                raise AuthenticationFailed(exc.detail["non_field_errors"][0]) from exc
+            raise
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
