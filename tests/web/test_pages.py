@@ -1,0 +1,228 @@
+"""The browse pages: what each shows, to whom, and with which status."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from glossary import services
+
+pytestmark = pytest.mark.django_db
+
+
+class HeadParser(HTMLParser):
+    """Collects the <title>, meta description and canonical link of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.title, self.description, self.canonical, self._in_title = "", None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "title":
+            self._in_title = True
+        elif tag == "meta" and attrs.get("name") == "description":
+            self.description = attrs.get("content")
+        elif tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical = attrs.get("href")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def head_of(response):
+    parser = HeadParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def test_home_shows_totals_categories_recent_terms_and_an_a_to_z_index_with_empty_letters_disabled(client, glossary):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    totals = response.context["totals"]
+    assert totals == {"terms": 6, "relations": 3, "references": 1}
+    assert '<a href="/terms/?letter=G"' in html
+    assert '<span aria-disabled="true" title="No terms starting with Z">Z</span>' in html
+    assert '<span aria-disabled="true" title="No terms starting with S">S</span>' in html  # only a draft
+    assert [c.name for c in response.context["categories"]] == ["Concept", "Model"]
+    assert "Secret draft" not in html
+    assert 'aria-label="Featured graph"' in html or "featured-graph" in html
+
+
+def test_every_page_has_a_title_a_meta_description_and_a_canonical_url(client, glossary):
+    titles = set()
+    for url in ["/", "/terms/", "/terms/gpt-4/", "/categories/", "/categories/model/", "/search/?q=model"]:
+        response = client.get(url)
+        head = head_of(response)
+        assert response.status_code == 200, url
+        assert "Glossary Graph" in head.title, url
+        assert head.description.strip(), url
+        assert head.canonical == "http://testserver" + url.split("?")[0], url
+        titles.add(head.title)
+    assert len(titles) == 6
+
+
+def test_term_page_shows_definition_aliases_with_kind_category_and_metadata(client, glossary):
+    response = client.get("/terms/large-language-model/")
+    html = response.content.decode()
+    head = head_of(response)
+    assert head.title == "Large language model — Glossary Graph"
+    assert head.description == "A foundation model for text."
+    assert '<span class="alias">LLM</span> <span class="alias-kind">abbreviation' in html
+    assert 'href="/categories/concept/"' in html
+    assert "Edit in admin" not in html
+
+
+def test_term_page_lists_outgoing_relations_under_the_label_and_incoming_under_the_inverse_label(client, glossary):
+    fm = client.get("/terms/foundation-model/")
+    groups = [(g.label, g.direction, [i["term"].name for i in g.terms]) for g in fm.context["relation_groups"]]
+    assert groups == [("has instance", "in", ["GPT-4"]), ("has subtype", "in", ["Large language model"])]
+    assert "← has instance</span>" in fm.content.decode()
+    gpt4 = client.get("/terms/gpt-4/")
+    groups = [(g.label, g.direction, [i["term"].name for i in g.terms]) for g in gpt4.context["relation_groups"]]
+    assert groups == [("is an instance of", "out", ["Foundation model"])]
+    html = gpt4.content.decode()
+    assert "→ is an instance of</span>" in html
+    assert "A general-purpose model." in html
+
+
+def test_a_symmetric_relation_shows_once_under_its_label_on_both_terms(client, glossary):
+    for slug, other in [("retrieval-augmented-generation", "Large language model"), ("large-language-model", "Retrieval-augmented generation")]:
+        groups = client.get(f"/terms/{slug}/").context["relation_groups"]
+        related = [g for g in groups if g.type_slug == "related-to"]
+        assert len(related) == 1 and related[0].direction == "both"
+        assert [item["term"].name for item in related[0].terms] == [other]
+
+
+def test_deprecated_term_shows_a_banner_linking_its_replacement(client, glossary):
+    html = client.get("/terms/bard/").content.decode()
+    assert 'class="notice notice-deprecated"' in html
+    assert 'Use <a href="/terms/gemini/">Gemini</a> instead.' in html
+
+
+def test_references_show_kind_and_host(client, glossary):
+    html = client.get("/terms/large-language-model/").content.decode()
+    assert '<span class="badge badge-kind">Paper</span>' in html
+    assert '<a href="https://arxiv.org/abs/1706.03762" rel="nofollow noopener">Attention is all you need</a>' in html
+    assert '<span class="muted host">arxiv.org</span>' in html
+
+
+def test_staff_see_an_edit_in_admin_link(client, glossary, staff_user):
+    client.force_login(staff_user)
+    html = client.get("/terms/gpt-4/").content.decode()
+    assert f'href="{reverse("admin:glossary_term_change", args=[glossary["gpt4"].pk])}"' in html
+
+
+def test_a_draft_is_a_404_for_visitors_and_readers_but_visible_to_staff(client, glossary, reader, staff_user):
+    assert client.get("/terms/secret-draft/").status_code == 404
+    client.force_login(reader)
+    assert client.get("/terms/secret-draft/").status_code == 404
+    client.force_login(staff_user)
+    response = client.get("/terms/secret-draft/")
+    assert response.status_code == 200
+    assert "Only staff can see this term" in response.content.decode()
+
+
+def test_drafts_appear_nowhere_for_anonymous_visitors(client, glossary, relate, related_to):
+    relate(glossary["draft"], related_to, glossary["gpt4"])
+    for url in ["/", "/terms/", "/terms/?letter=S", "/terms/?status=draft", "/search/?q=secret",
+                "/categories/", "/terms/gpt-4/", "/search/?q=draft"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Secret draft" not in response.content.decode(), url
+
+
+def test_unknown_term_gives_a_404_page_in_the_site_layout(client, db):
+    response = client.get("/terms/no-such-term/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<title>Not found — Glossary Graph</title>" in html
+    assert 'class="site-header"' in html and 'role="search"' in html
+
+
+def test_term_list_filters_by_letter_category_and_query_and_paginates(client, glossary, make_term):
+    names = lambda r: [t.name for t in r.context["page"]]  # noqa: E731
+    assert names(client.get("/terms/")) == ["Bard", "Foundation model", "Gemini", "GPT-4", "Large language model", "Retrieval-augmented generation"]
+    assert names(client.get("/terms/?letter=g")) == ["Gemini", "GPT-4"]
+    assert names(client.get("/terms/?category=model")) == ["Bard", "Gemini", "GPT-4"]
+    assert names(client.get("/terms/?q=rag"))[0] == "Retrieval-augmented generation"
+    for n in range(30):
+        make_term(f"Zeta {n:02d}")
+    first, second = client.get("/terms/?letter=Z"), client.get("/terms/?letter=Z&page=2")
+    assert len(first.context["page"]) == 25 and len(second.context["page"]) == 5
+    assert 'href="?letter=Z&amp;page=2"' in first.content.decode()
+
+
+def test_term_list_rows_show_aliases_category_and_short_definition(client, glossary):
+    html = client.get("/terms/?letter=L").content.decode()
+    assert '<span class="alias">LLM</span>' in html
+    assert '<a class="chip" href="/categories/concept/">Concept</a>' in html
+    assert "A foundation model for text." in html
+
+
+def test_status_filter_is_for_staff_only(client, glossary, staff_user):
+    assert [t.name for t in client.get("/terms/?status=draft").context["page"]] != ["Secret draft"]
+    client.force_login(staff_user)
+    assert [t.name for t in client.get("/terms/?status=draft").context["page"]] == ["Secret draft"]
+    assert [t.name for t in client.get("/terms/?status=deprecated").context["page"]] == ["Bard"]
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [("letter=%21%21", "letter"), ("status=gone", "status"), ("category=no%20slug!", "category"), ("q=" + "x" * 300, "q")],
+)
+def test_bad_list_parameters_get_a_400_naming_the_parameter(client, glossary, query, field):
+    response = client.get(f"/terms/?{query}")
+    assert response.status_code == 400
+    assert f"<strong>{field}</strong>" in response.content.decode()
+
+
+def test_categories_page_lists_categories_with_counts_of_visible_terms(client, glossary):
+    services.category_update(category=glossary["concepts"], description="Ideas.")
+    response = client.get("/categories/")
+    counts = {c.name: c.term_count for c in response.context["categories"]}
+    assert counts == {"Concept": 2, "Model": 3}
+    assert "Ideas." in response.content.decode()
+
+
+def test_category_page_lists_its_terms(client, glossary):
+    response = client.get("/categories/model/")
+    assert [t.name for t in response.context["page"]] == ["Bard", "Gemini", "GPT-4"]
+    assert client.get("/categories/nope/").status_code == 404
+
+
+def test_how_is_this_related_form_opens_the_path_page_resolving_names_and_aliases(client, glossary):
+    for typed in ["Retrieval-augmented generation", "rag", "retrieval-augmented-generation"]:
+        response = client.get("/terms/gpt-4/path/", {"to": typed})
+        assert response.status_code == 302
+        assert response["Location"] == "/graph/path/?from=gpt-4&to=retrieval-augmented-generation"
+
+
+def test_how_is_this_related_form_with_an_unknown_name_goes_back_with_a_message(client, glossary):
+    response = client.get("/terms/gpt-4/path/", {"to": "Secret draft"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/terms/gpt-4/#path"
+    assert "No term named “Secret draft”" in response.content.decode()
+
+
+def test_term_page_query_count_does_not_grow_with_relations(client, glossary, make_term, relate, related_to):
+    url = "/terms/large-language-model/"
+    client.get(url)  # warm the graph app's caches, which its own tests count
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(12):
+        relate(make_term(f"Neighbour {n}"), related_to, glossary["llm"])
+        services.reference_create(title=f"Ref {n}", url=f"https://example.org/{n}", terms=[glossary["llm"]])
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    related = [g for g in response.context["relation_groups"] if g.type_slug == "related-to"]
+    assert len(related[0].terms) == 13 and len(response.context["references"]) == 13
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
