@@ -95,11 +95,21 @@ def _search_fallback(terms, query):
     return terms.filter(matches).annotate(rank=rank).order_by("-rank", "name")
 
 
+def _spelling_similarity(query):
+    """How closely the row's name is spelt like ``query``, 0..1.
+
+    Word similarity finds the query inside a longer name ("transfomer" in "Transformer model");
+    whole-name similarity breaks its ties in favour of the shorter, closer name, so
+    "halucinaton" ranks Hallucination above Hallucination detection.
+    """
+    return (TrigramWordSimilarity(query, "name") + TrigramSimilarity("name", query)) / 2
+
+
 def _search_postgresql(terms, query):
     text_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     alias_names = Alias.objects.filter(term=OuterRef("pk"))
     best_alias_similarity = Subquery(
-        alias_names.annotate(s=Greatest(TrigramWordSimilarity(query, "name"), TrigramSimilarity("name", query)))
+        alias_names.annotate(s=_spelling_similarity(query))
         .order_by("-s")
         .values("s")[:1],
         output_field=FloatField(),
@@ -120,11 +130,7 @@ def _search_postgresql(terms, query):
         | Q(pk__in=by_alias.values("term_id"))
         | Q(name__icontains=query)
     )
-    similarity = Greatest(
-        TrigramWordSimilarity(query, "name"),
-        TrigramSimilarity("name", query),
-        Coalesce(best_alias_similarity, Value(0.0)),
-    )
+    similarity = Greatest(_spelling_similarity(query), Coalesce(best_alias_similarity, Value(0.0)))
     return (
         terms.annotate(_text=term_search_vector())
         .filter(matches)
