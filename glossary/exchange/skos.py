@@ -108,6 +108,9 @@ def snapshot_to_graph(snapshot: dict, base: str | None = None) -> Graph:
         for alias in term["aliases"]:
             label = SKOS.hiddenLabel if alias["kind"] == "misspelling" else SKOS.altLabel
             g.add((concept, label, Literal(alias["name"], lang=alias["language"] or lang)))
+            if alias["kind"] == "abbreviation":
+                # SKOS has no kind of altLabel; say it in our vocabulary so a re-import keeps it.
+                g.add((concept, GG.abbreviation, Literal(alias["name"])))
         if term["short_definition"]:
             g.add((concept, SKOS.definition, Literal(term["short_definition"], lang=lang)))
         if term["body"]:
@@ -323,6 +326,8 @@ class _SkosReader:
 
     def aliases(self, concept, name, where):
         found = {}
+        ours = _ours(self.g, concept, "status") is not None
+        abbreviations = {str(o) for p, o in self.g.predicate_objects(concept) if str(p).endswith("/vocab#abbreviation")}
         candidates = [(lit, SKOS.prefLabel) for lit in self.g.objects(concept, SKOS.prefLabel) if lit.language != self.lang]
         candidates += [(lit, SKOS.altLabel) for lit in self.g.objects(concept, SKOS.altLabel)]
         candidates += [(lit, SKOS.hiddenLabel) for lit in self.g.objects(concept, SKOS.hiddenLabel)]
@@ -335,7 +340,9 @@ class _SkosReader:
             elif lit.language not in (self.lang, None):
                 kind, language = "translation", lit.language
             else:
-                kind = "abbreviation" if _looks_abbreviated(text) else "synonym"
+                # Our own exports say which labels are abbreviations; for others, guess from the shape.
+                abbreviated = text in abbreviations if ours else _looks_abbreviated(text)
+                kind = "abbreviation" if abbreviated else "synonym"
                 language = ""
             label = "skos:" + str(predicate).rsplit("#", 1)[1]
             found[text.lower()] = Item({"name": text, "kind": kind, "language": language}, where, "rdf",
@@ -349,21 +356,23 @@ class _SkosReader:
 
     def read_relations(self):
         concepts = set(self.concepts)
-        covered = set()
+        # Pairs said by a type's own property; a skos:broader/related triple saying the same is its echo.
+        covered = {"broader": set(), "related": set()}
+        mapping = {item.data["slug"]: item.data["skos_mapping"] for item in self.doc.relation_types}
         for prop, slug in self.type_slug.items():
             for s, t in sorted(self.g.subject_objects(prop), key=str):
                 if s in concepts:
                     self.relation(s, slug, t, f"<{prop}>")
-                    covered.add((s, t))
+                    covered.get(mapping[slug], set()).update({(s, t), (t, s)} if mapping[slug] == "related" else {(s, t)})
         pairs = {(s, t) for s, t in self.g.subject_objects(SKOS.broader) if s in concepts}
         pairs |= {(t, s) for s, t in self.g.subject_objects(SKOS.narrower) if t in concepts and s in concepts}
         used = False
-        for s, t in sorted(pairs - covered, key=str):
+        for s, t in sorted(pairs - covered["broader"], key=str):
             self.relation(s, self.broader, t, "skos:broader")
             used = True
         related = set()
         for s, t in sorted(self.g.subject_objects(SKOS.related), key=str):
-            if s in concepts and (s, t) not in covered and (t, s) not in covered and (t, s) not in related:
+            if s in concepts and (s, t) not in covered["related"] and (t, s) not in related:
                 related.add((s, t))
                 self.relation(s, self.related, t, "skos:related")
         declared = {item.data["slug"] for item in self.doc.relation_types}

@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from glossary.exchange.views import ExportView
+
+urlpatterns = [
+    path("", ExportView.as_view(), name="export"),
+]

@@ -1,0 +1,80 @@
+"""GET /api/export/?format=json|skos|graphml — the glossary as a downloadable file."""
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from glossary.api.filters import validated_params
+from glossary.exchange import graphml, jsonfmt, skos
+from glossary.exchange.formats import SKOS_FORMATS, STREAM_FORMATS, export_file
+from glossary.exchange.snapshot import glossary_snapshot
+from glossary.models import Term
+
+
+class ExportParams(serializers.Serializer):
+    format = serializers.ChoiceField(choices=STREAM_FORMATS, default="json", help_text="File format.")
+    skos_format = serializers.ChoiceField(
+        choices=SKOS_FORMATS, default="turtle", help_text="RDF serialisation when format=skos."
+    )
+
+    def validate(self, attrs):
+        # DRF reads an empty query value as "not given" and would fall back to the default.
+        blank = [name for name in self.fields if self.initial_data.get(name, None) == ""]
+        if blank:
+            raise serializers.ValidationError({name: ["This field may not be blank."] for name in blank})
+        return attrs
+
+
+class IgnoreClientNegotiation(BaseContentNegotiation):
+    """The file's type comes from ``format``; DRF would otherwise read ``?format=`` as a renderer name."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+SUCCESS_TYPES = {
+    jsonfmt.MEDIA_TYPE: OpenApiTypes.OBJECT,
+    **{media_type: OpenApiTypes.STR for _, media_type, _ in skos.RDF_FORMATS.values() if "json" not in media_type},
+    skos.RDF_FORMATS["json-ld"][1]: OpenApiTypes.ANY,
+    graphml.MEDIA_TYPE: OpenApiTypes.STR,
+}
+
+
+class ExportView(APIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = IgnoreClientNegotiation
+
+    @extend_schema(
+        operation_id="export_glossary",
+        summary="Download the glossary as a file",
+        description=(
+            "json: our lossless format (re-importable with `manage.py import_glossary`); skos: a SKOS "
+            "concept scheme (Turtle, RDF/XML or JSON-LD); graphml: for Gephi, yEd or networkx. "
+            "Drafts are included for staff only."
+        ),
+        parameters=[ExportParams],
+        responses={(200, media_type): OpenApiResponse(schema) for media_type, schema in SUCCESS_TYPES.items()},
+        tags=["export"],
+    )
+    def get(self, request):
+        params = validated_params(ExportParams, request)
+        fmt, skos_format = params["format"], params["skos_format"]
+        staff = request.user.is_active and request.user.is_staff
+        snapshot = glossary_snapshot(terms=None if staff else Term.objects.visible_to(request.user))
+        chunks, media_type, extension = export_file(fmt, snapshot, skos_format)
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in chunks), content_type=f"{media_type}; charset=utf-8"
+        )
+        filename = f"glossary-{timezone.now():%Y-%m-%d}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,0 +1,105 @@
+"""Benchmark: import a synthetic 100,000-term / 500,000-relation glossary (our JSON format).
+
+Builds the file itself, then times `import_glossary` into an empty throwaway database (Django's
+test database, so no real data is touched), then times importing it again (nothing changes).
+Runs on PostgreSQL when DATABASE_URL is set, else SQLite. Budget: the first import ≤ 60 s.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gg_exchange .venv/bin/python scripts/bench_import.py
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+TYPES = [
+    # slug, label, inverse label, symmetric, acyclic, skos mapping
+    ("is-a", "is a", "has subtype", False, True, "broader"),
+    ("part-of", "is part of", "has part", False, True, "none"),
+    ("requires", "requires", "is required by", False, True, "none"),
+    ("uses", "uses", "is used by", False, False, "none"),
+    ("related-to", "is related to", "is related to", True, False, "related"),
+]
+
+
+def synthetic_glossary(n_terms, n_relations, seed=7):
+    """A valid glossary: acyclic types only point from later to earlier terms, so no cycle."""
+    rng = random.Random(seed)
+    slugs = [f"term-{i}" for i in range(n_terms)]
+    terms = [
+        {
+            "slug": slug, "name": f"Term {i}", "short_definition": f"Synthetic term number {i}.",
+            "body": "", "category": f"cat-{i % 10}", "status": "published", "replaced_by": None,
+            "aliases": [{"name": f"T{i}", "kind": "abbreviation", "language": ""}] if i % 5 == 0 else [],
+        }
+        for i, slug in enumerate(slugs)
+    ]
+    seen = set()
+    relations = []
+    while len(relations) < n_relations:
+        slug, _, _, symmetric, acyclic, _ = TYPES[rng.randrange(len(TYPES))]
+        a, b = rng.randrange(n_terms), rng.randrange(n_terms)
+        if a == b:
+            continue
+        if acyclic and a < b or symmetric:
+            a, b = max(a, b), min(a, b)
+        if (a, slug, b) in seen:
+            continue
+        seen.add((a, slug, b))
+        relations.append({"source": slugs[a], "type": slug, "target": slugs[b], "note": ""})
+    return {
+        "format": "glossary-graph", "version": 1,
+        "categories": [{"slug": f"cat-{i}", "name": f"Category {i}"} for i in range(10)],
+        "relation_types": [
+            {"slug": s, "label": label, "inverse_label": inverse, "symmetric": sym, "acyclic": acyc,
+             "transitive": acyc, "skos_mapping": skos}
+            for s, label, inverse, sym, acyc, skos in TYPES
+        ],
+        "terms": terms, "relations": relations, "references": [],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--terms", type=int, default=100_000)
+    parser.add_argument("--relations", type=int, default=500_000)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from glossary.models import Relation, Term
+
+    path = Path(tempfile.gettempdir()) / f"bench_glossary_{args.terms}_{args.relations}.json"
+    started = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(synthetic_glossary(args.terms, args.relations), f)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
+
+    vendor = connection.vendor
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        for run in ("first import (empty database)", "second import (same file)"):
+            started = time.perf_counter()
+            call_command("import_glossary", str(path), quiet=True, stdout=open(os.devnull, "w"))
+            elapsed = time.perf_counter() - started
+            print(f"{vendor}: {run}: {elapsed:.1f} s "
+                  f"({Term.objects.count()} terms, {Relation.objects.count()} relations)")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        path.unlink()
+
+
+if __name__ == "__main__":
+    main()
