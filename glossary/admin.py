@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 
 from glossary import services
+from glossary.exchange import admin_views as exchange_admin
 from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
 
 
@@ -89,6 +90,14 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
         "short_definition", "body", "public_link", "created_at", "updated_at",
     ]
     inlines = [AliasInline, OutgoingRelationInline, IncomingRelationInline]
+    actions = ["export_selected_terms"]
+
+    def get_urls(self):
+        return exchange_admin.import_urls(self) + super().get_urls()
+
+    @admin.action(description="Export selected terms (JSON)")
+    def export_selected_terms(self, request, queryset):
+        return exchange_admin.export_terms_response(queryset)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

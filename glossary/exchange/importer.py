@@ -51,14 +51,18 @@ class ImportReport:
     dry_run: bool = False
     counts: dict = field(default_factory=lambda: {name: Counter() for name in MODELS})
 
+    def rows(self):
+        """(model, created, updated, unchanged, removed) per model, for tables."""
+        return [
+            (name.replace("_", " "), c["created"], c["updated"], c["unchanged"], c["removed"])
+            for name, c in self.counts.items()
+        ]
+
     def lines(self):
         lines = []
-        for name in MODELS:
-            c = self.counts[name]
-            line = f"{name.replace('_', ' ')}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
-            if c["removed"]:
-                line += f", {c['removed']} removed"
-            lines.append(line)
+        for name, created, updated, unchanged, removed in self.rows():
+            line = f"{name}: {created} created, {updated} updated, {unchanged} unchanged"
+            lines.append(line + (f", {removed} removed" if removed else ""))
         return lines
 
     @property
@@ -322,12 +326,14 @@ class _Plan:
         names = ("name", "kind", "language")
         stored = list(Alias.objects.all())
         owner = {}  # lower alias name -> (term slug, alias item or None)
-        replaced = {slug for slug, item in self.term_items.items() if item.aliases is not None}
+        # In file order, so that of two clashing aliases the later one is blamed.
+        replaced = [slug for slug, item in self.term_items.items() if item.aliases is not None]
         self.alias_writes, self.alias_deletes = [], []
         stored_by_term = {}
+        replacing = set(replaced)
         for alias in stored:
             slug = self.term_slug_by_id[alias.term_id]
-            if slug in replaced:
+            if slug in replacing:
                 stored_by_term.setdefault(slug, {})[alias.name.lower()] = alias
             else:
                 owner[alias.name.lower()] = (slug, None)
@@ -442,12 +448,13 @@ class _Plan:
                 if len(component) < 2:
                     continue
                 cycle = [u for u, _ in nx.find_cycle(G.subgraph(component))]
+                imported = new_edges.get(slug, {})
+                # Start the cycle at an imported edge closing it, as the model's message does.
+                start = next((i for i, u in enumerate(cycle) if (u, cycle[(i + 1) % len(cycle)]) in imported), None)
+                if start is not None:
+                    cycle = cycle[start:] + cycle[:start]
+                closing = imported[(cycle[0], cycle[1])] if start is not None else None
                 shown = " → ".join(self.terms[s].name for s in cycle + cycle[:1])
-                closing = next(
-                    (new_edges[slug][(u, v)] for u, v in zip(cycle, cycle[1:] + cycle[:1])
-                     if (u, v) in new_edges.get(slug, {})),
-                    None,
-                )
                 if closing is not None:
                     self.errors.append(f"{closing.at()}: “{rtype.label}” may not form a cycle; this would create a cycle: {shown}")
                 else:

@@ -1,0 +1,110 @@
+"""Our JSON format: lossless round trip, idempotency, merge, dry run, revision bump."""
+
+import json
+
+from glossary.models import Alias, Relation, Term
+from glossary.revision import revision_current
+from tests.exchange.conftest import empty_glossary, row_counts, small_document
+
+
+def test_json_export_then_import_into_an_empty_database_exports_identical_bytes(seed, export, run_import):
+    first = export("json").read_bytes()
+    empty_glossary()
+    path = export("json").parent / "seed.json"
+    path.write_bytes(first)
+    _, err, error = run_import(path)
+    assert error is None, err
+    assert export("json").read_bytes() == first
+
+
+def test_json_export_lists_everything_by_slug_in_a_stable_order(make_term, is_a, relate, export):
+    b = make_term("Foundation model", slug="foundation-model")
+    a = make_term("Large language model", slug="large-language-model", aliases=[{"name": "LLM"}])
+    relate(a, is_a, b, note="every LLM is one")
+    data = json.loads(export("json").read_text())
+    assert [t["slug"] for t in data["terms"]] == ["foundation-model", "large-language-model"]
+    assert data["terms"][1]["aliases"] == [{"name": "LLM", "kind": "synonym", "language": ""}]
+    assert data["relations"] == [
+        {"source": "large-language-model", "type": "is-a", "target": "foundation-model",
+         "note": "every LLM is one", "created_at": data["relations"][0]["created_at"]}
+    ]
+    assert export("json").read_bytes() == export("json").read_bytes()
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(db, write_json, run_import):
+    path = write_json(small_document())
+    run_import(path)
+    counts, revision = row_counts(), revision_current()
+    out, _, error = run_import(path)
+    assert error is None
+    assert row_counts() == counts
+    assert revision_current() == revision
+    assert "terms: 0 created, 0 updated, 2 unchanged" in out
+    assert "relations: 0 created, 0 updated, 1 unchanged" in out
+
+
+def test_import_bumps_the_revision_so_caches_see_it(db, write_json, run_import):
+    before = revision_current()
+    run_import(write_json(small_document()))
+    assert revision_current() != before
+
+
+def test_import_merges_into_a_database_holding_other_terms(make_term, is_a, relate, write_json, run_import):
+    other = make_term("Hallucination", slug="hallucination")
+    kept = relate(make_term("Confabulation"), is_a, other)
+    out, err, error = run_import(write_json(small_document()))
+    assert error is None, err
+    assert set(Term.objects.values_list("slug", flat=True)) == {
+        "hallucination", "confabulation", "large-language-model", "foundation-model"}
+    assert Relation.objects.filter(pk=kept.pk).exists()
+    assert "terms: 2 created" in out
+    assert "relation types: 1 created, 0 updated, 1 unchanged" in out
+
+
+def test_import_updates_changed_terms_and_sets_their_aliases_exactly(db, write_json, run_import):
+    run_import(write_json(small_document()))
+    doc = small_document()
+    doc["terms"][0]["short_definition"] = "A language model with billions of parameters."
+    doc["terms"][0]["aliases"] = [{"name": "LLMs", "kind": "abbreviation"}]
+    out, _, error = run_import(write_json(doc, "changed.json"))
+    assert error is None
+    term = Term.objects.get(slug="large-language-model")
+    assert term.short_definition == "A language model with billions of parameters."
+    assert list(term.aliases.values_list("name", flat=True)) == ["LLMs"]
+    assert "terms: 0 created, 1 updated, 1 unchanged" in out
+    assert "aliases: 1 created, 0 updated, 0 unchanged, 1 removed" in out
+
+
+def test_dry_run_prints_what_would_change_and_writes_nothing(db, write_json, run_import):
+    before = row_counts()
+    out, _, error = run_import(write_json(small_document()), dry_run=True)
+    assert error is None
+    assert row_counts() == before
+    assert "terms: 2 created, 0 updated, 0 unchanged" in out
+    assert "aliases: 1 created" in out
+    assert "Dry run: nothing was written." in out
+
+
+def test_a_symmetric_relation_given_the_other_way_round_is_the_stored_one(
+    make_term, related_to, relate, write_json, run_import
+):
+    a, b = make_term("Alpha", slug="alpha"), make_term("Beta", slug="beta")
+    relate(a, related_to, b)
+    doc = small_document(relations=[{"source": "beta", "type": "related-to", "target": "alpha"}],
+                         terms=[{"slug": "alpha", "name": "Alpha"}, {"slug": "beta", "name": "Beta"}],
+                         references=[])
+    out, err, error = run_import(write_json(doc))
+    assert error is None, err
+    assert Relation.objects.count() == 1
+    assert "relations: 0 created, 0 updated, 1 unchanged" in out
+
+
+def test_a_deprecated_term_keeps_its_replacement(db, write_json, run_import):
+    doc = small_document(terms=[
+        {"slug": "bard", "name": "Bard", "status": "deprecated", "replaced_by": "gemini"},
+        {"slug": "gemini", "name": "Gemini"},
+    ], relations=[], references=[])
+    _, err, error = run_import(write_json(doc))
+    assert error is None, err
+    assert Term.objects.get(slug="bard").replaced_by.slug == "gemini"
+    assert Alias.objects.count() == 0
