@@ -23,13 +23,6 @@ class ExportParams(serializers.Serializer):
         choices=SKOS_FORMATS, default="turtle", help_text="RDF serialisation when format=skos."
     )
 
-    def validate(self, attrs):
-        # DRF reads an empty query value as "not given" and would fall back to the default.
-        blank = [name for name in self.fields if self.initial_data.get(name, None) == ""]
-        if blank:
-            raise serializers.ValidationError({name: ["This field may not be blank."] for name in blank})
-        return attrs
-
 
 class IgnoreClientNegotiation(BaseContentNegotiation):
     """The file's type comes from ``format``; DRF would otherwise read ``?format=`` as a renderer name."""

@@ -1,0 +1,155 @@
+"""SKOS: export parsed back with rdflib, the seed's round trip, and a vocabulary from another tool."""
+
+from rdflib import Graph
+from rdflib.namespace import RDF, SKOS
+
+import pytest
+
+from glossary.models import Alias, Category, Relation, RelationType, Term
+from tests.exchange.conftest import empty_glossary, row_counts
+
+SKOSMOS_STYLE = """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ai: <http://vocab.example.org/ai/> .
+
+ai: a skos:ConceptScheme ; skos:prefLabel "AI vocabulary"@en ; skos:hasTopConcept ai:p100 .
+
+ai:p100 a skos:Concept ; skos:inScheme ai: ; skos:topConceptOf ai: ;
+    skos:prefLabel "Machine learning"@en, "Koneoppiminen"@fi ;
+    skos:altLabel "ML"@en ;
+    skos:narrower ai:p200 ;
+    skos:definition "Methods that let computers learn from data."@en ;
+    dct:created "2015-03-01"^^xsd:date .
+
+ai:p200 a skos:Concept ; skos:inScheme ai: ;
+    skos:prefLabel "Deep learning"@en, "Syväoppiminen"@fi ;
+    skos:broader ai:p100 ;
+    skos:related ai:p300 ;
+    skos:definition "%s"@en ;
+    skos:scopeNote "Mostly neural networks."@en ;
+    dct:source <https://example.org/deep-learning-book> .
+
+ai:p300 a skos:Concept ; skos:inScheme ai: ;
+    skos:prefLabel "Neural network"@en ;
+    skos:altLabel "Artificial neural network"@en, "Neuroverkko"@fi ;
+    skos:hiddenLabel "nueral network"@en ;
+    skos:related ai:p200 .
+
+ai:p400 a skos:Concept ; skos:inScheme ai: ;
+    skos:prefLabel "Perceptron network"@en ;
+    owl:deprecated true ;
+    dct:isReplacedBy ai:p300 .
+
+ai:g1 a skos:Collection ; skos:prefLabel "Methods"@en ; skos:member ai:p100, ai:p200 .
+""" % ("Deep learning trains neural networks with many layers. " * 8).strip()
+
+
+def test_skos_export_parsed_by_rdflib_has_a_concept_per_term_and_the_broader_and_related_triples(seed, export):
+    g = Graph().parse(export("skos"), format="turtle")
+    assert len(set(g.subjects(RDF.type, SKOS.Concept))) == Term.objects.count()
+    assert len(list(g.triples((None, SKOS.broader, None)))) == Relation.objects.filter(type__skos_mapping="broader").count()
+    assert len(list(g.triples((None, SKOS.related, None)))) == Relation.objects.filter(type__skos_mapping="related").count()
+    assert len(set(g.subjects(RDF.type, SKOS.Collection))) == Category.objects.count()
+
+
+def test_skos_export_declares_other_types_as_labelled_sub_properties_of_semantic_relation(make_term, make_type, relate, export, settings):
+    settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
+    mitigates = make_type("mitigates", "mitigates", "is mitigated by")
+    relate(make_term("RAG", slug="rag"), mitigates, make_term("Hallucination", slug="hallucination"))
+    g = Graph().parse(export("skos"), format="turtle")
+    prop = g.namespace_manager.expand_curie("rel:mitigates")
+    assert str(prop) == "https://glossary.example.org/relation-types/mitigates"
+    assert (prop, g.namespace_manager.expand_curie("rdfs:subPropertyOf"), SKOS.semanticRelation) in g
+    assert str(g.value(prop, g.namespace_manager.expand_curie("rdfs:label"))) == "mitigates"
+    rag = g.namespace_manager.expand_curie("term:rag")
+    assert (rag, prop, g.namespace_manager.expand_curie("term:hallucination")) in g
+
+
+@pytest.mark.parametrize(("skos_format", "rdflib_format"), [("xml", "xml"), ("json-ld", "json-ld")])
+def test_skos_export_in_other_rdf_syntaxes_parses_back(make_term, export, skos_format, rdflib_format):
+    make_term("Transformer", slug="transformer")
+    g = Graph().parse(export("skos", skos_format=skos_format), format=rdflib_format)
+    assert len(set(g.subjects(RDF.type, SKOS.Concept))) == 1
+
+
+def snapshot_of_meaning():
+    return (
+        set(Term.objects.values_list("slug", "name", "short_definition", "body", "status")),
+        set(Alias.objects.values_list("term__slug", "name", "kind", "language")),
+        set(Relation.objects.values_list("source__slug", "type__slug", "target__slug")),
+        set(RelationType.objects.values_list("slug", "label", "inverse_label", "symmetric", "acyclic", "skos_mapping")),
+        set(Term.objects.values_list("slug", "category__slug", "replaced_by__slug")),
+    )
+
+
+def test_seed_glossary_survives_skos_export_and_import_into_an_empty_database(seed, export, run_import):
+    before = snapshot_of_meaning()
+    path = export("skos", name="seed.ttl")
+    empty_glossary()
+    _, err, error = run_import(path)
+    assert error is None, err
+    assert snapshot_of_meaning() == before
+
+
+def test_importing_our_skos_export_again_changes_nothing(seed, export, run_import):
+    counts = row_counts()
+    out, err, error = run_import(export("skos", name="seed.ttl"))
+    assert error is None, err
+    assert row_counts() == counts
+    assert "terms: 0 created, 0 updated" in out and "relations: 0 created, 0 updated" in out
+
+
+def test_a_skosmos_style_vocabulary_becomes_a_glossary(db, tmp_path, run_import):
+    path = tmp_path / "ai.ttl"
+    path.write_text(SKOSMOS_STYLE, encoding="utf-8")
+    _, err, error = run_import(path)
+    assert error is None, err
+    dl = Term.objects.get(name="Deep learning")
+    assert dl.slug == "deep-learning"
+    assert len(dl.short_definition) <= 300 and dl.short_definition.endswith("…")
+    assert dl.body.startswith("Deep learning trains neural networks") and "Mostly neural networks." in dl.body
+    assert dl.category.name == "Methods"
+    assert set(dl.aliases.values_list("name", "kind", "language")) == {("Syväoppiminen", "translation", "fi")}
+    nn = Term.objects.get(slug="neural-network")
+    assert set(nn.aliases.values_list("name", "kind")) == {
+        ("Artificial neural network", "synonym"), ("Neuroverkko", "translation"), ("nueral network", "misspelling")}
+    assert Term.objects.get(slug="machine-learning").aliases.filter(name="ML", kind="abbreviation").exists()
+    assert set(Relation.objects.values_list("source__slug", "type__slug", "target__slug")) == {
+        ("deep-learning", "is-a", "machine-learning"), ("deep-learning", "related-to", "neural-network")}
+    assert RelationType.objects.get(slug="is-a").acyclic
+    old = Term.objects.get(slug="perceptron-network")
+    assert (old.status, old.replaced_by) == ("deprecated", nn)
+    assert dl.references.get().url == "https://example.org/deep-learning-book"
+    assert Term.objects.get(slug="machine-learning").created_at.year == 2015
+
+
+def test_skos_broader_maps_to_the_stored_broader_type(make_type, tmp_path, run_import):
+    make_type("subclass-of", "is a subclass of", "has subclass", acyclic=True, skos_mapping="broader")
+    path = tmp_path / "ai.ttl"
+    path.write_text(SKOSMOS_STYLE, encoding="utf-8")
+    _, err, error = run_import(path)
+    assert error is None, err
+    assert Relation.objects.filter(type__slug="subclass-of").count() == 1
+    assert not RelationType.objects.filter(slug="is-a").exists()
+
+
+def test_malformed_turtle_is_refused_and_changes_nothing(seed, tmp_path, run_import):
+    path = tmp_path / "broken.ttl"
+    path.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> skos:prefLabel ", encoding="utf-8")
+    before = row_counts()
+    _, err, error = run_import(path)
+    assert error is not None and "broken.ttl: malformed turtle" in err
+    assert row_counts() == before
+
+
+def test_a_skos_concept_without_a_label_is_refused_naming_its_uri(db, tmp_path, run_import):
+    path = tmp_path / "nolabel.ttl"
+    path.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<http://x.example/c1> a skos:Concept ; skos:definition \"No label.\"@en .\n", encoding="utf-8")
+    _, err, error = run_import(path)
+    assert error is not None
+    assert "<http://x.example/c1> skos:prefLabel: is missing" in err
