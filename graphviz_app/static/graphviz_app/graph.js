@@ -57,6 +57,7 @@
       network.fit();
       if (payload.focus && nodes.get(payload.focus)) network.selectNodes([payload.focus]);
       container.dataset.state = "ready";
+      if (window.performance && performance.mark) performance.mark("graph-ready:" + container.id);
       container.dispatchEvent(new CustomEvent("graph:ready", { bubbles: true }));
     }
     network.once("stabilizationIterationsDone", markReady);
