@@ -267,6 +267,7 @@ class _Plan:
         self.term_items = {}
         self.term_writes = []
         self.replacements = {}
+        self.new_category = {}  # term slug -> category slug or None, where it changes
         category_by_id = {c.pk: slug for slug, c in self.categories.items() if c.pk}
         valid = []
         for item in self.progress(self.doc.terms, desc="checking terms", unit="term"):
@@ -291,7 +292,7 @@ class _Plan:
                 if category is not None and category not in self.categories:
                     self.errors.append(f"{item.at('category')}: no category {category!r}")
                 elif category_by_id.get(term.category_id) != category or (category and not self.categories[category].pk):
-                    term.category = self.categories[category] if category else None
+                    self.new_category[slug] = category
                     changed = True
             if "replaced_by" in data:
                 wanted = data["replaced_by"] or None
@@ -502,8 +503,8 @@ class _Plan:
         self.save(RelationType, self.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}))
         category_id = {slug: c.pk for slug, c in self.categories.items()}
         term_fields = ["slug", *TERM_TEXT_FIELDS, "category", "created_at", "updated_at"]
-        for term in self.term_writes:
-            term.category_id = category_id[term.category.slug] if term.category else None
+        for slug, category in self.new_category.items():
+            self.terms[slug].category_id = category_id[category] if category else None
         insert_rows(
             Term, term_fields,
             [(t.slug, *(getattr(t, f) for f in TERM_TEXT_FIELDS), t.category_id, t.created_at, t.updated_at)

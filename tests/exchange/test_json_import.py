@@ -2,6 +2,11 @@
 
 import json
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from glossary.exchange.formats import read_file
+from glossary.exchange.importer import import_document
 from glossary.models import Alias, Relation, Term
 from glossary.revision import revision_current
 from tests.exchange.conftest import empty_glossary, row_counts, small_document
@@ -108,3 +113,28 @@ def test_a_deprecated_term_keeps_its_replacement(db, write_json, run_import):
     assert error is None, err
     assert Term.objects.get(slug="bard").replaced_by.slug == "gemini"
     assert Alias.objects.count() == 0
+
+
+def test_import_moves_a_term_into_a_new_category(db, write_json, run_import):
+    run_import(write_json(small_document()))
+    doc = small_document()
+    doc["categories"].append({"slug": "model", "name": "Model"})
+    doc["terms"][1]["category"] = "model"
+    doc["terms"][0]["category"] = None
+    _, err, error = run_import(write_json(doc, "moved.json"))
+    assert error is None, err
+    assert Term.objects.get(slug="foundation-model").category.slug == "model"
+    assert Term.objects.get(slug="large-language-model").category is None
+
+
+def test_import_runs_a_constant_number_of_queries_whatever_the_size(db, write_json):
+    def queries(n):
+        terms = [{"slug": f"t-{n}-{i}", "name": f"T {n} {i}", "aliases": [{"name": f"a-{n}-{i}"}]} for i in range(n)]
+        relations = [{"source": f"t-{n}-{i}", "type": "is-a", "target": f"t-{n}-{i + 1}"} for i in range(n - 1)]
+        document = read_file(write_json(small_document(terms=terms, relations=relations, references=[]), f"{n}.json"))
+        with CaptureQueriesContext(connection) as captured:
+            import_document(document)
+        return len(captured)
+
+    queries(2)  # creates the category and relation types
+    assert queries(3) == queries(40)
