@@ -59,7 +59,7 @@ $ST --config-file scripts/schemathesis.toml run "http://127.0.0.1:$PORT/api/sche
     -H "Authorization: Token $TOKEN" \
     --seed 1 \
     --max-examples "$MAX_EXAMPLES" \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 20 \
     --report junit --report-dir "$WORKDIR/report" \
     || status=$?

@@ -7,6 +7,7 @@ cross-field rules (cycles, symmetric duplicates) that Django files under ``__all
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import ProtectedError
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
@@ -30,7 +31,7 @@ def validation_error_detail(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, also understanding Django's ValidationError (400) and ProtectedError (409)."""
+    """DRF's handler, also understanding Django's ValidationError (400), ProtectedError and IntegrityError (409)."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, ProtectedError):
@@ -38,4 +39,7 @@ def exception_handler(exc, context):
         exc = Conflict(
             f"Still used by {count} related object{'s' if count != 1 else ''}; delete or change those first."
         )
+    elif isinstance(exc, IntegrityError):
+        # Only a concurrent write can get here: the services validate every constraint first.
+        exc = Conflict("A concurrent change conflicts with this one; nothing was changed. Try again.")
     return drf_exception_handler(exc, context)

@@ -53,6 +53,8 @@ class RelationListParams(serializers.Serializer):
 
 def validated_params(serializer_class, request) -> dict:
     """The request's query parameters checked by ``serializer_class``; a 400 names each bad one."""
-    params = serializer_class(data=request.query_params)
+    # A plain dict, not the QueryDict: DRF reads an empty form value as "not given", but
+    # `?status=` is a value, and not a valid one.
+    params = serializer_class(data=request.query_params.dict())
     params.is_valid(raise_exception=True)
     return {name: value for name, value in params.validated_data.items() if value not in (None, "")}

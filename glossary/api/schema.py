@@ -6,7 +6,8 @@ from how the API works rather than from each view, so they are added here once:
 * 400 for writes and for any operation with query parameters (all of them are validated);
 * 401 everywhere: a wrong ``Authorization: Token`` header is refused even on a public read;
 * 403 for writes (authenticated without the model permission, or a session without CSRF token);
-* 404 for operations with a path parameter, and for paginated lists (a page past the end).
+* 404 for operations with a path parameter, and for paginated lists (a page past the end);
+* 409 for writes that lost a race with a concurrent one (a unique constraint caught it).
 """
 
 from drf_spectacular.openapi import AutoSchema
@@ -60,6 +61,8 @@ class GlossaryAutoSchema(AutoSchema):
             errors["400"] = ("ValidationErrorResponse", "Invalid input; nothing was changed.")
         if self.method in WRITE_METHODS:
             errors["403"] = ("ErrorResponse", "You lack the permission for this change.")
+        if self.method in WRITE_METHODS - {"DELETE"}:
+            errors["409"] = ("ErrorResponse", "A concurrent change conflicted with this one; nothing was changed.")
         if has_path or ("query", "page") in locations:
             errors["404"] = ("ErrorResponse", "No such object (or page), or not visible to you.")
         responses = operation.setdefault("responses", {})

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from django.db import models
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from glossary.markup import render_markdown
 from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
@@ -65,11 +66,24 @@ class StrictModelSerializer(serializers.ModelSerializer):
     }
 
 
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    def to_internal_value(self, data):
+        # DRF accepts any iterable, so a JSON object would be read as the list of its keys.
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class StrictSlugRelatedField(StrictTypeMixin, serializers.SlugRelatedField):
     """An object given by its slug (a non-empty string; ``null`` where the field allows it)."""
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="slug", **kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return StrictManyRelatedField(child_relation=cls(*args, **kwargs), **list_kwargs)
 
     def run_validation(self, data=serializers.empty):
         # DRF reads "" as null for relations; the schema says a slug or null, so "" is refused.

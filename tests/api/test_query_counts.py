@@ -1,0 +1,62 @@
+"""The number of SQL queries of each read does not grow with the page size or the relations."""
+
+import pytest
+
+from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+
+pytestmark = pytest.mark.django_db
+
+
+def build(n):
+    """``n`` spoke terms, each with an alias, a category, a reference and relations to a hub in both directions.
+
+    Bulk inserts: these tests are about reads, and the rows are valid by construction.
+    """
+    category = Category.objects.create(name="Cat", slug="cat")
+    uses = RelationType.objects.create(slug="uses", label="uses", inverse_label="is used by")
+    part_of = RelationType.objects.create(slug="part-of", label="is part of", inverse_label="has part")
+    hub = Term.objects.create(name="Hub", slug="hub", category=category)
+    spokes = Term.objects.bulk_create(
+        Term(name=f"Spoke {i:03d}", slug=f"spoke-{i:03d}", category=category) for i in range(n)
+    )
+    Alias.objects.bulk_create(Alias(term=term, name=f"S{i:03d}") for i, term in enumerate(spokes))
+    Relation.objects.bulk_create(
+        [Relation(source=hub, type=uses, target=term) for term in spokes]
+        + [Relation(source=term, type=part_of, target=hub) for term in spokes]
+    )
+    references = Reference.objects.bulk_create(
+        Reference(title=f"Ref {i}", url=f"https://example.org/{i}") for i in range(n)
+    )
+    Reference.terms.through.objects.bulk_create(
+        [Reference.terms.through(reference=ref, term=term) for ref, term in zip(references, spokes)]
+        + [Reference.terms.through(reference=ref, term=hub) for ref in references]
+    )
+
+
+# endpoint → queries for an anonymous reader, whatever the number of rows
+EXPECTED = {
+    "/api/terms/?page_size=200": 3,  # count, terms + category + replacement, aliases
+    "/api/terms/?page_size=200&search=spoke": 3,
+    "/api/terms/hub/": 6,  # revision (ETag), term, aliases, relations out, relations in, references
+    "/api/relations/?page_size=200": 2,  # count, relations + type + both ends
+    "/api/categories/?page_size=200": 2,
+    "/api/relation-types/?page_size=200": 2,
+    "/api/references/?page_size=200": 3,  # count, references, their visible terms
+    "/api/terms/autocomplete/?q=s": 1,
+}
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_query_count_of_every_read_is_constant(anon, django_assert_num_queries, n):
+    build(n)
+    for url, queries in EXPECTED.items():
+        with django_assert_num_queries(queries):
+            response = anon.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_hub_detail_really_carries_all_relations(anon):
+    build(50)
+    body = anon.get("/api/terms/hub/").json()
+    assert len(body["relations_out"]) == 50 and len(body["relations_in"]) == 50 and len(body["references"]) == 50
+    assert anon.get("/api/terms/", {"page_size": 200}).json()["count"] == 51

@@ -1,0 +1,149 @@
+"""Relations list filters; categories, relation types and references CRUD and their refusals."""
+
+import pytest
+
+from glossary.models import Category, Reference, RelationType
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response):
+    return [item["id"] for item in response.json()["results"]]
+
+
+def test_relations_filter_by_source_target_and_type(anon, glossary):
+    rag_uses_llm = glossary["rag_uses_llm"].pk
+    assert ids(anon.get("/api/relations/", {"source": "retrieval-augmented-generation"})) == [rag_uses_llm]
+    assert ids(anon.get("/api/relations/", {"target": "large-language-model", "type": "uses"})) == [rag_uses_llm]
+    assert ids(anon.get("/api/relations/", {"type": "is-a"})) == [glossary["llm_is_a_foundation"].pk]
+    assert ids(anon.get("/api/relations/", {"source": "nobody"})) == []
+    bad = anon.get("/api/relations/", {"source": "not a slug!"})
+    assert bad.status_code == 400 and "source" in bad.json()
+
+
+def test_relation_detail(anon, glossary):
+    body = anon.get(f"/api/relations/{glossary['rag_uses_llm'].pk}/").json()
+    assert (body["source"], body["type"], body["target"]) == ("retrieval-augmented-generation", "uses", "large-language-model")
+    assert (body["label"], body["source_name"], body["target_name"]) == ("uses", "Retrieval-augmented generation", "Large language model")
+
+
+def test_relation_types_are_listed_with_their_use_count(anon, glossary):
+    body = anon.get("/api/relation-types/uses/").json()
+    assert body["label"] == "uses" and body["inverse_label"] == "is used by"
+    assert body["relation_count"] == 2
+    slugs = [t["slug"] for t in anon.get("/api/relation-types/").json()["results"]]
+    assert slugs == ["is-a", "related-to", "uses"]
+
+
+def test_create_a_relation_type(as_editor, glossary):
+    response = as_editor.post(
+        "/api/relation-types/",
+        {"label": "requires", "inverse_label": "is required by", "acyclic": True, "transitive": True, "color": "#112233"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["slug"] == "requires" and response.json()["relation_count"] == 0
+    assert RelationType.objects.get(slug="requires").acyclic
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"label": "mirrors", "inverse_label": "is mirrored by", "symmetric": True}, "non_field_errors"),
+        ({"label": "x", "inverse_label": "y", "symmetric": True, "acyclic": True}, "non_field_errors"),
+        ({"label": "x", "inverse_label": "y", "color": "red"}, "color"),
+        ({"label": "x", "inverse_label": "y", "acyclic": "yes"}, "acyclic"),
+        ({"label": "x", "inverse_label": "y", "skos_mapping": "narrower"}, "skos_mapping"),
+        ({"label": "x"}, "inverse_label"),
+    ],
+)
+def test_refused_relation_type_is_400_on_the_field(as_editor, glossary, row_counts, payload, field):
+    before = row_counts()
+    response = as_editor.post("/api/relation-types/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert row_counts() == before
+
+
+def test_turning_a_type_with_a_cycle_acyclic_names_the_cycle(as_editor, glossary, relate):
+    relate(glossary["llm"], glossary["uses"], glossary["rag"])  # RAG uses LLM, LLM uses RAG
+    response = as_editor.patch("/api/relation-types/uses/", {"acyclic": True}, format="json")
+    assert response.status_code == 400
+    assert "→" in response.json()["acyclic"][0]
+
+
+def test_deleting_a_relation_type_in_use_is_409_and_keeps_it(as_editor, glossary):
+    response = as_editor.delete("/api/relation-types/uses/")
+    assert response.status_code == 409
+    assert "Still used by 2" in response.json()["detail"]
+    assert RelationType.objects.filter(slug="uses").exists()
+
+
+def test_delete_an_unused_relation_type(as_editor, make_type, glossary):
+    make_type("mentions")
+    assert as_editor.delete("/api/relation-types/mentions/").status_code == 204
+
+
+def test_category_crud(anon, as_editor, glossary):
+    created = as_editor.post("/api/categories/", {"name": "Safety", "color": "#ff0000"}, format="json")
+    assert created.status_code == 201
+    assert created.json() == {
+        "slug": "safety", "name": "Safety", "url": "http://testserver/categories/safety/",
+        "description": "", "color": "#ff0000", "term_count": 0,
+    }
+    assert as_editor.patch("/api/categories/safety/", {"description": "Risks."}, format="json").status_code == 200
+    assert anon.get("/api/categories/safety/").json()["description"] == "Risks."
+    assert as_editor.delete("/api/categories/safety/").status_code == 204
+    assert not Category.objects.filter(slug="safety").exists()
+
+
+def test_deleting_a_category_keeps_its_terms(as_editor, glossary):
+    assert as_editor.delete("/api/categories/technique/").status_code == 204
+    assert as_editor.get("/api/terms/retrieval-augmented-generation/").json()["category"] is None
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [({"name": "technique"}, "name"), ({"name": "X", "slug": "technique"}, "slug"), ({"name": "X", "color": "#12"}, "color")],
+)
+def test_refused_category_is_400_on_the_field(as_editor, glossary, row_counts, payload, field):
+    before = row_counts()
+    response = as_editor.post("/api/categories/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert row_counts() == before
+
+
+def test_reference_crud_with_term_slugs(anon, as_editor, glossary):
+    created = as_editor.post(
+        "/api/references/",
+        {"title": "Survey", "url": "https://example.org/survey", "kind": "paper", "terms": ["ragtruth", "large-language-model"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert created.json()["terms"] == ["large-language-model", "ragtruth"]
+    updated = as_editor.patch(f"/api/references/{pk}/", {"terms": ["ragtruth"]}, format="json")
+    assert updated.json()["terms"] == ["ragtruth"]
+    assert anon.get("/api/terms/ragtruth/").json()["references"][0]["title"] == "Survey"
+    assert as_editor.delete(f"/api/references/{pk}/").status_code == 204
+    assert not Reference.objects.filter(pk=pk).exists()
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"title": "T", "url": "not a url"}, "url"),
+        ({"title": "T", "url": "javascript:alert(1)"}, "url"),
+        ({"title": "T", "url": "https://arxiv.org/abs/2005.11401"}, "url"),
+        ({"title": "T", "url": "https://example.org/x", "terms": ["no-such-term"]}, "terms"),
+        ({"title": "T", "url": "https://example.org/x", "kind": "tweet"}, "kind"),
+        ({"url": "https://example.org/x"}, "title"),
+    ],
+)
+def test_refused_reference_is_400_on_the_field(as_editor, glossary, row_counts, payload, field):
+    before = row_counts()
+    response = as_editor.post("/api/references/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert row_counts() == before
