@@ -6,6 +6,7 @@ staff). Before it is used, the cached graph's revision token is compared with th
 the admin or an import — changes that token, so nobody is ever served a stale graph.
 """
 
+import gc
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -107,6 +108,18 @@ def build_graph(*, include_drafts: bool = False) -> nx.MultiDiGraph:
     return G
 
 
+def _build_without_gc(include_drafts):
+    # A build allocates a million small dicts and none of them is garbage: the cyclic collector
+    # would walk them over and over (about a third of the build time at 500,000 relations).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build_graph(include_drafts=include_drafts)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def graph_snapshot(*, include_drafts: bool = False) -> GraphSnapshot:
     """The current graph for this audience: the cached one if its revision is still current."""
     token = revision_current()
@@ -119,7 +132,7 @@ def graph_snapshot(*, include_drafts: bool = False) -> GraphSnapshot:
             return cached
         # The token was read before the data: a write landing during the build makes the next
         # request rebuild, never the reverse.
-        snapshot = GraphSnapshot(build_graph(include_drafts=include_drafts), token)
+        snapshot = GraphSnapshot(_build_without_gc(include_drafts), token)
         _snapshots[include_drafts] = snapshot
         return snapshot
 
