@@ -193,7 +193,9 @@ class TermDetailSerializer(TermSerializer):
         ]
 
     def get_body_html(self, term) -> str:
-        return render_markdown(term.body)
+        # The reader decides which [[wiki links]] resolve: a link to a draft is for staff only.
+        request = self.context.get("request")
+        return render_markdown(term.body, user=request.user if request is not None else None)
 
 
 class TermSuggestionSerializer(serializers.Serializer):

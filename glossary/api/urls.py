@@ -24,5 +24,5 @@ urlpatterns = [
     path("health/", views.health, name="api-health"),
     *router.urls,
     # Last: whatever else ends in a slash under /api/ gets a JSON 404, not the site's HTML page.
-    re_path(r"^(?P<path>.*/)$", views.not_found),
+    re_path(r"^(?P<path>[\s\S]*/)$", views.not_found),
 ]

@@ -25,8 +25,8 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from glossary import selectors, services
-from glossary.api.schema import ERROR_SCHEMA
 from glossary.api.filters import AutocompleteParams, RelationListParams, TermListParams, validated_params
+from glossary.api.schema import ERROR_SCHEMA
 from glossary.api.serializers import (
     CategorySerializer,
     ReferenceSerializer,
@@ -66,25 +66,25 @@ def errors_under(field: str):
 class ServiceModelViewSet(viewsets.ModelViewSet):
     """CRUD whose writes call the glossary services named by the subclass.
 
-    ``services`` is ``(create, update, delete)``; update and delete take the object under the
+    ``service_functions`` is ``(create, update, delete)``; update and delete take the object under the
     keyword ``service_object``. After a write the object is read again through ``get_queryset``
     so the response has the same fields (counts, prefetched relations) as a GET.
     """
 
     service_object: str
-    services: tuple
+    service_functions: tuple
 
     def perform_create(self, serializer):
-        create, _update, _delete = self.services
+        create, _update, _delete = self.service_functions
         serializer.instance = self.reload(create(**serializer.validated_data))
 
     def perform_update(self, serializer):
-        _create, update, _delete = self.services
+        _create, update, _delete = self.service_functions
         obj = update(**{self.service_object: serializer.instance}, **serializer.validated_data)
         serializer.instance = self.reload(obj)
 
     def perform_destroy(self, instance):
-        _create, _update, delete = self.services
+        _create, _update, delete = self.service_functions
         delete(**{self.service_object: instance})
 
     def reload(self, obj):
@@ -178,7 +178,7 @@ class RelationViewSet(ServiceModelViewSet):
     serializer_class = RelationSerializer
     lookup_value_regex = ID_REGEX
     service_object = "relation"
-    services = (services.relation_create, services.relation_update, services.relation_delete)
+    service_functions = (services.relation_create, services.relation_update, services.relation_delete)
 
     def get_queryset(self):
         user = self.request.user
@@ -200,7 +200,7 @@ class RelationTypeViewSet(ServiceModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
     service_object = "relation_type"
-    services = (services.relation_type_create, services.relation_type_update, services.relation_type_delete)
+    service_functions = (services.relation_type_create, services.relation_type_update, services.relation_type_delete)
 
     def get_queryset(self):
         return selectors.relation_type_list()
@@ -211,7 +211,7 @@ class CategoryViewSet(ServiceModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
     service_object = "category"
-    services = (services.category_create, services.category_update, services.category_delete)
+    service_functions = (services.category_create, services.category_update, services.category_delete)
 
     def get_queryset(self):
         return selectors.category_list(user=self.request.user)
@@ -221,7 +221,7 @@ class ReferenceViewSet(ServiceModelViewSet):
     serializer_class = ReferenceSerializer
     lookup_value_regex = ID_REGEX
     service_object = "reference"
-    services = (services.reference_create, services.reference_update, services.reference_delete)
+    service_functions = (services.reference_create, services.reference_update, services.reference_delete)
 
     def get_queryset(self):
         return selectors.reference_list(user=self.request.user)

@@ -47,7 +47,8 @@ def test_values_of_the_wrong_type_are_refused_not_coerced(as_editor, glossary, r
 
 
 @pytest.mark.parametrize("url", ["/api/terms/bad%20slug/", "/api/relations/abc/", "/api/relations/99999999999999999999999/",
-                                 "/api/references/%00/", "/api/terms/caf%C3%A9/", "/api/no-such-endpoint/"])
+                                 "/api/references/%00/", "/api/terms/caf%C3%A9/", "/api/no-such-endpoint/",
+                                 "/api/relations/%0A%3C/"])
 def test_malformed_lookups_are_json_404(anon, glossary, url):
     response = anon.get(url)
     assert response.status_code == 404

@@ -180,3 +180,13 @@ def test_autocomplete_needs_q(anon, glossary):
     assert response.status_code == 400
     assert "q" in response.json()
     assert anon.get("/api/terms/autocomplete/", {"q": ""}).json() == []
+
+
+def test_body_html_resolves_wiki_links_to_visible_terms_only(anon, as_staff, as_editor, glossary):
+    as_editor.patch(
+        "/api/terms/ragtruth/", {"body": "Scores [[Retrieval-augmented generation|RAG]] and [[Secret draft]]."}, format="json"
+    )
+    public = anon.get("/api/terms/ragtruth/").json()["body_html"]
+    assert 'href="/terms/retrieval-augmented-generation/"' in public
+    assert 'href="/terms/secret-draft/"' not in public
+    assert 'href="/terms/secret-draft/"' in as_staff.get("/api/terms/ragtruth/").json()["body_html"]
