@@ -9,7 +9,7 @@ from graphviz_app.queries import DIRECTIONS
 
 class TypesQuerySerializer(serializers.Serializer):
     types = serializers.RegexField(
-        params.SLUG_LIST_PATTERN, required=False,
+        params.SLUG_LIST_OR_EMPTY_PATTERN, required=False, allow_blank=True,
         help_text="Relation type slugs, comma-separated (e.g. `is-a,uses`); default all.",
     )
 
@@ -23,7 +23,7 @@ class CappedQuerySerializer(TypesQuerySerializer):
 
 class WholeGraphQuerySerializer(CappedQuerySerializer):
     category = serializers.RegexField(
-        params.SLUG_LIST_PATTERN, required=False, help_text="Category slugs, comma-separated; default all."
+        params.SLUG_LIST_OR_EMPTY_PATTERN, required=False, allow_blank=True, help_text="Category slugs, comma-separated; default all."
     )
 
 

@@ -137,7 +137,7 @@ class HierarchyView(GraphAPIView):
         summary="Ancestors and descendants along a transitive type",
         parameters=[
             SLUG_PARAM,
-            OpenApiParameter("type", OpenApiTypes.STR, pattern=r"^[-a-zA-Z0-9_]+$", default="is-a",
+            OpenApiParameter("type", OpenApiTypes.STR, pattern=r"^[-a-zA-Z0-9_]*$", default="is-a",
                              description="A transitive relation type slug."),
         ],
         responses={200: s.HierarchySerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
@@ -167,7 +167,7 @@ class LearningPathView(GraphAPIView):
         "each step only needs earlier ones. Terms in `known`, and what only they need, are left out.",
         parameters=[
             SLUG_PARAM,
-            OpenApiParameter("known", OpenApiTypes.STR, pattern=params.SLUG_LIST_PATTERN,
+            OpenApiParameter("known", OpenApiTypes.STR, pattern=params.SLUG_LIST_OR_EMPTY_PATTERN,
                              description="Term slugs the learner knows, comma-separated."),
         ],
         responses={200: s.LearningPathSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
