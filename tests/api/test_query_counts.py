@@ -8,14 +8,16 @@ pytestmark = pytest.mark.django_db
 
 
 def build(n):
-    """``n`` spoke terms, each with an alias, a category, a reference and relations to a hub in both directions.
+    """``n`` spoke terms, each with an alias, a category, a reference, relations to a hub in both
+    directions and a [[wiki link]] from the hub's body.
 
     Bulk inserts: these tests are about reads, and the rows are valid by construction.
     """
     category = Category.objects.create(name="Cat", slug="cat")
     uses = RelationType.objects.create(slug="uses", label="uses", inverse_label="is used by")
     part_of = RelationType.objects.create(slug="part-of", label="is part of", inverse_label="has part")
-    hub = Term.objects.create(name="Hub", slug="hub", category=category)
+    links = " ".join(f"[[Spoke {i:03d}]]" for i in range(n))
+    hub = Term.objects.create(name="Hub", slug="hub", category=category, body=f"Links to {links}.")
     spokes = Term.objects.bulk_create(
         Term(name=f"Spoke {i:03d}", slug=f"spoke-{i:03d}", category=category) for i in range(n)
     )
@@ -37,7 +39,8 @@ def build(n):
 EXPECTED = {
     "/api/terms/?page_size=200": 3,  # count, terms + category + replacement, aliases
     "/api/terms/?page_size=200&search=spoke": 3,
-    "/api/terms/hub/": 6,  # revision (ETag), term, aliases, relations out, relations in, references
+    # revision (ETag), term, aliases, relations out, relations in, references, [[wiki link]] targets
+    "/api/terms/hub/": 7,
     "/api/relations/?page_size=200": 2,  # count, relations + type + both ends
     "/api/categories/?page_size=200": 2,
     "/api/relation-types/?page_size=200": 2,
@@ -59,4 +62,5 @@ def test_the_hub_detail_really_carries_all_relations(anon):
     build(50)
     body = anon.get("/api/terms/hub/").json()
     assert len(body["relations_out"]) == 50 and len(body["relations_in"]) == 50 and len(body["references"]) == 50
+    assert body["body_html"].count('href="/terms/spoke-') == 50
     assert anon.get("/api/terms/", {"page_size": 200}).json()["count"] == 51
