@@ -6,9 +6,6 @@ from rest_framework.test import APIClient
 
 from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
 
-# The docs page test needs the real-browser fixtures; they live with the other browser tests.
-from tests.browser.conftest import browser, chromium_path, page  # noqa: F401
-
 MODELS = (Term, Alias, Category, Relation, RelationType, Reference)
 
 

@@ -80,12 +80,3 @@ def test_docs_page_uses_only_local_assets(anon):
     html = anon.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
-
-
-@pytest.mark.browser
-def test_swagger_ui_renders_offline(page, live_server):
-    page.goto(f"{live_server.url}/api/docs/")
-    page.wait_for_selector(".opblock-tag", timeout=15000)
-    assert page.locator(".opblock-tag", has_text="terms").count() == 1
-    page.screenshot(path="/tmp/gg_api_docs.png", full_page=False)
-    page.watch.assert_clean()
