@@ -33,8 +33,8 @@ class NeighbourhoodQuerySerializer(CappedQuerySerializer):
         help_text="How many relations away from the term.",
     )
     direction = serializers.ChoiceField(
-        choices=DIRECTIONS, required=False, default="both",
-        help_text="Follow relations from the term (out), towards it (in) or both.",
+        choices=DIRECTIONS, required=False, default="both", allow_blank=True,
+        help_text="Follow relations from the term (out), towards it (in) or both (also when empty).",
     )
 
 
