@@ -118,6 +118,12 @@ def test_drafts_only_for_staff(client, llm_graph, staff_user):
     assert client.get("/api/graph/neighborhood/rag/").status_code == 200
 
 
+def test_empty_direction_means_both(client, llm_graph):
+    both = client.get("/api/graph/neighborhood/llm/?direction=both").json()
+    empty = client.get("/api/graph/neighborhood/llm/?direction=").json()
+    assert empty == both
+
+
 def test_graph_reads_are_public_and_read_only(client, llm_graph):
     assert client.post("/api/graph/", {}).status_code == 405
 
@@ -126,7 +132,8 @@ def test_schema_documents_the_graph_parameters(client):
     schema = client.get("/api/schema/?format=json").json()
     params = {p["name"]: p for p in schema["paths"]["/api/graph/neighborhood/{slug}/"]["get"]["parameters"]}
     assert params["depth"]["schema"]["minimum"] == 1 and params["depth"]["schema"]["maximum"] == 3
-    assert params["direction"]["schema"]["enum"] == ["out", "in", "both"]
+    # An empty value means the default, as for the other graph parameters.
+    assert params["direction"]["schema"]["enum"] == ["out", "in", "both", ""]
     assert "(,[-a-zA-Z0-9_]+)*" in str(params["types"]["schema"])
     responses = schema["paths"]["/api/graph/path/"]["get"]["responses"]
     assert {"200", "400", "404"} <= set(responses)
