@@ -10,6 +10,12 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+language_tag = RegexValidator(
+    r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+    "Enter a language tag such as en, de, pt-BR or zh-Hant.",
+    code="invalid_language",
+)
+
 hex_color = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb, e.g. #1f77b4.", code="invalid_color"
 )
@@ -178,7 +184,10 @@ class Alias(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=AliasKind.choices, default=AliasKind.SYNONYM)
     language = models.CharField(
-        max_length=16, blank=True, help_text="Language tag for translations, e.g. de, fr, pt-BR."
+        max_length=16,
+        blank=True,
+        validators=[language_tag],
+        help_text="Language tag (BCP 47) for translations, e.g. de, fr, pt-BR.",
     )
 
     objects = AliasManager()

@@ -271,3 +271,11 @@ def test_every_write_changes_the_revision_token(make_term, is_a, relate):
     after_term = revision_current()
     relate(a, is_a, make_term("B"))
     assert len({before, after_term, revision_current()}) == 3
+
+
+def test_alias_language_must_be_a_language_tag(make_term):
+    term = make_term("Hallucination")
+    with pytest.raises(ValidationError) as excinfo:
+        services.alias_create(term=term, name="Halluzination", kind="translation", language='x"Ñ')
+    assert "language" in excinfo.value.message_dict
+    assert services.alias_create(term=term, name="Halluzination", kind="translation", language="de-AT").language == "de-AT"

@@ -157,3 +157,14 @@ def test_alias_collision_on_update_keeps_the_old_aliases(as_editor, glossary):
     assert "aliases" in response.json()
     assert list(Alias.objects.filter(term=glossary["llm"]).values_list("name", flat=True)) == ["LLM"]
     assert Term.objects.get(slug="large-language-model").short_definition == "A language model with many parameters."
+
+
+def test_alias_with_a_malformed_language_tag_is_refused(as_editor, glossary):
+    response = as_editor.patch(
+        "/api/terms/large-language-model/",
+        {"aliases": [{"name": "Großes Sprachmodell", "kind": "translation", "language": 'x"Ñ'}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "language" in str(response.json()["aliases"])
+    assert list(Alias.objects.filter(term=glossary["llm"]).values_list("name", flat=True)) == ["LLM"]
