@@ -7,6 +7,9 @@ vis-network from our own static files. Labels and titles stay plain text: vis-ne
 string titles with ``innerText`` and draws labels on the canvas.
 """
 
+import math
+from itertools import groupby
+
 from pyvis.network import Network
 
 from graphviz_app.engine import URL_PLACEHOLDER
@@ -14,6 +17,10 @@ from graphviz_app.engine import URL_PLACEHOLDER
 IMPROVED_LAYOUT_MAX_NODES = 150
 EDGE_LABELS_MAX_EDGES = 40
 STABILISATION_ITERATIONS = 200
+# From ring starting positions the physics only relaxes the picture; a few dozen steps do.
+RELAX_ITERATIONS = 60
+RING_GAP = 220
+RING_NODE_SPACING = 60
 DEFAULT_CATEGORY_COLOR = "#94a3b8"
 
 
@@ -32,8 +39,12 @@ class _NodeIds(list):
         return item in self._members
 
 
-def vis_options(node_count: int, *, hierarchical=False) -> dict:
-    """Options tuned for speed: straight edges, 200 stabilisation iterations, cheap dragging."""
+def vis_options(node_count: int, *, hierarchical=False, started=False) -> dict:
+    """Options tuned for speed: straight edges, 200 stabilisation iterations, cheap dragging.
+
+    ``started``: the nodes come with starting positions, so fewer iterations are needed.
+    """
+    iterations = RELAX_ITERATIONS if started else STABILISATION_ITERATIONS
     options = {
         "autoResize": True,
         "nodes": {"shape": "dot", "size": 14, "borderWidth": 2, "font": {"size": 14, "strokeWidth": 3}},
@@ -47,7 +58,7 @@ def vis_options(node_count: int, *, hierarchical=False) -> dict:
         "physics": {
             "solver": "barnesHut",
             "barnesHut": {"gravitationalConstant": -4000, "springLength": 120, "avoidOverlap": 0.2},
-            "stabilization": {"enabled": True, "iterations": STABILISATION_ITERATIONS, "updateInterval": 50},
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 50},
         },
         "layout": {"improvedLayout": node_count <= IMPROVED_LAYOUT_MAX_NODES, "randomSeed": 7},
         "interaction": {"hideEdgesOnDrag": True, "hover": True, "tooltipDelay": 200, "keyboard": {"enabled": True, "bindToWindow": False}},
@@ -66,15 +77,45 @@ def vis_options(node_count: int, *, hierarchical=False) -> dict:
     return options
 
 
+def radial_positions(distances: dict, categories: dict | None = None) -> dict:
+    """Starting positions for a neighbourhood: the focus at the centre, each hop a ring around it.
+
+    ``distances`` maps nodes to their hop count (as ``neighbourhood_distances`` gives, nearest
+    first); ``categories`` optionally maps nodes to a category so that a ring keeps them together.
+    Rings are wide enough for their nodes. The physics then only has to relax the layout, not
+    find one, which for a few hundred terms cuts the time to a still picture several-fold.
+
+    >>> radial_positions({"a": 0, "b": 1, "c": 1})
+    {'a': (0, 0), 'b': (220, 0), 'c': (-220, 0)}
+    """
+    categories = categories or {}
+    positions = {}
+    by_ring = groupby(sorted(distances, key=lambda n: (distances[n], str(categories.get(n) or ""), n)),
+                      key=distances.get)
+    for ring, members in by_ring:
+        members = list(members)
+        if ring == 0:
+            positions.update((node, (0, 0)) for node in members)
+            continue
+        radius = max(ring * RING_GAP, len(members) * RING_NODE_SPACING / (2 * math.pi))
+        for i, node in enumerate(members):
+            angle = 2 * math.pi * i / len(members)
+            positions[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
+    return positions
+
+
 def vis_payload(H, url_template: str, *, focus=None, highlight_edges=(), hierarchical=False,
-                edge_labels=None, pinned=None) -> dict:
+                edge_labels=None, pinned=None, start=None) -> dict:
     """Nodes, edges, options and legend for vis-network, from a graph (or view) of the glossary.
 
     ``focus`` is drawn larger; ``highlight_edges`` (``(u, v, key)``) and their ends stand out
     while the rest is dimmed, and only they are labelled; otherwise edge labels are drawn when
-    there are few edges. ``pinned`` maps nodes to fixed ``(x, y)`` positions (a path, left to right).
+    there are few edges. ``pinned`` maps nodes to fixed ``(x, y)`` positions (a path, left to right);
+    ``start`` maps nodes to starting positions the physics may move (see `radial_positions`).
     """
     pinned = pinned or {}
+    # Small graphs get vis-network's own improved layout, which is quick and tidier at that size.
+    start = {} if hierarchical or len(H) <= IMPROVED_LAYOUT_MAX_NODES else (start or {})
     types = H.graph.get("types", {})
     categories = H.graph.get("categories", {})
     highlight_edges = set(highlight_edges)
@@ -90,7 +131,12 @@ def vis_payload(H, url_template: str, *, focus=None, highlight_edges=(), hierarc
         name = data.get("name", node)
         definition = data.get("short_definition", "")
         dimmed = bool(highlight_nodes) and node not in highlight_nodes
-        place = {"x": pinned[node][0], "y": pinned[node][1], "fixed": True} if node in pinned else {}
+        if node in pinned:
+            place = {"x": pinned[node][0], "y": pinned[node][1], "fixed": True}
+        elif node in start:
+            place = {"x": start[node][0], "y": start[node][1]}
+        else:
+            place = {}
         net.add_node(
             node,
             label=name,
@@ -131,7 +177,7 @@ def vis_payload(H, url_template: str, *, focus=None, highlight_edges=(), hierarc
     return {
         "nodes": nodes,
         "edges": edges,
-        "options": vis_options(len(nodes), hierarchical=hierarchical),
+        "options": vis_options(len(nodes), hierarchical=hierarchical, started=bool(start)),
         "focus": focus,
         "legend": {
             "categories": [{"name": c["name"], "color": c["color"]} for c in sorted(used_categories.values(), key=lambda c: c["name"].lower())],

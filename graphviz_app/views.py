@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from graphviz_app import params, queries, selectors
 from graphviz_app.engine import graph_snapshot_for, term_url, term_url_template
-from graphviz_app.render import vis_payload
+from graphviz_app.render import radial_positions, vis_payload
 
 PATH_CONTEXT_NODES = 30
 PATH_STEP_WIDTH = 220
@@ -73,7 +73,7 @@ def neighbourhood(request, slug):
         )
     except ValidationError as errors:
         return _render(request, "graphviz_app/neighbourhood.html", context, errors)
-    H, meta, _ = selectors.neighbourhood_graph(
+    H, meta, distances = selectors.neighbourhood_graph(
         snapshot, slug, depth=context["depth"], types=context["types"],
         direction=context["direction"], limit=context["limit"],
     )
@@ -82,7 +82,10 @@ def neighbourhood(request, slug):
         meta=meta,
         hierarchical=hierarchical,
         term_url=term_url(slug),
-        payload=vis_payload(H, term_url_template(), focus=slug, hierarchical=hierarchical),
+        payload=vis_payload(
+            H, term_url_template(), focus=slug, hierarchical=hierarchical,
+            start=radial_positions({n: distances[n] for n in H}, dict(H.nodes(data="category"))),
+        ),
     )
     return _render(request, "graphviz_app/neighbourhood.html", context)
 

@@ -124,3 +124,37 @@ def test_drafts_stay_out_of_pages_for_the_public(client, llm_graph):
     services.term_update(term=llm_graph["rag"], status="draft")
     assert client.get("/graph/rag/").status_code == 404
     assert "rag" not in {n["id"] for n in payload_of(client.get("/graph/"))["nodes"]}
+
+
+def test_neighbourhood_starts_from_rings_around_the_focus():
+    import math
+
+    from graphviz_app.render import radial_positions
+
+    distances = {"focus": 0, **{f"near{i}": 1 for i in range(5)}, **{f"far{i}": 2 for i in range(200)}}
+    positions = radial_positions(distances)
+    assert positions["focus"] == (0, 0)
+    near = {round(math.dist((0, 0), positions[f"near{i}"])) for i in range(5)}
+    far = {round(math.dist((0, 0), positions[f"far{i}"]), -1) for i in range(200)}
+    assert len(near) == 1 and len(far) == 1 and max(near) < min(far)
+    assert len(set(positions.values())) == len(positions)  # nobody stacked on top of another
+
+
+def test_big_neighbourhoods_start_from_rings_and_relax_briefly():
+    import networkx as nx
+
+    from graphviz_app.render import RELAX_ITERATIONS, STABILISATION_ITERATIONS, radial_positions, vis_payload
+
+    G = nx.MultiDiGraph(types={"uses": {"label": "uses", "color": "#123456", "symmetric": False}})
+    G.add_edges_from(("hub", f"t{i}", "uses") for i in range(200))
+    distances = {"hub": 0, **{f"t{i}": 1 for i in range(200)}}
+    big = vis_payload(G, "/terms/__slug__/", focus="hub", start=radial_positions(distances))
+    focus = next(n for n in big["nodes"] if n["id"] == "hub")
+    assert (focus["x"], focus["y"]) == (0, 0)
+    assert all("x" in n and not n.get("fixed") for n in big["nodes"])
+    assert big["options"]["physics"]["stabilization"]["iterations"] == RELAX_ITERATIONS
+
+    small = vis_payload(G.subgraph(["hub", "t1", "t2"]), "/terms/__slug__/", focus="hub",
+                        start=radial_positions({"hub": 0, "t1": 1, "t2": 1}))
+    assert all("x" not in n for n in small["nodes"])
+    assert small["options"]["physics"]["stabilization"]["iterations"] == STABILISATION_ITERATIONS

@@ -1,0 +1,15 @@
+"""The examples in the graph functions' docstrings hold."""
+
+import doctest
+
+import pytest
+
+from glossary import graphcheck
+from graphviz_app import queries, render
+
+
+@pytest.mark.parametrize("module", [queries, render, graphcheck], ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
