@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from glossary import services
@@ -34,6 +35,12 @@ def seed(db):
     for model in SEED_MODELS:
         model.objects.bulk_create(model(**row) for row in _seed_rows[model])
     revision_bump()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a test may change rows behind the revision's back."""
+    cache.clear()
 
 
 @pytest.fixture

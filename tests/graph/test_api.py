@@ -128,7 +128,7 @@ def test_graph_reads_are_public_and_read_only(client, llm_graph):
     assert client.post("/api/graph/", {}).status_code == 405
 
 
-def test_schema_documents_the_graph_parameters(client):
+def test_schema_documents_the_graph_parameters(client, db):
     schema = client.get("/api/schema/?format=json").json()
     params = {p["name"]: p for p in schema["paths"]["/api/graph/neighborhood/{slug}/"]["get"]["parameters"]}
     assert params["depth"]["schema"]["minimum"] == 1 and params["depth"]["schema"]["maximum"] == 3

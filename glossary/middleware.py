@@ -1,0 +1,71 @@
+"""Whole-response cache for anonymous reads, keyed by the glossary revision.
+
+Anonymous readers all see the same thing (published and deprecated terms), so a rendered page
+or API response can be served again until the glossary changes. The key holds the revision
+token, which every writing transaction changes (`glossary.revision`), so a cached response is
+never stale — whichever process or worker made the write — and nothing needs invalidating.
+A hit costs one small query instead of the view's queries and its rendering.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from glossary.revision import revision_current
+
+CACHE_SECONDS = 600
+# Never cached: the admin, sign-in, exports (streamed, possibly large), and autocomplete — one
+# indexed query already, asked with a different prefix at nearly every keystroke.
+UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", "/api/terms/autocomplete/")
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        # Signed-in readers (session or token) may see drafts; they always get a fresh answer.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        # Conditional requests are answered (304) by the views that support them.
+        and "HTTP_IF_NONE_MATCH" not in request.META
+        and "HTTP_IF_MODIFIED_SINCE" not in request.META
+    )
+
+
+def _cacheable_response(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousReadCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = self._key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            status, content, headers = cached
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            cache.set(key, (response.status_code, response.content, list(response.items())), CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _key(request) -> str:
+        # The absolute URL: pagination links and canonical URLs carry scheme and host.
+        parts = (revision_current(), request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""))
+        return "anon-read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -1,0 +1,56 @@
+"""The anonymous response cache: never stale, never shared with signed-in readers."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from glossary import services
+from glossary.models import TermStatus
+
+
+@pytest.fixture
+def term(make_term):
+    return make_term("Attention", short_definition="Weighing parts of the input.")
+
+
+def test_a_write_is_seen_by_the_next_anonymous_read(client, term):
+    assert "Weighing parts" in client.get("/terms/attention/").content.decode()
+    services.term_update(term=term, short_definition="Focusing on the relevant tokens.")
+    page = client.get("/terms/attention/").content.decode()
+    assert "Focusing on the relevant tokens" in page and "Weighing parts" not in page
+
+
+def test_api_reads_are_fresh_after_a_write(client, term, make_term):
+    assert client.get("/api/terms/").json()["count"] == 1
+    make_term("Transformer")
+    assert client.get("/api/terms/").json()["count"] == 2
+
+
+def test_staff_never_get_the_anonymous_copy(client, term, make_term, staff_user):
+    make_term("Secret draft", status=TermStatus.DRAFT)
+    assert client.get("/api/terms/").json()["count"] == 1
+    token = Token.objects.create(user=staff_user).key
+    assert client.get("/api/terms/", HTTP_AUTHORIZATION=f"Token {token}").json()["count"] == 2
+    client.force_login(staff_user)
+    assert client.get("/api/terms/").json()["count"] == 2
+
+
+def test_a_staff_page_is_not_served_to_anonymous_readers(client, term, staff_user):
+    client.force_login(staff_user)
+    assert "Edit in admin" in client.get("/terms/attention/").content.decode()
+    client.logout()
+    assert "Edit in admin" not in client.get("/terms/attention/").content.decode()
+
+
+def test_errors_are_not_cached(client, make_term):
+    assert client.get("/terms/attention/").status_code == 404
+    make_term("Attention")
+    assert client.get("/terms/attention/").status_code == 200
+
+
+def test_different_hosts_get_their_own_absolute_links(client, make_term, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    for i in range(3):
+        make_term(f"T{i}")
+    first = client.get("/api/terms/?page_size=1", HTTP_HOST="a.example").json()["next"]
+    second = client.get("/api/terms/?page_size=1", HTTP_HOST="b.example").json()["next"]
+    assert first.startswith("http://a.example/") and second.startswith("http://b.example/")
