@@ -16,9 +16,10 @@ from django.http import HttpResponse
 from glossary.revision import revision_current
 
 CACHE_SECONDS = 600
-# Never cached: the admin, sign-in, exports (streamed, possibly large), and autocomplete — one
-# indexed query already, asked with a different prefix at nearly every keystroke.
-UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", "/api/terms/autocomplete/")
+# Never cached: the admin, sign-in, exports (streamed, possibly large), the health probe (it
+# must answer for this process), and autocomplete — one indexed query already, asked with a
+# different prefix at nearly every keystroke.
+UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", "/api/health/", "/api/terms/autocomplete/")
 
 
 def _cacheable_request(request) -> bool:
