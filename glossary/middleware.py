@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from glossary.revision import revision_current
+from glossary.revision import revision_current, revision_pinned
 
 CACHE_SECONDS = 600
 # Never cached: the admin, sign-in, exports (streamed, possibly large), the health probe (it
@@ -52,6 +52,11 @@ class AnonymousReadCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
+        # Anonymous GETs write nothing: one read of the token serves the key, graph and ETag.
+        with revision_pinned():
+            return self._cached_response(request)
+
+    def _cached_response(self, request):
         key = self._key(request)
         cached = cache.get(key)
         if cached is not None:
