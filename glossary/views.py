@@ -7,21 +7,26 @@ Reads go through `glossary.selectors` (drafts stay hidden from anyone but staff)
 
 import string
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr, Upper
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from glossary import selectors
-from glossary.markup import render_markdown, resolve_wiki_targets
-from glossary.resolver import normalise_name
+from glossary.markup import render_markdown
+from glossary.resolver import resolve_name
 from glossary.models import Reference, Term, TermStatus, hex_color
 from glossary.search import MAX_QUERY_LENGTH, closest_names, highlight, normalise_query, search_terms
 
+FAVICON = Path(__file__).resolve().parent / "static" / "glossary" / "favicon.ico"
 PAGE_SIZE = 25
 RECENT_COUNT = 8
 # The path page belongs to the graph app; its address is fixed by the design (DESIGN.md §3).
@@ -172,8 +177,36 @@ def group_relations(term) -> list[RelationGroup]:
     return sorted(groups.values(), key=lambda g: (g.direction == "in", g.label.lower()))
 
 
+def resolve_or_redirect(request, text, url_name):
+    """A URL that names a term by a name or alias instead of its slug (`/terms/llm/`).
+
+    Redirects to the same page of the term the resolver finds (the query string kept); a label
+    several terms share gets a "may refer to" page listing them; anything else is a 404.
+    """
+    resolution = resolve_name(text, user=request.user)
+    if resolution.term is not None:
+        url = reverse(url_name, kwargs={"slug": resolution.term.slug})
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+    if resolution.ambiguous:
+        candidates = [
+            {"name": ref.name, "url": reverse(url_name, kwargs={"slug": ref.slug})} for ref in resolution.candidates
+        ]
+        return render(request, "glossary/may_refer_to.html", {"text": text, "matched": resolution.matched,
+                                                              "candidates": candidates})
+    raise Http404("No term by that name.")
+
+
+def term_by_name(request, name):
+    """`/terms/<anything that is not a slug>/`, e.g. a name with spaces: resolved like any other name."""
+    return resolve_or_redirect(request, name, "glossary:term-detail")
+
+
 def term_detail(request, slug):
-    term = selectors.term_get(slug=slug, user=request.user)
+    try:
+        term = selectors.term_get(slug=slug, user=request.user)
+    except Http404:
+        return resolve_or_redirect(request, slug, "glossary:term-detail")
     replacement = term.replaced_by
     if replacement is not None and not replacement.is_public and not request.user.is_staff:
         replacement = None
@@ -183,6 +216,7 @@ def term_detail(request, slug):
         "glossary/term_detail.html",
         {
             "term": term,
+            "replaces": selectors.terms_replaced_by(term=term, user=request.user),
             "aliases": term.aliases.all(),
             "body_html": render_markdown(term.body, user=request.user),
             "relation_groups": groups,
@@ -199,14 +233,18 @@ def term_path(request, slug):
     """The "how is this related to …?" form: resolve the typed name, then open the path page."""
     term = selectors.term_get(slug=slug, user=request.user)
     wanted = normalise_query(request.GET.get("to"))
-    other = resolve_wiki_targets({normalise_name(wanted)}, user=request.user).get(normalise_name(wanted)) if wanted else None
-    if other is None:
-        messages.error(
-            request,
-            f"No term named “{wanted}”; pick one of the suggestions." if wanted else "Type the name of another term.",
-        )
+    other = resolve_name(wanted, user=request.user) if wanted else None
+    if other is None or other.term is None:
+        if not wanted:
+            message = "Type the name of another term."
+        elif other.ambiguous:
+            names = ", ".join(f"“{ref.name}”" for ref in other.candidates)
+            message = f"“{wanted}” may refer to {names}; pick one of the suggestions."
+        else:
+            message = f"No term named “{wanted}”; pick one of the suggestions."
+        messages.error(request, message)
         return redirect(f"{term.get_absolute_url()}#path")
-    return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': other[0]})}")
+    return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': other.term.slug})}")
 
 
 def category_list(request):
@@ -244,3 +282,16 @@ def search(request):
         context["suggestions"] = closest_names(query, user=request.user)
     return render(request, "glossary/search.html", context)
 
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that name no icon (the admin, DRF's pages)."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response

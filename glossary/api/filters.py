@@ -45,6 +45,10 @@ class AutocompleteParams(serializers.Serializer):
     q = serializers.CharField(max_length=200, allow_blank=True, help_text="The beginning of a term name or alias.")
 
 
+class LookupParams(serializers.Serializer):
+    label = serializers.CharField(max_length=200, help_text="A term's slug, name or alias, in any case.")
+
+
 class RelationListParams(serializers.Serializer):
     source = slug_param("Only relations from the term with this slug.")
     target = slug_param("Only relations to the term with this slug.")

@@ -10,29 +10,32 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import routers, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from glossary import selectors, services
-from glossary.api.filters import AutocompleteParams, RelationListParams, TermListParams, validated_params
+from glossary.api.filters import AutocompleteParams, LookupParams, RelationListParams, TermListParams, validated_params
 from glossary.api.schema import ERROR_SCHEMA
+from glossary.resolver import resolve_name
 from glossary.api.serializers import (
     CategorySerializer,
     ReferenceSerializer,
     RelationSerializer,
     RelationTypeSerializer,
     TermDetailSerializer,
+    TermLookupSerializer,
     TermSerializer,
     TermSuggestionSerializer,
 )
@@ -41,6 +44,39 @@ from glossary.revision import revision_current
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 # Ids beyond 64-bit integers cannot exist; refusing them in the URL keeps them away from the database.
 ID_REGEX = r"[0-9]{1,18}"
+
+
+class APIRootView(routers.APIRootView):
+    """The API's front page: the resources, and the other endpoints a client starts from."""
+
+    # Names of routes outside the router, and of those that need a term: shown as URI templates.
+    extra_names = {
+        "autocomplete": "term-autocomplete",
+        "lookup": "term-lookup",
+        "graph": "graph-api-whole",
+        "graph-stats": "graph-api-stats",
+        "graph-top-concepts": "graph-api-top-concepts",
+        "graph-path": "graph-api-path",
+        "export": "export",
+        "schema": "schema",
+        "docs": "api-docs",
+        "health": "api-health",
+        "token": "api-token",
+    }
+    slug_names = {
+        "graph-neighborhood": "graph-api-neighborhood",
+        "graph-hierarchy": "graph-api-hierarchy",
+        "graph-narrower": "graph-api-narrower",
+        "graph-learning-path": "graph-api-learning-path",
+    }
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for key, name in self.extra_names.items():
+            response.data[key] = request.build_absolute_uri(reverse(name))
+        for key, name in self.slug_names.items():
+            response.data[key] = request.build_absolute_uri(reverse(name, kwargs={"slug": "SLUG"})).replace("SLUG", "{slug}")
+        return response
 
 
 def health(request):
@@ -171,6 +207,24 @@ class TermViewSet(ServiceModelViewSet):
         params = validated_params(AutocompleteParams, request)
         suggestions = selectors.term_autocomplete(query=params.get("q", ""), user=request.user)
         return Response(TermSuggestionSerializer(suggestions, many=True).data)
+
+    @extend_schema(
+        parameters=[LookupParams],
+        responses={
+            200: TermLookupSerializer,
+            404: OpenApiResponse(ERROR_SCHEMA, description="No term has this slug, name or alias."),
+        },
+        summary="Find the term a name stands for (slug, name or alias)",
+        description="The rule every page uses for a typed name. A label several terms share "
+        "answers with `term` null and the `candidates` it may refer to.",
+    )
+    @action(detail=False, methods=["get"], url_path="lookup", url_name="lookup", pagination_class=None)
+    def lookup_label(self, request):
+        params = validated_params(LookupParams, request)
+        resolution = resolve_name(params["label"], user=request.user)
+        if resolution.term is None and not resolution.ambiguous:
+            raise NotFound(f"No term called “{params['label']}”.")
+        return Response(TermLookupSerializer(resolution).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[RelationListParams]))

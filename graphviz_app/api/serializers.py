@@ -107,6 +107,34 @@ class LearningPathSerializer(NodeLinkSerializer):
     order = serializers.ListField(child=serializers.CharField(), help_text="The steps flattened.")
 
 
+class TreeQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=params.NODE_CAP_MAX, default=params.TREE_LIMIT_DEFAULT,
+        help_text="At most this many terms, by name; `count` tells how many there are.",
+    )
+
+
+class TreeItemSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Term slug.")
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=TermStatus.choices)
+    url = serializers.CharField(help_text="The term page.")
+    narrower_count = serializers.IntegerField(min_value=0, help_text="Terms directly below this one.")
+
+
+class NarrowerSerializer(serializers.Serializer):
+    term = serializers.CharField()
+    type = serializers.CharField()
+    count = serializers.IntegerField(min_value=0)
+    narrower = TreeItemSerializer(many=True)
+
+
+class TopConceptsSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    count = serializers.IntegerField(min_value=0)
+    top_concepts = TreeItemSerializer(many=True)
+
+
 class SampleSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
     sample = serializers.ListField(child=serializers.CharField())

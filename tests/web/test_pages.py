@@ -86,12 +86,12 @@ def test_term_page_lists_outgoing_relations_under_the_label_and_incoming_under_t
     fm = client.get("/terms/foundation-model/")
     groups = [(g.label, g.direction, [i["term"].name for i in g.terms]) for g in fm.context["relation_groups"]]
     assert groups == [("has instance", "in", ["GPT-4"]), ("has subtype", "in", ["Large language model"])]
-    assert "← has instance</span>" in fm.content.decode()
+    assert '<span aria-hidden="true">←</span> has instance</span>' in fm.content.decode()
     gpt4 = client.get("/terms/gpt-4/")
     groups = [(g.label, g.direction, [i["term"].name for i in g.terms]) for g in gpt4.context["relation_groups"]]
     assert groups == [("is an instance of", "out", ["Foundation model"])]
     html = gpt4.content.decode()
-    assert "→ is an instance of</span>" in html
+    assert '<span aria-hidden="true">→</span> is an instance of</span>' in html
     assert "A general-purpose model." in html
 
 

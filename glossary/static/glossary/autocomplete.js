@@ -2,7 +2,9 @@
  *
  * Keyboard: ArrowDown/ArrowUp move through the suggestions, Enter picks one, Escape closes the
  * list (a second Escape clears the box), Tab leaves. data-mode="go" opens the picked term's page;
- * data-mode="fill" puts its name into the box (the "how is this related to …?" form).
+ * data-mode="fill" puts its name into the box (the "how is this related to …?" form);
+ * data-mode="pick" also fills the box and tells the page which term it is (a "term:pick" event
+ * on the input, detail {slug, name}): the graph explorer focuses that term.
  * The endpoint answers { slug, name, matched } items, as a list or as { results: [...] }.
  */
 (function () {
@@ -46,9 +48,12 @@
     function pick(index) {
       var item = items[index];
       if (!item) return;
-      if (mode === "fill") {
+      if (mode === "fill" || mode === "pick") {
         input.value = item.name;
         close();
+        if (mode === "pick") {
+          input.dispatchEvent(new CustomEvent("term:pick", { detail: { slug: item.slug, name: item.name } }));
+        }
       } else {
         window.location.assign(termUrl.replace("SLUG", encodeURIComponent(item.slug)));
       }
