@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, NotFound
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
@@ -210,20 +210,16 @@ class TermViewSet(ServiceModelViewSet):
 
     @extend_schema(
         parameters=[LookupParams],
-        responses={
-            200: TermLookupSerializer,
-            404: OpenApiResponse(ERROR_SCHEMA, description="No term has this slug, name or alias."),
-        },
+        responses=TermLookupSerializer,
         summary="Find the term a name stands for (slug, name or alias)",
         description="The rule every page uses for a typed name. A label several terms share "
-        "answers with `term` null and the `candidates` it may refer to.",
+        "answers with `term` null and the `candidates` it may refer to; a label nothing has, with "
+        "`term` null and no candidates.",
     )
     @action(detail=False, methods=["get"], url_path="lookup", url_name="lookup", pagination_class=None)
     def lookup_label(self, request):
         params = validated_params(LookupParams, request)
         resolution = resolve_name(params["label"], user=request.user)
-        if resolution.term is None and not resolution.ambiguous:
-            raise NotFound(f"No term called “{params['label']}”.")
         return Response(TermLookupSerializer(resolution).data)
 
 

@@ -140,6 +140,11 @@
         if (open && active >= 0) {
           event.preventDefault();
           pick(active);
+        } else {
+          // The typed text goes as it is (a search, or the page's own lookup): no late list over it.
+          clearTimeout(timer);
+          latest++;
+          close();
         }
       } else if (event.key === "Escape") {
         if (open) {

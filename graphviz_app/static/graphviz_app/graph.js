@@ -854,7 +854,6 @@
       if (!text) return;
       fetch(lookupUrl + "?label=" + encodeURIComponent(text), { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
-          if (response.status === 404) return { term: null, candidates: [] };
           if (!response.ok) throw new Error("The search failed (" + response.status + ").");
           return response.json();
         })
