@@ -172,8 +172,15 @@
         if (self.selected !== null) self.showPanel(self.selected);
       });
     }
-    this.nodes.on("*", function () { self.scheduleTextView(); });
-    this.renderTextView();
+    // Names are ordered once per change of the view, not once per frame.
+    this.nodes.on("*", function () {
+      self.order = null;
+      self.scheduleTextView();
+    });
+    if (this.textView) {
+      // The list is built when first opened, then kept up to date; only its count before that.
+      this.textView.addEventListener("toggle", function () { if (self.textView.open) self.renderTextView(); });
+    }
   };
 
   /* A force layout comes out about as tall as it is wide, a canvas seldom is. Spreading the nodes
@@ -216,6 +223,7 @@
   /* ---------------------------------------------------------------- names on the canvas */
 
   Graph.prototype.labelOrder = function () {
+    if (this.order) return this.order;
     var self = this;
     var emphasis = this.emphasis;
     var all = this.nodes.get();
@@ -229,6 +237,7 @@
     all.sort(function (a, b) {
       return rank(a) - rank(b) || (b.degree || 0) - (a.degree || 0) || byName(a, b);
     });
+    this.order = all;
     return all;
   };
 
@@ -320,7 +329,6 @@
   /* ---------------------------------------------------------------- focus and selection */
 
   Graph.prototype.setEmphasis = function (id) {
-    var self = this;
     if (id === null || !this.nodes.get(id)) {
       this.emphasis = null;
     } else {
@@ -344,6 +352,7 @@
 
   Graph.prototype.select = function (id) {
     this.selected = id;
+    this.order = null;
     if (id === null) {
       this.network.unselectAll();
       this.setEmphasis(this.payload.focus || null);
@@ -363,8 +372,12 @@
   Graph.prototype.focusNode = function (id) {
     this.select(id);
     this.container.scrollIntoView({ block: "nearest" });
+    // The middle of what the card over the canvas's right side leaves free.
+    var panel = this.panel;
+    var covered = panel && !panel.hidden && getComputedStyle(panel).position === "absolute" ? panel.offsetWidth + 12 : 0;
     this.network.focus(id, {
       scale: Math.max(this.network.getScale(), FOCUS_SCALE),
+      offset: { x: -covered / 2, y: 0 },
       animation: { duration: 400, easingFunction: "easeInOutQuad" },
     });
   };
@@ -589,14 +602,15 @@
     var self = this;
     var nodes = this.nodes.get();
     var edges = this.edges.get();
+    view.querySelector(".graph-text-count").textContent =
+      nodes.length + " term" + (nodes.length === 1 ? "" : "s") + ", " + edges.length + " relation" + (edges.length === 1 ? "" : "s");
+    if (!view.open) return;
     var names = {};
     nodes.forEach(function (node) { names[node.id] = node.name; });
     var outgoing = {};
     edges.forEach(function (edge) {
       (outgoing[edge.from] = outgoing[edge.from] || []).push(edge);
     });
-    view.querySelector(".graph-text-count").textContent =
-      nodes.length + " term" + (nodes.length === 1 ? "" : "s") + ", " + edges.length + " relation" + (edges.length === 1 ? "" : "s");
     var list = el("ul", "graph-text-list");
     nodes.sort(byName).forEach(function (node) {
       var item = el("li");
