@@ -215,8 +215,8 @@ def test_the_explorer_works_from_the_keyboard(page, seed):
     # The graph as a list: every term shown, reachable by keyboard too.
     page.locator("#graph-text summary").focus()
     page.keyboard.press("Enter")
-    items = page.locator("#graph-text .graph-text-list > li")
-    assert items.count() == node_count(page)
+    page.wait_for_function("document.querySelectorAll('#graph-text .graph-text-list > li').length"
+                           " === window.graphView.nodes.length")
     page.locator("#graph-text").get_by_role("button", name="Mamba", exact=True).focus()
     page.keyboard.press("Enter")
     page.wait_for_function("window.graphNetwork.getSelectedNodes()[0] === 'mamba'")
@@ -268,3 +268,16 @@ def test_graph_pages_run_under_a_strict_content_security_policy(page, seed, url)
         page.wait_for_selector(READY, timeout=15_000)
     page.wait_for_load_state("networkidle")
     page.watch.assert_clean()  # Chromium logs every refused inline script or style as an error
+
+
+def test_find_a_term_offers_every_term_a_shared_label_names(page, seed, make_term, relate, related_to):
+    for name, slug in [("Generative pre-trained transformer", "gpt-family"), ("GUID Partition Table", "guid-partition-table")]:
+        term = make_term(name, slug=slug, aliases=[{"name": "GPT", "kind": "abbreviation"}])
+        relate(term, related_to, make_term(f"{name} notes"))
+    ready(page, "/graph/")
+    page.fill("#graph-search", "GPT")
+    page.press("#graph-search", "Enter")
+    page.wait_for_selector("#graph-status:has-text('may refer to')")
+    page.locator("#graph-status").get_by_role("button", name="GUID Partition Table").click()
+    page.wait_for_function("window.graphNetwork.getSelectedNodes()[0] === 'guid-partition-table'")
+    page.watch.assert_clean()
