@@ -199,6 +199,8 @@ def resolve_or_redirect(request, text, url_name):
     Redirects to the same page of the term the resolver finds (the query string kept); a label
     several terms share gets a "may refer to" page listing them; anything else is a 404.
     """
+    if "\x00" in text:  # no name holds one, and PostgreSQL refuses it in a query
+        raise Http404("No term by that name.")
     resolution = resolve_name(text, user=request.user)
     if resolution.term is not None:
         url = reverse(url_name, kwargs={"slug": resolution.term.slug})
@@ -308,7 +310,7 @@ def term_detail(request, slug):
 def term_path(request, slug):
     """The "how is this related to …?" form: resolve the typed name, then open the path page."""
     term = selectors.term_get(slug=slug, user=request.user)
-    wanted = normalise_query(request.GET.get("to"))
+    wanted = normalise_query(request.GET.get("to")).replace("\x00", "")
     other = resolve_name(wanted, user=request.user) if wanted else None
     if other is None or other.term is None:
         if not wanted:
