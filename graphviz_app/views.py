@@ -20,6 +20,7 @@ from graphviz_app.render import vis_payload
 PATH_CONTEXT_NODES = 30
 PATH_STEP_WIDTH = 220
 TOP_CONCEPTS_SHOWN = 300
+TREE_CHILDREN_SHOWN = 50
 # With this few top concepts, the hierarchy page opens them one level.
 TOP_CONCEPTS_OPENED = 12
 LEARN_GRAPH_ASPECT = 0.8
@@ -231,8 +232,9 @@ def hierarchy(request):
     items, total = selectors.top_concepts(snapshot, key, limit=TOP_CONCEPTS_SHOWN)
     opened = total <= TOP_CONCEPTS_OPENED
     for item in items:
-        children, more = selectors.narrower_terms(snapshot, item["slug"], key) if opened else (None, 0)
-        item.update(children=children, open=opened, more=more - len(children or ()))
+        children, count = (selectors.narrower_terms(snapshot, item["slug"], key, limit=TREE_CHILDREN_SHOWN)
+                           if opened else (None, 0))
+        item.update(children=children, open=opened, more=count - len(children or ()))
     context.update(
         type=snapshot.G.graph["types"][key],
         items=items,

@@ -118,3 +118,11 @@ def test_hierarchy_page_hides_drafts(client, tree):
     services.term_update(term=tree["ai"], status="draft")
     html = client.get("/hierarchy/").content.decode()
     assert "Artificial intelligence" not in html and "Machine learning" in html
+
+
+def test_a_top_concept_with_many_narrower_terms_shows_the_first_and_counts_the_rest(client, tree, make_term, relate, is_a):
+    for i in range(60):
+        relate(make_term(f"Subfield {i:02}"), is_a, tree["ai"])
+    html = client.get("/hierarchy/").content.decode()
+    assert "Subfield 00" in html and "Subfield 59" not in html
+    assert "and 12 more narrower terms" in html  # 62 in all, 50 shown
