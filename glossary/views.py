@@ -311,18 +311,18 @@ def term_path(request, slug):
     """The "how is this related to …?" form: resolve the typed name, then open the path page."""
     term = selectors.term_get(slug=slug, user=request.user)
     wanted = normalise_query(request.GET.get("to")).replace("\x00", "")
-    other = resolve_name(wanted, user=request.user) if wanted else None
-    if other is None or other.term is None:
-        if not wanted:
-            message = "Type the name of another term."
-        elif other.ambiguous:
-            names = ", ".join(f"“{ref.name}”" for ref in other.candidates)
-            message = f"“{wanted}” may refer to {names}; pick one of the suggestions."
-        else:
+    resolution = resolve_name(wanted, user=request.user)
+    if resolution.term is None:
+        if resolution.ambiguous:
+            names = ", ".join(f"“{ref.name}”" for ref in resolution.candidates)
+            message = f"“{wanted}” may refer to {names}; pick one of them."
+        elif wanted:
             message = f"No term named “{wanted}”; pick one of the suggestions."
+        else:
+            message = "Type the name of another term."
         messages.error(request, message)
         return redirect(f"{term.get_absolute_url()}#path")
-    return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': other.term.slug})}")
+    return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': resolution.term.slug})}")
 
 
 def category_list(request):
