@@ -126,18 +126,18 @@ def test_expand_hide_and_pin_change_the_view_in_place_and_the_url_keeps_them(pag
     ready(page, "/graph/gpt-4/")
     page.evaluate("window.__stayed = true")
     before = node_count(page)
-    page.evaluate("window.graphView.focusNode('large-language-model')")
+    focus(page, "large-language-model")
     page.locator("#graph-panel").get_by_role("button", name="Expand here").click()
     wait_for_count(page, f"> {before}")
     assert page.evaluate("window.__stayed") is True  # no navigation
     assert "expand=large-language-model" in page.url
     expanded = node_count(page)
 
-    page.evaluate("window.graphView.focusNode('chatgpt')")
+    focus(page, "chatgpt")
     page.locator("#graph-panel").get_by_role("button", name="Hide").click()
     assert node_count(page) == expanded - 1 and "hide=chatgpt" in page.url
 
-    page.wait_for_timeout(500)  # the focus animation ends before the drag starts
+    focus(page, "foundation-model")  # in view and still, whatever the zoom, before the drag
     x, y = point_of(page, "foundation-model")
     page.mouse.move(x, y)
     page.mouse.down()
@@ -151,6 +151,14 @@ def test_expand_hide_and_pin_change_the_view_in_place_and_the_url_keeps_them(pag
     assert page.evaluate("window.graphView.nodes.get('chatgpt')") is None
     assert page.evaluate("window.graphView.nodes.get('foundation-model').pinned") is True
     page.watch.assert_clean()
+
+
+def focus(page, node_id):
+    """Select a term and come back once the view has finished moving to it."""
+    page.evaluate("""id => new Promise(done => {
+        window.graphNetwork.once("animationFinished", done);
+        window.graphView.focusNode(id);
+    })""", node_id)
 
 
 def point_of(page, node_id):
