@@ -203,7 +203,7 @@ class RelationTypeViewSet(ServiceModelViewSet):
     service_functions = (services.relation_type_create, services.relation_type_update, services.relation_type_delete)
 
     def get_queryset(self):
-        return selectors.relation_type_list()
+        return selectors.relation_type_list(user=self.request.user)
 
 
 class CategoryViewSet(ServiceModelViewSet):

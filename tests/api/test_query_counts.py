@@ -38,7 +38,7 @@ def build(n):
 # endpoint → queries for an anonymous reader, whatever the number of rows; the first query of
 # each is the revision token that keys the anonymous response cache (glossary.middleware)
 EXPECTED = {
-    "/api/terms/?page_size=200": 4,  # revision, count, terms + category + replacement, aliases
+    "/api/terms/?page_size=200": 4,  # revision, count, terms + category, aliases (no replacements here)
     "/api/terms/?page_size=200&search=spoke": 4,
     # revision (read once, for the cache key and the ETag), term, aliases, relations out,
     # relations in, references, [[wiki link]] targets
