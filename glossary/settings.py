@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "glossary.errors.RejectNulBytesMiddleware",
     "glossary.middleware.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,13 +87,45 @@ TEMPLATES = [
 WSGI_APPLICATION = "glossary.wsgi.application"
 ASGI_APPLICATION = "glossary.asgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+
+
+def database_from_url(url: str) -> dict:
+    """The database at ``url``, set up to fail fast: an outage is a quick 503, never a hung worker."""
+    database = dj_database_url.parse(
+        url,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
-}
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["OPTIONS"] = {
+            # Seconds to wait for a connection (libpq's minimum is 2).
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),
+            # The server gives up on a statement after this many milliseconds (0: never); the
+            # background task worker sets 0, its imports are bounded by the importer itself.
+            "options": f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT', '15000'))}",
+            # An established connection whose server or network goes silent is dropped: unacknowledged
+            # data after 5 s (tcp_user_timeout, ms), idle connections probed by TCP keepalives.
+            "tcp_user_timeout": 5000,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            **database.get("OPTIONS", {}),
+        }
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {
+            # Readers never wait for the writer (WAL); a writer waits up to 5 s for another one,
+            # and takes the write lock when its transaction begins, so two transactions never
+            # deadlock upgrading a read lock.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 5,
+            "transaction_mode": "IMMEDIATE",
+            **database.get("OPTIONS", {}),
+        }
+    return database
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -100,7 +133,13 @@ def cache_from_url(url: str) -> dict:
     if not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # A Redis outage costs speed only (glossary.cache); a silent Redis costs at most this long.
+        timeout = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.25"))
+        return {
+            "BACKEND": "glossary.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
     if url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith("dummy://"):
@@ -154,7 +193,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "glossary.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["glossary.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "glossary.api.schema.GlossaryAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "glossary.api.exceptions.exception_handler",

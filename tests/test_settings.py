@@ -42,11 +42,11 @@ def test_debug_mode_runs_without_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def test_cache_url_selects_redis():
+def test_cache_url_selects_redis_that_fails_soft_with_short_timeouts():
     from glossary.settings import cache_from_url
 
-    assert cache_from_url("redis://127.0.0.1:6379/1") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/1",
-    }
+    config = cache_from_url("redis://127.0.0.1:6379/1")
+    assert config["BACKEND"] == "glossary.cache.ResilientRedisCache"
+    assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert config["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
     assert cache_from_url("")["BACKEND"].endswith("LocMemCache")

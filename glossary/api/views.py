@@ -21,11 +21,12 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from glossary import selectors, services
 from glossary.api.filters import AutocompleteParams, RelationListParams, TermListParams, validated_params
+from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
 from glossary.api.serializers import (
     CategorySerializer,
@@ -36,6 +37,8 @@ from glossary.api.serializers import (
     TermSerializer,
     TermSuggestionSerializer,
 )
+from glossary.errors import RETRY_AFTER_SECONDS
+from glossary.health import cache_status, database_status
 from glossary.revision import revision_current
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
@@ -44,8 +47,18 @@ ID_REGEX = r"[0-9]{1,18}"
 
 
 def health(request):
-    """A trivial liveness probe (no database): also the baseline for API benchmarks."""
-    return JsonResponse({"status": "ok"})
+    """Whether this process can reach its database and its cache; 503 when the database is down.
+
+    A cache outage only costs speed (see ``glossary.cache``), so it is reported but still a 200.
+    """
+    checks = {"database": database_status(), "cache": cache_status()}
+    ok = checks["database"]["status"] == "ok"
+    body = {"status": "ok" if ok and checks["cache"]["status"] == "ok" else "degraded" if ok else "unavailable", **checks}
+    response = JsonResponse(body, status=200 if ok else 503)
+    if not ok:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @csrf_exempt  # a 404 changes nothing, whatever the method: no CSRF page in the way
