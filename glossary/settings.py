@@ -1,6 +1,7 @@
 """Settings for Glossary Graph, read from environment variables (see README.md)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "glossary",
     "graphviz_app",
 ]
@@ -65,7 +67,25 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Repeated failed sign-ins (admin login, API token) lock out that user name from that address
+# (django-axes, attempts kept in the database, so every app server sees them).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+# Username and address together: nobody can lock a curator out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Reverse proxies in front of the app (each appends to X-Forwarded-For); 0 when clients connect directly.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
 
 ROOT_URLCONF = "glossary.urls"
 
@@ -197,6 +217,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "glossary.api.schema.GlossaryAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "glossary.api.exceptions.exception_handler",
+    # Scoped throttles (ScopedRateThrottle) count requests per client address in the cache.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": os.environ.get("API_TOKEN_THROTTLE_RATE", "10/minute")},
+    "NUM_PROXIES": NUM_PROXIES or None,
 }
 
 SPECTACULAR_SETTINGS = {

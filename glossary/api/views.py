@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.http import parse_etags, quote_etag
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -20,9 +22,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from glossary import selectors, services
 from glossary.api.filters import AutocompleteParams, RelationListParams, TermListParams, validated_params
@@ -240,6 +243,9 @@ class ReferenceViewSet(ServiceModelViewSet):
         return selectors.reference_list(user=self.request.user)
 
 
+LOCKED_OUT = "Too many failed sign-ins for this user from this address; try again later."
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
@@ -249,8 +255,13 @@ class TokenSerializer(serializers.Serializer):
     responses={200: TokenSerializer},
     summary="Exchange a username and password for an API token",
 )
+@method_decorator(never_cache, name="dispatch")  # a token must never sit in a shared or browser cache
 class ObtainTokenView(ObtainAuthToken):
     parser_classes = [JSONParser, FormParser]
+    # Password guessing: a few tries per minute per address (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]);
+    # django-axes locks the user name out from that address after repeated failures.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth-token"
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -258,6 +269,8 @@ class ObtainTokenView(ObtainAuthToken):
             serializer.is_valid(raise_exception=True)
         except serializers.ValidationError as exc:
             # Wrong credentials are an authentication failure (401), not malformed input (400).
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(detail=LOCKED_OUT) from exc
             if "authorization" in str(exc.get_codes()):
                 raise AuthenticationFailed(exc.detail["non_field_errors"][0]) from exc
             raise
