@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless told otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG-1}
 
-.PHONY: install run test bench bench-graph fuzz clean
+.PHONY: install run test smoke bench bench-graph fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Deploy as production does (collectstatic + gunicorn, DEBUG off) on a throwaway database and
+# request every page type and API endpoint: no 500.
+smoke: install
+	$(PY) scripts/smoke_production.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -184,7 +184,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # vis-network as pyvis ships it, served by us: graph pages must work offline (no CDN).
 STATICFILES_DIRS = [
     ("vendor/vis-network", Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"),
@@ -193,7 +193,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         # Hashed, compressed files need `collectstatic`; development and tests serve the sources.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "glossary.storage.StaticFilesStorage"
         if env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -243,7 +243,11 @@ SPECTACULAR_SETTINGS = {
 # Base URI of SKOS exports (concept URIs are <base>terms/<slug>).
 GLOSSARY_BASE_URI = os.environ.get("GLOSSARY_BASE_URI", "http://127.0.0.1:8000/")
 
-if not DEBUG:
+# Served over HTTPS: on whenever DEBUG is off. `make run` turns it off (DJANGO_HTTPS=0) because it
+# serves http://127.0.0.1:8000 to its own machine, where Secure cookies and redirects to https://
+# would make signing in impossible; a real deploy keeps it on.
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
