@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "glossary",
     "graphviz_app",
 ]
@@ -170,6 +172,14 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+
+# Background tasks (long imports from the admin): django-tasks with its database backend, so
+# SQLite and PostgreSQL both work without another server; `manage.py db_worker` runs them
+# (`make run` starts it beside gunicorn).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Uploads waiting in the admin import (kept in the database) are removed after this many hours.
+IMPORT_JOB_HOURS = int(os.environ.get("GLOSSARY_IMPORT_JOB_HOURS", "24"))
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("GLOSSARY_IMPORT_MAX_UPLOAD_MB", "50"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
