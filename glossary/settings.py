@@ -164,10 +164,13 @@ def cache_from_url(url: str) -> dict:
         }
     if url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("file://"):
+        # Shared by the processes of one machine (`make run`: gunicorn workers and the task worker).
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": url.removeprefix("file://")}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        f"CACHE_URL {url!r} is not understood; use redis://host:port/db, locmem:// or dummy://."
+        f"CACHE_URL {url!r} is not understood; use redis://host:port/db, file:///folder, locmem:// or dummy://."
     )
 
 
