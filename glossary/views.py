@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from glossary import selectors
 from glossary.markup import render_markdown, resolve_wiki_targets
+from glossary.resolver import normalise_name
 from glossary.models import Reference, Term, TermStatus, hex_color
 from glossary.search import MAX_QUERY_LENGTH, closest_names, highlight, normalise_query, search_terms
 
@@ -196,7 +197,7 @@ def term_path(request, slug):
     """The "how is this related to …?" form: resolve the typed name, then open the path page."""
     term = selectors.term_get(slug=slug, user=request.user)
     wanted = normalise_query(request.GET.get("to"))
-    other = resolve_wiki_targets({wanted.lower()}, user=request.user).get(wanted.lower()) if wanted else None
+    other = resolve_wiki_targets({normalise_name(wanted)}, user=request.user).get(normalise_name(wanted)) if wanted else None
     if other is None:
         messages.error(
             request,
