@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "glossary.errors.RejectNulBytesMiddleware",
     "glossary.middleware.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,6 +217,25 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline script
+# anywhere (data reaches pages through json_script blocks, which are not run); styles may be
+# inline because templates colour categories and relation types with style attributes and
+# vis-network and Swagger UI style their elements; images may be data: URIs (vis-network, Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes an anonymous write a 401, not a 403.
