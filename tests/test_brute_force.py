@@ -99,3 +99,8 @@ def test_the_limits_come_from_the_environment(variable, value, setting):
              "DATABASE_URL": "sqlite:////tmp/glossary-settings-check.sqlite3"},
     )
     assert value in result.stdout, result.stderr
+
+
+def test_the_schema_documents_the_refusal_of_too_many_attempts(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    assert "429" in schema["paths"]["/api/auth/token/"]["post"]["responses"]

@@ -252,7 +252,14 @@ class TokenSerializer(serializers.Serializer):
 
 @extend_schema(
     request=AuthTokenSerializer,
-    responses={200: TokenSerializer},
+    responses={
+        200: TokenSerializer,
+        429: OpenApiResponse(
+            ERROR_SCHEMA,
+            description="Too many attempts from this address, or too many failed sign-ins for this user "
+            "from it; wait for the number of seconds in Retry-After (if given) and try again later.",
+        ),
+    },
     summary="Exchange a username and password for an API token",
 )
 @method_decorator(never_cache, name="dispatch")  # a token must never sit in a shared or browser cache
