@@ -15,20 +15,38 @@ API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 30
 
 
-def error_response(request, status: int, title: str, detail: str, headers: dict | None = None):
-    """``detail`` as JSON for the API, as a small page (under ``title``) for everything else."""
+def error_response(request, status: int, title: str, detail: str | dict, headers: dict | None = None):
+    """``detail`` as JSON for the API, as a small page (under ``title``) for everything else.
+
+    ``detail`` is a message (``{"detail": …}`` in JSON) or DRF's field-error shape
+    (``{"field": ["message"]}``).
+    """
+    body = detail if isinstance(detail, dict) else {"detail": detail}
     if request.path.startswith(API_PREFIX):
-        response = JsonResponse({"detail": detail}, status=status)
+        response = JsonResponse(body, status=status)
     else:
-        page = loader.get_template("glossary/error.html").render({"request": request, "title": title, "detail": detail})
+        # (field, messages) pairs; a message about the whole request has no field to name.
+        errors = [("" if field in ("detail", "non_field_errors") else field, [m] if isinstance(m, str) else m)
+                  for field, m in body.items()]
+        page = loader.get_template("glossary/error.html").render({"request": request, "title": title, "errors": errors})
         response = HttpResponse(page, status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
 
 
-def _has_nul(query) -> bool:
-    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+NUL_MESSAGE = "Contains a NUL character (%00), which no parameter accepts."
+
+
+def nul_errors(query) -> dict:
+    """``{parameter: [message]}`` for each query parameter holding a NUL character (in its name: non_field_errors)."""
+    errors = {}
+    for key, values in query.lists():
+        if "\x00" in key:
+            errors["non_field_errors"] = ["A parameter name contains a NUL character (%00)."]
+        elif any("\x00" in value for value in values):
+            errors[key] = [NUL_MESSAGE]
+    return errors
 
 
 class RejectNulBytesMiddleware:
@@ -42,11 +60,9 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request.GET):
-            return error_response(
-                request, 400, "That request is not valid",
-                "The query string contains a NUL character (%00), which no parameter accepts.",
-            )
+        errors = nul_errors(request.GET)
+        if errors:
+            return error_response(request, 400, "That request is not valid", errors)
         return self.get_response(request)
 
 

@@ -56,11 +56,17 @@ def test_a_nul_byte_in_an_admin_filter_is_a_400(as_staff_client, hallucination, 
     assert as_staff_client.get(url).status_code == 400
 
 
-def test_api_nul_refusal_is_json(hallucination):
-    response = Client().get("/api/terms/?search=%00")
-    assert response.json() == {
-        "detail": "The query string contains a NUL character (%00), which no parameter accepts."
+def test_api_nul_refusal_names_the_parameter_in_drfs_error_shape(hallucination):
+    response = Client().get("/api/terms/?search=%00&page=1")
+    assert response.json() == {"search": ["Contains a NUL character (%00), which no parameter accepts."]}
+    assert Client().get("/api/graph/?a%00=1").json() == {
+        "non_field_errors": ["A parameter name contains a NUL character (%00)."]
     }
+
+
+def test_a_page_refusing_a_nul_byte_names_the_parameter(hallucination):
+    html = Client().get("/search/?q=%00").content.decode()
+    assert "<strong>q</strong>: Contains a NUL character" in html
 
 
 def test_a_nul_byte_inside_a_json_body_is_refused_on_its_field(staff_user):
