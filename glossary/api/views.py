@@ -54,11 +54,14 @@ def health(request):
 
     A cache outage only costs speed (see ``glossary.cache``), so it is reported but still a 200.
     """
-    checks = {"database": database_status(), "cache": cache_status()}
-    ok = checks["database"]["status"] == "ok"
-    body = {"status": "ok" if ok and checks["cache"]["status"] == "ok" else "degraded" if ok else "unavailable", **checks}
-    response = JsonResponse(body, status=200 if ok else 503)
-    if not ok:
+    database, cache = database_status(), cache_status()
+    if database["status"] != "ok":
+        overall = "unavailable"
+    else:
+        overall = "ok" if cache["status"] == "ok" else "degraded"
+    response = JsonResponse({"status": overall, "database": database, "cache": cache},
+                            status=503 if overall == "unavailable" else 200)
+    if overall == "unavailable":
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
