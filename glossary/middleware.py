@@ -14,6 +14,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from glossary.language import resolve_reader_language
 from glossary.revision import revision_current, revision_pinned
 
 CACHE_SECONDS = 600
@@ -78,5 +79,7 @@ class AnonymousReadCacheMiddleware:
     @staticmethod
     def _key(request) -> str:
         # The absolute URL: pagination links and canonical URLs carry scheme and host.
-        parts = (revision_current(), request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""))
+        # The reader's language, not the raw Accept-Language header: one entry per language served.
+        parts = (revision_current(), request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""),
+                 resolve_reader_language(request))
         return "anon-read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -5,11 +5,14 @@ pages all call `resolve_names` (or `resolve_name`), so "LLM", "llm", "large-lang
 "Large language model" lead to the same term everywhere. In order of precedence, a text matches:
 
 1. a term's slug, exactly;
-2. a term's name (its preferred label), ignoring case and surrounding spaces;
-3. an alias (alternative label), ignoring case — when several terms share it, the text is
-   ambiguous and the caller gets every candidate ("may refer to") instead of an arbitrary one.
+2. a preferred label in any language, ignoring case and spaces around and between words;
+3. an alternative or hidden label, the same way.
 
-Only terms the user may see take part (drafts are for staff).
+At each step current terms come before deprecated ones (a deprecated concept may keep the label
+its successor now carries). When several terms remain at the first step that matches — an
+alternative label shared by two concepts, say — the text is ambiguous and the caller gets every
+candidate ("may refer to") instead of an arbitrary one. Only terms the user may see take part
+(drafts are for staff).
 """
 
 from collections.abc import Iterable
@@ -44,8 +47,8 @@ def normalise_name(text) -> str:
 
 
 def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
-    """Resolve every text at once (a constant number of queries); keyed by `normalise_name`."""
-    from glossary.models import Term
+    """Resolve every text at once (one query); keyed by `normalise_name`."""
+    from glossary.models import LabelKind, Term, TermStatus
 
     wanted = {normalise_name(t) for t in texts} - {""}
     resolutions = {key: Resolution(key) for key in wanted}
@@ -53,32 +56,39 @@ def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
         return resolutions
     matches = Q(slug__in=wanted)
     for key in wanted:
-        # iexact rather than __in on Lower(): the lookup the case-insensitive name indexes answer.
-        matches |= Q(name__iexact=key) | Q(aliases__name__iexact=key)
-    # One query: each matching term with the alias that matched (or its aliases, when its name did).
+        # iexact rather than __in on Lower(): the lookup the case-insensitive label index answers.
+        matches |= Q(labels__text__iexact=key)
     rows = (
         Term.objects.visible_to(user)
         .filter(matches)
-        .values_list("slug", "name", "aliases__name")
+        .values_list("slug", "name", "status", "labels__text", "labels__kind")
         .order_by("name", "slug")
         .distinct()
     )
-    by_alias = []
-    for slug, name, alias in rows:
+    # (text, rank) → terms; rank 0 slug, then current/deprecated preferred, then other labels.
+    found: dict[tuple[str, int], list[tuple[TermRef, str]]] = {}
+    for slug, name, status, text, kind in rows:
         ref = TermRef(slug, name)
-        for key in (slug, normalise_name(name)):
-            if key in resolutions and resolutions[key].term is None:
-                resolutions[key].term = ref
-        if alias is not None and normalise_name(alias) in resolutions:
-            by_alias.append((normalise_name(alias), alias, ref))
-    for key, alias, ref in by_alias:
-        resolution = resolutions[key]
-        if resolution.term is None and ref not in resolution.candidates:
-            resolution.candidates.append(ref)
-            resolution.matched = alias
-    for resolution in resolutions.values():
-        if resolution.term is None and len(resolution.candidates) == 1:
-            resolution.term = resolution.candidates[0]
+        deprecated = status == TermStatus.DEPRECATED
+        if slug in resolutions:
+            found.setdefault((slug, 0), []).append((ref, ""))
+        key = normalise_name(text)
+        if text is not None and key in resolutions:
+            rank = (1 if kind == LabelKind.PREFERRED else 3) + deprecated
+            found.setdefault((key, rank), []).append((ref, text))
+    for key, resolution in resolutions.items():
+        for rank in range(5):
+            hits = list(dict.fromkeys(found.get((key, rank), [])))
+            if not hits:
+                continue
+            terms = list(dict.fromkeys(ref for ref, _ in hits))
+            if len(terms) == 1:
+                resolution.term = terms[0]
+                label = hits[0][1]
+                resolution.matched = "" if label == terms[0].name else label
+            else:
+                resolution.candidates = terms
+            break
     return resolutions
 
 

@@ -7,10 +7,10 @@ covered too; bulk paths that skip signals call `revision_bump()` themselves.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
 from glossary.revision import revision_bump
 
-WATCHED = (Category, Term, Alias, RelationType, Relation, Reference)
+WATCHED = (Category, Term, Label, Note, Mapping, RelationType, Relation, Reference)
 
 
 @receiver(post_save)

@@ -5,10 +5,6 @@ Thin views: query parameters are validated by the serializers in ``filters``, re
 back from the service as Django ``ValidationError`` and become a 400 in ``exceptions``.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -73,15 +69,6 @@ def not_found(request, path=""):
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
-@contextmanager
-def errors_under(field: str):
-    """File the Django ValidationErrors raised inside under ``field`` (e.g. an alias's ``name``)."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        raise DjangoValidationError({field: exc.messages}) from exc
-
-
 class ServiceModelViewSet(viewsets.ModelViewSet):
     """CRUD whose writes call the glossary services named by the subclass.
 
@@ -128,8 +115,8 @@ TERM_ETAG = OpenApiParameter(
         responses={200: TermDetailSerializer, 304: OpenApiResponse(description="Not modified since the given ETag.")},
         summary="A term with its relations in both directions",
     ),
-    create=extend_schema(summary="Create a term (aliases included)"),
-    update=extend_schema(summary="Replace a term (the aliases list replaces the current aliases)"),
+    create=extend_schema(summary="Create a term (labels, notes and mappings included)"),
+    update=extend_schema(summary="Replace a term (the labels, notes and mappings lists replace the current ones)"),
     partial_update=extend_schema(summary="Change some fields of a term"),
     destroy=extend_schema(summary="Delete a term and its relations"),
 )
@@ -168,22 +155,16 @@ class TermViewSet(ServiceModelViewSet):
         services.term_delete(term=instance)
 
     def _save(self, term, data):
-        aliases = data.pop("aliases", None)
-        with transaction.atomic():
-            if term is None:
-                term = services.term_create(**data)
-            else:
-                term = services.term_update(term=term, **data)
-            if aliases is not None:
-                # An alias's own error (“already the name of …”) concerns the aliases, not the term's name.
-                with errors_under("aliases"):
-                    services.term_set_aliases(term=term, aliases=aliases)
+        if term is None:
+            term = services.term_create(**data)
+        else:
+            term = services.term_update(term=term, **data)
         return selectors.term_reload(term=term, user=self.request.user)
 
     @extend_schema(
         parameters=[AutocompleteParams],
         responses=TermSuggestionSerializer(many=True),
-        summary="Suggest terms by the beginning of a name or alias (at most 10)",
+        summary="Suggest terms by the beginning of a label in any language (at most 10)",
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def autocomplete(self, request):

@@ -86,7 +86,7 @@ def _run(job: ImportJob, *, dry_run: bool) -> tuple[dict, list[str]]:
         path = Path(folder) / Path(job.file_name).name
         path.write_bytes(job.content)
         try:
-            document = read_file(path)
+            document = read_file(path, name=job.file_name)
             return _report(import_document(document, dry_run=dry_run, progress=JobProgress(job.pk))), []
         except ExchangeError as error:
             return {}, list(error.errors)
