@@ -46,12 +46,9 @@ WEB_PAGES = [
     f"/api/graph/path/?from={TERM}&to={OTHER_TERM}", "/api/terms/autocomplete/?q=lar",
     f"/api/graph/hierarchy/{TERM}/?type=is-a", "/api/terms/?search=model&ordering=-updated_at",
 ]
-ADMIN_PAGES = [
-    "/admin/", "/admin/glossary/", "/admin/glossary/term/", "/admin/glossary/term/add/",
-    "/admin/glossary/term/?q=model", "/admin/glossary/term/import/", "/admin/glossary/category/",
-    "/admin/glossary/relation/", "/admin/glossary/relationtype/", "/admin/glossary/reference/",
-    "/admin/glossary/alias/", "/admin/auth/user/", "/admin/password_change/",
-]
+# Beside every changelist and add page the admin index links to, and one change page of each.
+ADMIN_PAGES = ["/admin/", "/admin/glossary/", "/admin/glossary/term/?q=model", "/admin/glossary/term/import/",
+               "/admin/password_change/"]
 
 
 class Crawler:
@@ -148,9 +145,15 @@ def crawl(base: str) -> list[str]:
     status, _body, _headers = curator.get("/admin/login/?next=/admin/", data=form, headers={"Referer": base + "/admin/login/"})
     if "/admin/login/" in curator.seen and status != 200:
         curator.failures.append(f"admin login: {status}")
-    term_id = re.search(r'/admin/glossary/term/(\d+)/change/', curator.get("/admin/glossary/term/")[1])
-    pages = ADMIN_PAGES + ([f"/admin/glossary/term/{term_id.group(1)}/change/"] if term_id else [])
-    for path in pages:
+    index = curator.get("/admin/")[1]
+    listed = sorted(set(re.findall(r'href="(/admin/\w+/\w+/(?:add/)?)"', index)))
+    if len(listed) < 10:
+        curator.failures.append(f"the admin index links to {len(listed)} admin pages; is the curator signed in?")
+    changes = []
+    for changelist in (path for path in listed if not path.endswith("/add/")):
+        change = re.search(rf'href="({re.escape(changelist)}\d+/change/)', curator.get(changelist)[1])
+        changes += [change.group(1)] if change else []
+    for path in ADMIN_PAGES + listed + changes:
         status, body, _headers = curator.get(path)
         if status != 200:
             curator.failures.append(f"{path}: {status} for a signed-in curator")
