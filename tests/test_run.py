@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import sqlite3
 import stat
 import subprocess
 import time
@@ -74,6 +75,8 @@ def test_make_run_serves_with_debug_off_keeps_its_key_and_data_and_stops_both_pr
     finally:
         first_output = stop(process)
     assert "Loaded the seed glossary" in first_output
+    with sqlite3.connect(tmp_path / "db.sqlite3") as database:  # WAL is a property of the file
+        assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert processes_of_group(pgid) == []  # gunicorn and the task worker are gone
     key = key_file.read_text()
     assert len(key.strip()) >= 50 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
