@@ -9,6 +9,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -23,6 +24,9 @@ PRODUCTION_LIKE_ENV = {
     "WHITENOISE_USE_FINDERS": "1",
     "DJANGO_LOG_LEVEL": "ERROR",
 }
+
+
+READY_PATH = "/static/glossary/favicon.svg"
 
 
 def free_port() -> int:
@@ -64,7 +68,7 @@ def silent_peer():
 def app_server(env: dict, *, workers: int = 1):
     """The app under gunicorn on a free local port, with ``env`` on top of a production-like one.
 
-    Yields the base URL once the port accepts connections; the server is stopped afterwards.
+    Yields the base URL once the app answers; the server is stopped afterwards.
     """
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CACHE_"))}
@@ -82,7 +86,8 @@ def app_server(env: dict, *, workers: int = 1):
                 log.seek(0)
                 raise RuntimeError(f"gunicorn stopped: {log.read()}")
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                # A static file answers without the database, once a worker has loaded the app.
+                urlopen(f"http://127.0.0.1:{port}{READY_PATH}", timeout=5).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
