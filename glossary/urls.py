@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("graphviz_app.site_urls")),
     path("", include("glossary.web_urls")),
 ]
+
+# A database outage is a 503 with Retry-After (JSON under /api/), other errors a plain 500 page.
+handler500 = "glossary.errors.server_error"

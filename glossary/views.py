@@ -199,7 +199,7 @@ def resolve_or_redirect(request, text, url_name):
     Redirects to the same page of the term the resolver finds (the query string kept); a label
     several terms share gets a "may refer to" page listing them; anything else is a 404.
     """
-    if "\x00" in text:  # no name holds one, and PostgreSQL refuses it in a query
+    if "\x00" in text:  # a URL path may hold one (queries are refused earlier); PostgreSQL refuses it
         raise Http404("No term by that name.")
     resolution = resolve_name(text, user=request.user)
     if resolution.term is not None:
@@ -276,9 +276,6 @@ def term_detail(request, slug):
         term = selectors.term_get(slug=slug, user=request.user)
     except Http404:
         return resolve_or_redirect(request, slug, "glossary:term-detail")
-    replacement = term.replaced_by
-    if replacement is not None and not replacement.is_public and not request.user.is_staff:
-        replacement = None
     language = reader_language(request)
     groups = group_relations(term, language)
     staff = request.user.is_active and request.user.is_staff
@@ -300,7 +297,8 @@ def term_detail(request, slug):
             "relation_groups": groups,
             "relation_count": sum(len(group.terms) for group in groups),
             "references": _with_hosts(term.references.all()),
-            "replacement": replacement,
+            # Prefetched among the terms the reader may see: a draft replacement is None.
+            "replacement": term.replaced_by,
             "is_staff": staff,
         },
     )
@@ -310,7 +308,7 @@ def term_detail(request, slug):
 def term_path(request, slug):
     """The "how is this related to …?" form: resolve the typed name, then open the path page."""
     term = selectors.term_get(slug=slug, user=request.user)
-    wanted = normalise_query(request.GET.get("to")).replace("\x00", "")
+    wanted = normalise_query(request.GET.get("to"))
     resolution = resolve_name(wanted, user=request.user)
     if resolution.term is None:
         if resolution.ambiguous:

