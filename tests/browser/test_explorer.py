@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.browser.waiting import wait_until
+
 READY = '#graph[data-state="ready"]'
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -21,7 +23,7 @@ def node_count(page):
 
 
 def wait_for_count(page, predicate):
-    page.wait_for_function(f"window.graphView.nodes.length {predicate}", timeout=10_000)
+    wait_until(page, f"window.graphView.nodes.length {predicate}")
 
 
 def drawn_labels(page):
@@ -77,7 +79,7 @@ def test_find_a_term_asks_the_server_so_aliases_work(page, seed, typed, slug):
     ready(page, "/graph/")
     page.fill("#graph-search", typed)
     page.press("#graph-search", "Enter")
-    page.wait_for_function(f"window.graphNetwork.getSelectedNodes()[0] === {slug!r}")
+    wait_until(page, f"window.graphNetwork.getSelectedNodes()[0] === {slug!r}")
     assert page.locator("#graph-panel").is_visible()
     assert f"focus={slug}" in page.url
     # The focus and its neighbours are named, whatever else had to wait.
@@ -143,7 +145,7 @@ def test_expand_hide_and_pin_change_the_view_in_place_and_the_url_keeps_them(pag
     page.mouse.down()
     page.mouse.move(x + 60, y + 40, steps=5)
     page.mouse.up()
-    page.wait_for_function("location.search.includes('pin=foundation-model')")
+    wait_until(page, "location.search.includes('pin=foundation-model')")
 
     shared = page.url
     ready(page, shared)  # the same view from the link alone
@@ -212,7 +214,7 @@ def test_the_explorer_works_from_the_keyboard(page, seed):
         pytest.fail("Tab never reached the find box")
     page.keyboard.type("Transformer")
     page.keyboard.press("Enter")
-    page.wait_for_function("window.graphNetwork.getSelectedNodes()[0] === 'transformer'")
+    wait_until(page, "window.graphNetwork.getSelectedNodes()[0] === 'transformer'")
     for _ in range(30):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.nodeAction") == "expand":
@@ -223,11 +225,11 @@ def test_the_explorer_works_from_the_keyboard(page, seed):
     # The graph as a list: every term shown, reachable by keyboard too.
     page.locator("#graph-text summary").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#graph-text .graph-text-list > li').length"
+    wait_until(page, "document.querySelectorAll('#graph-text .graph-text-list > li').length"
                            " === window.graphView.nodes.length")
     page.locator("#graph-text").get_by_role("button", name="Mamba", exact=True).focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("window.graphNetwork.getSelectedNodes()[0] === 'mamba'")
+    wait_until(page, "window.graphNetwork.getSelectedNodes()[0] === 'mamba'")
     page.watch.assert_clean()
 
 
@@ -249,7 +251,7 @@ def test_a_phone_can_tap_a_term_and_pinch(browser, live_server, seed):
         page.wait_for_selector(READY, timeout=15_000)
         x, y = point_of(page, "gemini")
         page.touchscreen.tap(x, y)
-        page.wait_for_function("window.graphNetwork.getSelectedNodes()[0] === 'gemini'")
+        wait_until(page, "window.graphNetwork.getSelectedNodes()[0] === 'gemini'")
         assert page.locator("#graph-panel").is_visible()
         assert page.evaluate("getComputedStyle(document.querySelector('#graph')).touchAction") == "none"
         for url in ["/hierarchy/", "/terms/retrieval-augmented-generation/learn/", "/graph/path/?from=llm&to=rag"]:
@@ -287,5 +289,5 @@ def test_find_a_term_offers_every_term_a_shared_label_names(page, seed, make_ter
     page.press("#graph-search", "Enter")
     page.wait_for_selector("#graph-status:has-text('may refer to')")
     page.locator("#graph-status").get_by_role("button", name="GUID Partition Table").click()
-    page.wait_for_function("window.graphNetwork.getSelectedNodes()[0] === 'guid-partition-table'")
+    wait_until(page, "window.graphNetwork.getSelectedNodes()[0] === 'guid-partition-table'")
     page.watch.assert_clean()

@@ -4,6 +4,8 @@ import pytest
 
 from glossary import services
 
+from tests.browser.waiting import wait_until
+
 EVIL = "<img src=x onerror=alert(1)>"
 READY = '#graph[data-state="ready"]'
 
@@ -73,7 +75,7 @@ def test_search_focuses_a_node_and_the_url_remembers_it(page, evil_glossary):
     page.wait_for_selector(READY)
     page.fill("#graph-search", "rag")
     page.press("#graph-search", "Enter")
-    page.wait_for_function("window.graphNetwork.getSelectedNodes()[0] === 'rag'")
+    wait_until(page, "window.graphNetwork.getSelectedNodes()[0] === 'rag'")
     assert "focus=rag" in page.url
     page.watch.assert_clean()
 
