@@ -47,7 +47,11 @@ def explorer(page):
     page.wait_for_selector(READY)
     page.fill("#graph-search", "RAG")
     page.press("#graph-search", "Enter")
-    page.wait_for_function("window.graphNetwork.getSelectedNodes().length === 1")
+    # Polled with evaluate: wait_for_function evals in the page, which the CSP forbids.
+    for _ in range(100):
+        if page.evaluate("window.graphNetwork.getSelectedNodes().length === 1"):
+            break
+        page.wait_for_timeout(50)
     page.wait_for_timeout(600)
 
 
