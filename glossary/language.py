@@ -117,6 +117,22 @@ def localize(term, language: str) -> Localized:
     )
 
 
+def names_in(language: str, slugs) -> dict:
+    """slug → preferred label in ``language``, for the terms that have one; one query.
+
+    Empty (and no query) when ``language`` is the glossary's own: names are the terms' names then.
+    """
+    if best_tag([default_language()], language) is not None:
+        return {}
+    primary = language.split("-")[0]
+    found = {}
+    rows = Label.objects.filter(kind=LabelKind.PREFERRED, term__slug__in=list(slugs), language__istartswith=primary)
+    for slug, tag, text in rows.values_list("term__slug", "language", "text"):
+        found.setdefault(slug, {})[tag] = text
+    return {slug: by_tag[best_tag(list(by_tag), language)] for slug, by_tag in found.items()
+            if best_tag(list(by_tag), language) is not None}
+
+
 def keep_language_in_links(html: str, language: str) -> str:
     """``html`` with ``lang=<language>`` added to internal links and a hidden field in GET forms."""
     pair = urlencode({LANG_PARAM: language})
