@@ -26,7 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from glossary.exchange.document import ExchangeError
 from glossary.models import Alias, Category, Reference, Relation, RelationType, Term, TermStatus
-from glossary.revision import revision_bump
+from glossary.changelog import changelog_record_bulk
 
 BATCH = 5000
 
@@ -90,7 +90,7 @@ def import_document(document, *, dry_run=False, progress=no_progress) -> ImportR
             except IntegrityError as exc:
                 raise ExchangeError([f"the database refused the import: {exc}"]) from exc
             if plan.report.changes:
-                revision_bump()
+                changelog_record_bulk()
     return plan.report
 
 

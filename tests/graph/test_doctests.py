@@ -5,10 +5,10 @@ import doctest
 import pytest
 
 from glossary import graphcheck
-from graphviz_app import queries, render
+from graphviz_app import editing, queries, render
 
 
-@pytest.mark.parametrize("module", [queries, render, graphcheck], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [queries, render, editing, graphcheck], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0

@@ -11,32 +11,15 @@ from graphviz_app.engine import graph_snapshot, graph_snapshot_for
 
 
 def test_build_takes_a_constant_number_of_queries(llm_graph, make_term, django_assert_num_queries):
-    # token + categories + relation types + terms + relations, whatever the size
+    # change log + categories + relation types + terms + relations, whatever the size
     with django_assert_num_queries(5):
         G = graph_snapshot().G
     assert G.number_of_nodes() == 8 and G.number_of_edges() == 7
     for i in range(20):
         make_term(f"extra {i}")
-    with django_assert_num_queries(5):
+    # change log + the changed terms + their relations, however many changed
+    with django_assert_num_queries(3):
         assert graph_snapshot().G.number_of_nodes() == 28
-
-
-def test_direct_edge_filling_builds_what_add_edges_from_builds():
-    import networkx as nx
-
-    from graphviz_app.engine import _add_keyed_edges
-
-    rows = [(1, 10, 2), (1, 11, 2), (2, 10, 3), (3, 10, 1), (1, 10, 99), (1, 99, 2)]
-    node_of, key_of = {1: "a", 2: "b", 3: "c"}, {10: "is-a", 11: "uses"}
-    ours, reference = nx.MultiDiGraph(), nx.MultiDiGraph()
-    for G in (ours, reference):
-        G.add_nodes_from(node_of.values())
-    _add_keyed_edges(ours, rows, node_of, key_of)
-    reference.add_edges_from([("a", "b", "is-a"), ("a", "b", "uses"), ("b", "c", "is-a"), ("c", "a", "is-a")])
-    assert sorted(ours.edges(keys=True)) == sorted(reference.edges(keys=True))
-    assert ours._succ == reference._succ and ours._pred == reference._pred
-    assert ours._succ["a"]["b"] is ours._pred["b"]["a"]  # one key dict shared, as networkx does
-    assert sorted(ours.in_edges("a", keys=True)) == [("c", "a", "is-a")]
 
 
 def test_a_current_cached_graph_costs_one_query(llm_graph, django_assert_num_queries):
