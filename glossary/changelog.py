@@ -41,17 +41,17 @@ def changelog_record_bulk(*, using: str = "default") -> None:
 
 
 @transaction.atomic
-def changelog_trim(*, keep: int) -> int | None:
-    """Delete all but about the newest ``keep`` entries; readers that had not seen them rebuild.
+def changelog_trim(*, keep: int) -> int:
+    """Delete all but about the newest ``keep`` entries; return how many were deleted.
 
-    Returns the horizon recorded in the log (a txid on PostgreSQL, a seq on SQLite), or None
-    when there was nothing to delete.
+    A trim entry records the horizon (a txid on PostgreSQL, a seq on SQLite): a process that
+    had not read every entry below it rebuilds its graphs.
     """
     with connection.cursor() as cursor:
-        horizon = backend_for(connection).trim(cursor, keep)
-    if horizon is not None:
+        horizon, deleted = backend_for(connection).trim(cursor, keep)
+    if deleted:
         changelog_record(ChangeKind.TRIM, object_id=horizon)
-    return horizon
+    return deleted
 
 
 @dataclass(frozen=True)

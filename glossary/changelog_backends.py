@@ -106,21 +106,18 @@ class PostgresLog:
             reset=trimmed or len(entries) > limit,
         )
 
-    def trim(self, cursor, keep: int) -> int | None:
-        """Delete entries older than the newest ``keep``; return the txid below which all are gone."""
-        cursor.execute(
-            f"""
-            SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
-                   (SELECT txid FROM {TABLE} ORDER BY seq DESC OFFSET %s LIMIT 1)
-            """,
-            [max(keep - 1, 0)],
-        )
-        xmin, kept = cursor.fetchone()
-        if kept is None:
-            return None
-        horizon = min(xmin, kept)  # never claim entries of running transactions are gone
-        cursor.execute(f"DELETE FROM {TABLE} WHERE txid < %s", [horizon])
-        return horizon if cursor.rowcount else None
+    def trim(self, cursor, keep: int) -> tuple[int, int]:
+        """Delete entries older than the newest ``keep``: (txid below which all are gone, how many).
+
+        Entries of transactions still running are invisible here and stay; they are read as
+        usual once committed (readers wait for every transaction in progress at their look).
+        """
+        cursor.execute(f"SELECT txid FROM {TABLE} ORDER BY seq DESC OFFSET %s LIMIT 1", [max(keep - 1, 0)])
+        row = cursor.fetchone()
+        if row is None:
+            return 0, 0
+        cursor.execute(f"DELETE FROM {TABLE} WHERE txid < %s", [row[0]])
+        return row[0], cursor.rowcount
 
 
 class SqliteLog:
@@ -163,14 +160,14 @@ class SqliteLog:
             reset=reset or len(entries) > limit,
         )
 
-    def trim(self, cursor, keep: int) -> int | None:
-        """Delete entries older than the newest ``keep``; return the seq below which all are gone."""
+    def trim(self, cursor, keep: int) -> tuple[int, int]:
+        """Delete entries older than the newest ``keep``: (seq below which all are gone, how many)."""
         cursor.execute(f"SELECT seq FROM {TABLE} ORDER BY seq DESC LIMIT 1 OFFSET %s", [max(keep - 1, 0)])
         row = cursor.fetchone()
         if row is None:
-            return None
+            return 0, 0
         cursor.execute(f"DELETE FROM {TABLE} WHERE seq < %s", [row[0]])
-        return row[0] if cursor.rowcount else None
+        return row[0], cursor.rowcount
 
 
 def backend_for(connection):

@@ -381,7 +381,8 @@ def engine_counts() -> dict:
 
 
 def clear_graph_cache() -> None:
-    """Forget every cached graph (tests and benchmarks that want a cold build)."""
+    """Forget every cached graph and the counts (tests and benchmarks that want a cold start)."""
     with _lock:
         _shared.clear()
         _private.__dict__.pop("graphs", None)
+        _counts.clear()

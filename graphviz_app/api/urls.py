@@ -9,4 +9,5 @@ urlpatterns = [
     path("hierarchy/<slug:slug>/", views.HierarchyView.as_view(), name="graph-api-hierarchy"),
     path("learning-path/<slug:slug>/", views.LearningPathView.as_view(), name="graph-api-learning-path"),
     path("stats/", views.StatsView.as_view(), name="graph-api-stats"),
+    path("engine/", views.EngineView.as_view(), name="graph-api-engine"),
 ]
