@@ -9,7 +9,12 @@ from django.utils.html import format_html
 
 from glossary import services
 from glossary.exchange import admin_views as exchange_admin
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+
+
+TERM_FORM_FIELDS = (
+    "name", "slug", "uri", "notation", "short_definition", "body", "category", "status", "replaced_by",
+)
 
 
 class ServiceFormSetMixin:
@@ -45,9 +50,25 @@ class ServiceFormSetMixin:
         raise NotImplementedError
 
 
-class AliasInline(admin.TabularInline):
-    model = Alias
+class LabelInline(admin.TabularInline):
+    model = Label
     extra = 1
+    fields = ["text", "language", "kind", "subkind"]
+    verbose_name_plural = "labels (the name is the preferred label in the glossary's language)"
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    extra = 0
+    fields = [("kind", "language"), "text"]
+    verbose_name_plural = "definitions and notes in other languages, scope notes, examples, history"
+
+
+class MappingInline(admin.TabularInline):
+    model = Mapping
+    extra = 0
+    fields = ["kind", "uri", "label"]
+    verbose_name_plural = "in other vocabularies (skos:exactMatch, closeMatch, …)"
 
 
 class OutgoingRelationInline(admin.TabularInline):
@@ -81,15 +102,15 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
     list_display = ["name", "category", "status", "out_count", "in_count", "updated_at", "public_link"]
     list_filter = ["status", "category"]
     list_select_related = ["category"]
-    search_fields = ["name", "slug", "aliases__name", "short_definition", "body"]
+    search_fields = ["name", "slug", "uri", "notation", "labels__text", "short_definition", "body"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category", "replaced_by"]
     readonly_fields = ["created_at", "updated_at", "public_link"]
     fields = [
-        "name", "slug", "category", "status", "replaced_by",
+        "name", "slug", "uri", "notation", "category", "status", "replaced_by",
         "short_definition", "body", "public_link", "created_at", "updated_at",
     ]
-    inlines = [AliasInline, OutgoingRelationInline, IncomingRelationInline]
+    inlines = [LabelInline, NoteInline, MappingInline, OutgoingRelationInline, IncomingRelationInline]
     actions = ["export_selected_terms"]
 
     def get_urls(self):
@@ -120,31 +141,47 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
         return format_html('<a href="{}">view on site</a>', obj.get_absolute_url())
 
     def save_model(self, request, obj, form, change):
+        # The form's name is the preferred label in the glossary's language; the service keeps
+        # the labels and the name in step.
+        fields = {f: getattr(obj, f) for f in TERM_FORM_FIELDS}
         if change:
-            services.term_update(term=obj)
+            services.term_update(term=obj, **fields)
         else:
-            obj.pk = services.term_create(**{f: getattr(obj, f) for f in (
-                "name", "slug", "short_definition", "body", "category", "status", "replaced_by"
-            )}).pk
+            obj.pk = services.term_create(**fields).pk
             obj.refresh_from_db()
 
     def delete_model(self, request, obj):
         services.term_delete(term=obj)
 
     def save_inline(self, obj):
-        if isinstance(obj, Alias):
+        if isinstance(obj, Label):
             if obj.pk:
-                services.alias_update(alias=obj)
+                services.label_update(label=obj)
             else:
-                services.alias_create(term=obj.term, name=obj.name, kind=obj.kind, language=obj.language)
+                services.label_create(term=obj.term, text=obj.text, language=obj.language, kind=obj.kind,
+                                      subkind=obj.subkind)
+        elif isinstance(obj, Note):
+            if obj.pk:
+                services.note_update(note=obj)
+            else:
+                services.note_create(term=obj.term, kind=obj.kind, language=obj.language, text=obj.text)
+        elif isinstance(obj, Mapping):
+            if obj.pk:
+                services.mapping_update(mapping=obj)
+            else:
+                services.mapping_create(term=obj.term, kind=obj.kind, uri=obj.uri, label=obj.label)
         elif obj.pk:
             services.relation_update(relation=obj)
         else:
             services.relation_create(source=obj.source, type=obj.type, target=obj.target, note=obj.note)
 
     def delete_inline(self, obj):
-        if isinstance(obj, Alias):
-            services.alias_delete(alias=obj)
+        if isinstance(obj, Label):
+            services.label_delete(label=obj)
+        elif isinstance(obj, Note):
+            services.note_delete(note=obj)
+        elif isinstance(obj, Mapping):
+            services.mapping_delete(mapping=obj)
         else:
             services.relation_delete(relation=obj)
 
@@ -211,19 +248,23 @@ class RelationAdmin(admin.ModelAdmin):
         services.relation_delete(relation=obj)
 
 
-@admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
-    list_display = ["name", "term", "kind", "language"]
-    list_filter = ["kind"]
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["text", "term", "language", "kind", "subkind"]
+    list_filter = ["kind", "subkind", "language"]
     list_select_related = ["term"]
-    search_fields = ["name", "term__name"]
+    search_fields = ["text", "term__name"]
     autocomplete_fields = ["term"]
 
     def save_model(self, request, obj, form, change):
-        services.alias_update(alias=obj)
+        if change:
+            services.label_update(label=obj)
+        else:
+            obj.pk = services.label_create(term=obj.term, text=obj.text, language=obj.language,
+                                           kind=obj.kind, subkind=obj.subkind).pk
 
     def delete_model(self, request, obj):
-        services.alias_delete(alias=obj)
+        services.label_delete(label=obj)
 
 
 @admin.register(Reference)

@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
-from django.db.models import Q
 from django.urls import reverse
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from glossary.resolver import normalise_name, resolve_names
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -32,34 +33,17 @@ WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
 
 
 def wiki_link_targets(text: str) -> set[str]:
-    """The distinct `[[targets]]` of ``text``, lower-cased and stripped."""
-    return {m.group(1).strip().lower() for m in WIKI_LINK.finditer(text or "") if m.group(1).strip()}
+    """The distinct `[[targets]]` of ``text``, in the resolver's normalised form."""
+    return {normalise_name(m.group(1)) for m in WIKI_LINK.finditer(text or "")} - {""}
 
 
 def resolve_wiki_targets(targets: set[str], *, user=None) -> dict[str, tuple[str, str]]:
-    """Map each lower-cased target to ``(slug, name)`` of the visible term it names; one query."""
-    from glossary.models import Term
-
-    if not targets:
-        return {}
-    by_name = Q()
-    for target in targets:
-        # iexact rather than __in on Lower(): it is the lookup the case-insensitive unique
-        # indexes on names answer, and targets per body are few.
-        by_name |= Q(name__iexact=target) | Q(aliases__name__iexact=target)
-    rows = (
-        Term.objects.visible_to(user)
-        .filter(by_name | Q(slug__in=targets))
-        .values_list("slug", "name", "aliases__name")
-        .distinct()
-    )
-    resolved = {}
-    for slug, name, alias in rows:
-        for key in (name.lower(), slug, (alias or "").lower()):
-            if key in targets:
-                # A term's own name or slug wins over another term's alias of the same text.
-                resolved.setdefault(key, (slug, name))
-    return resolved
+    """Map each normalised target to ``(slug, name)`` of the visible term it names unambiguously."""
+    return {
+        key: (resolution.term.slug, resolution.term.name)
+        for key, resolution in resolve_names(targets, user=user).items()
+        if resolution.term is not None
+    }
 
 
 class WikiLinkProcessor(InlineProcessor):
@@ -71,7 +55,7 @@ class WikiLinkProcessor(InlineProcessor):
     def handleMatch(self, m, data):
         target = m.group(1).strip()
         shown = (m.group(2) or "").strip() or target
-        hit = self.resolved.get(target.lower())
+        hit = self.resolved.get(normalise_name(target))
         if hit is None:
             el = etree.Element("span")
             el.set("class", "wikilink-missing todo" if self.show_missing else "wikilink-missing")

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from glossary.changelog import changes_pinned, changes_position
+from glossary.language import resolve_reader_language
 
 CACHE_SECONDS = 600
 # Never cached: the admin, sign-in, exports (streamed, possibly large), the health probe (it
@@ -73,5 +74,7 @@ class AnonymousReadCacheMiddleware:
     @staticmethod
     def _key(request) -> str:
         # The absolute URL: pagination links and canonical URLs carry scheme and host.
-        parts = (changes_position().token, request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""))
+        # The reader's language, not the raw Accept-Language header: one entry per language served.
+        parts = (changes_position().token, request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""),
+                 resolve_reader_language(request))
         return "anon-read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -1,18 +1,53 @@
-"""The glossary domain: terms, their aliases and categories, typed relations and references."""
+"""The glossary domain: terms with their labels, notes and mappings, categories, typed
+relations between terms, and references.
 
+The rules themselves (label uniqueness, cycles, replacements) are pure functions in
+`glossary.rules`; the models gather the data those functions need and raise their messages.
+"""
+
+import re
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+
+from glossary import rules
 
 language_tag = RegexValidator(
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
     "Enter a language tag such as en, de, pt-BR or zh-Hant.",
     code="invalid_language",
 )
+
+# Absolute URIs that every RDF syntax can write: Turtle and N-Triples cannot hold these characters
+# inside <…>, although URLValidator lets some of them (|, {, }, ") through.
+UNWRITABLE_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+def validate_uri(value: str) -> None:
+    """An absolute URI (scheme:rest) that RDF exports can write as it is."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S", value or ""):
+        raise ValidationError("Enter an absolute URI such as https://example.org/concepts/42.", code="invalid_uri")
+    bad = sorted(set(UNWRITABLE_IN_IRI.findall(value)))
+    if bad:
+        shown = ", ".join(repr(c) if c.strip() else "a space" if c == " " else f"U+{ord(c):04X}" for c in bad)
+        raise ValidationError(
+            "A URI cannot contain %(chars)s; percent-encode them (e.g. %%7C for |).",
+            code="unwritable_uri",
+            params={"chars": shown},
+        )
+
+
+def validate_text(value: str) -> None:
+    message = rules.text_error(value or "")
+    if message:
+        raise ValidationError(message[0].upper() + message[1:] + ".", code="nul")
+
 
 hex_color = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb, e.g. #1f77b4.", code="invalid_color"
@@ -65,6 +100,11 @@ class TermStatus(models.TextChoices):
 PUBLIC_STATUSES = (TermStatus.PUBLISHED, TermStatus.DEPRECATED)
 
 
+def default_language() -> str:
+    """The glossary's own language: `Term.name` is the preferred label in it."""
+    return settings.GLOSSARY_LANGUAGE
+
+
 class TermQuerySet(models.QuerySet):
     def public(self):
         """Terms anyone may read: published and deprecated ones."""
@@ -76,18 +116,36 @@ class TermQuerySet(models.QuerySet):
             return self
         return self.public()
 
+    def current(self):
+        """Terms not deprecated: the ones whose preferred labels must be unique."""
+        return self.exclude(status=TermStatus.DEPRECATED)
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
 class Term(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(
+        max_length=200,
+        validators=[validate_text],
+        help_text="The preferred label in the glossary's language (the term's name).",
+    )
     slug = models.SlugField(max_length=200, unique=True)
+    uri = models.CharField(
+        "URI", max_length=500, null=True, blank=True, unique=True, validators=[validate_uri],
+        help_text="The concept's identity in other vocabularies; kept from imports. "
+        "Left empty, exports use the glossary's base URI and the slug.",
+    )
+    notation = models.CharField(
+        max_length=100, blank=True, validators=[validate_text],
+        help_text="A code for the concept within its scheme (skos:notation), e.g. 006.3.",
+    )
     short_definition = models.CharField(
-        max_length=300, blank=True, help_text="Plain text, one or two sentences."
+        max_length=300, blank=True, validators=[validate_text], help_text="Plain text, one or two sentences."
     )
     body = models.TextField(
-        blank=True, help_text="Markdown. Link other terms with [[Term name]] or [[Term|shown text]]."
+        blank=True, validators=[validate_text],
+        help_text="Markdown. Link other terms with [[Term name]] or [[Term|shown text]].",
     )
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="terms"
@@ -111,7 +169,10 @@ class Term(models.Model):
     class Meta:
         ordering = [Lower("name")]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="term_name_ci_unique"),
+            # A deprecated term may keep the name a newer term now carries (re-created concepts).
+            models.UniqueConstraint(
+                Lower("name"), condition=~Q(status="deprecated"), name="term_current_name_ci_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(replaced_by__isnull=True) | ~Q(replaced_by=F("pk")),
                 name="term_not_replaced_by_itself",
@@ -131,100 +192,216 @@ class Term(models.Model):
     def is_public(self):
         return self.status in PUBLIC_STATUSES
 
+    @property
+    def is_current(self):
+        return self.status != TermStatus.DEPRECATED
+
+    def concept_uri(self, base: str) -> str:
+        """The URI exports give this concept: its own, or one minted from ``base`` and the slug."""
+        return self.uri or f"{base}terms/{self.slug}"
+
     def clean(self):
         errors = {}
         name = (self.name or "").strip()
-        if name and Term.objects.filter(name__iexact=name).exclude(pk=self.pk).exists():
-            errors["name"] = ValidationError(
-                "A term named “%(name)s” already exists (names are compared ignoring case).",
-                code="duplicate_name",
-                params={"name": name},
-            )
-        elif name:
-            clash = Alias.objects.filter(name__iexact=name)
-            if self.pk:
-                clash = clash.exclude(term_id=self.pk)
-            alias = clash.select_related("term").first()
-            if alias is not None:
+        if name and self.is_current:
+            other = Term.objects.current().filter(name__iexact=name).exclude(pk=self.pk).first()
+            if other is not None:
                 errors["name"] = ValidationError(
-                    "“%(name)s” is already an alias of “%(term)s”; remove that alias first or pick another name.",
-                    code="alias_collision",
-                    params={"name": name, "term": alias.term.name},
+                    rules.display_name_taken_message(name, other.name), code="duplicate_name"
                 )
-        if self.replaced_by_id is not None:
-            if self.pk and self.replaced_by_id == self.pk:
-                errors["replaced_by"] = ValidationError(
-                    "A term cannot be replaced by itself.", code="self_replacement"
-                )
-            elif self.status != TermStatus.DEPRECATED:
-                errors["replaced_by"] = ValidationError(
-                    "Only a deprecated term can have a replacement; set the status to deprecated.",
-                    code="replaced_not_deprecated",
-                )
+        problem = rules.replacement_error(
+            status=self.status, replaced_by=self.replaced_by_id, own=self.pk
+        )
+        if problem:
+            errors["replaced_by"] = ValidationError(problem, code="replacement")
+        if self.uri == "":
+            self.uri = None  # optional and unique: "no URI" is NULL, of which there may be many
         if errors:
             raise ValidationError(errors)
 
+    def preferred_label_conflicts(self, labels) -> list[str]:
+        """Messages for preferred labels of ``labels`` that another current term already has.
 
-class AliasKind(models.TextChoices):
+        ``labels`` are `rules.LabelData`; one query whatever their number.
+        """
+        preferred = [label for label in labels if label.kind == LabelKind.PREFERRED]
+        if not preferred or not self.is_current:
+            return []
+        by_text = Q()
+        for label in preferred:
+            by_text |= Q(language__iexact=label.language, text__iexact=" ".join(label.text.split()))
+        taken = (
+            Label.objects.filter(by_text, kind=LabelKind.PREFERRED, term__in=Term.objects.current())
+            .exclude(term_id=self.pk)
+            .values_list("term__pk", "language", "text", "term__name")
+        )
+        rows = [(self.pk or 0, label.language, label.text, self.name) for label in preferred]
+        other_names = {}
+        for pk, language, text, name in taken:
+            other_names[pk] = name
+            rows.insert(0, (pk, language, text, name))
+        return [
+            rules.preferred_label_taken_message(text, language, self.name or text, other_names[other])
+            for key, other, text, language in rules.preferred_label_clashes(rows)
+            if key == (self.pk or 0)
+        ]
+
+
+class LabelKind(models.TextChoices):
+    PREFERRED = rules.PREFERRED, "Preferred"
+    ALTERNATIVE = rules.ALTERNATIVE, "Alternative"
+    HIDDEN = rules.HIDDEN, "Hidden (found by search, never shown)"
+
+
+class LabelSubkind(models.TextChoices):
+    """What kind of alternative a label is, where it matters to readers."""
+
+    NONE = "", "—"
     ABBREVIATION = "abbreviation", "Abbreviation"
     SYNONYM = "synonym", "Synonym"
-    TRANSLATION = "translation", "Translation"
     MISSPELLING = "misspelling", "Misspelling"
 
 
-class AliasManager(models.Manager):
-    def get_by_natural_key(self, name):
-        return self.get(name__iexact=name)
+class LabelManager(models.Manager):
+    def get_by_natural_key(self, term, language, text):
+        return self.get(term__slug=term, language=language, text__iexact=text)
 
 
-class Alias(models.Model):
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=12, choices=AliasKind.choices, default=AliasKind.SYNONYM)
+class Label(models.Model):
+    """A name of a term in one language (SKOS prefLabel, altLabel or hiddenLabel)."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="labels")
+    text = models.CharField(max_length=200, validators=[validate_text])
     language = models.CharField(
         max_length=16,
         blank=True,
         validators=[language_tag],
-        help_text="Language tag (BCP 47) for translations, e.g. de, fr, pt-BR.",
+        help_text="Language tag (BCP 47), e.g. en, de, pt-BR; empty for text without a language.",
     )
+    kind = models.CharField(max_length=12, choices=LabelKind.choices, default=LabelKind.ALTERNATIVE)
+    subkind = models.CharField(max_length=12, choices=LabelSubkind.choices, blank=True, default="")
 
-    objects = AliasManager()
+    objects = LabelManager()
 
     class Meta:
-        ordering = [Lower("name")]
-        verbose_name_plural = "aliases"
+        ordering = ["language", "kind", Lower("text")]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="alias_name_ci_unique"),
+            models.UniqueConstraint(
+                fields=["term", "language"], condition=Q(kind="preferred"),
+                name="label_one_preferred_per_term_language",
+                violation_error_message="A term has one preferred label per language.",
+            ),
+            models.UniqueConstraint(
+                "term", "language", Lower("text"), name="label_text_once_per_term_language",
+                violation_error_message="This text is already a label of the term in that language.",
+            ),
+        ]
+        indexes = [models.Index(Lower("text"), name="label_text_ci_idx")]
+
+    def __str__(self):
+        return f"{self.text}@{self.language}" if self.language else self.text
+
+    def natural_key(self):
+        return (*self.term.natural_key(), self.language, self.text)
+
+    natural_key.dependencies = ["glossary.term"]
+
+    def as_data(self) -> rules.LabelData:
+        return rules.LabelData(self.text, self.language, self.kind)
+
+    def clean(self):
+        if not (self.term_id and (self.text or "").strip()):
+            return
+        self.text = " ".join(self.text.split())
+        siblings = [label.as_data() for label in Label.objects.filter(term_id=self.term_id).exclude(pk=self.pk)]
+        problems = rules.term_label_errors([*siblings, self.as_data()])
+        problems = [message for index, message in problems if index == len(siblings)]
+        problems += self.term.preferred_label_conflicts([self.as_data()])
+        if problems:
+            raise ValidationError({"text": [ValidationError(m, code="label") for m in problems]})
+
+
+class NoteKind(models.TextChoices):
+    DEFINITION = "definition", "Definition"
+    SCOPE_NOTE = "scope_note", "Scope note"
+    EXAMPLE = "example", "Example"
+    NOTE = "note", "Note"
+    HISTORY_NOTE = "history_note", "History note"
+    EDITORIAL_NOTE = "editorial_note", "Editorial note"
+    CHANGE_NOTE = "change_note", "Change note"
+
+
+class NoteManager(models.Manager):
+    def get_by_natural_key(self, term, kind, language, text):
+        return self.get(term__slug=term, kind=kind, language=language, text=text)
+
+
+class Note(models.Model):
+    """A definition or note of a term in one language (skos:definition, skos:scopeNote, …).
+
+    The term's own `short_definition` and `body` are its definition and note in the glossary's
+    language; these hold the rest: other languages, more notes, and full definitions too long
+    for `short_definition`.
+    """
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=16, choices=NoteKind.choices, default=NoteKind.NOTE)
+    language = models.CharField(max_length=16, blank=True, validators=[language_tag])
+    text = models.TextField(validators=[validate_text])
+
+    objects = NoteManager()
+
+    class Meta:
+        ordering = ["kind", "language", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.language or 'untagged'})"
+
+    def natural_key(self):
+        return (*self.term.natural_key(), self.kind, self.language, self.text)
+
+    natural_key.dependencies = ["glossary.term"]
+
+
+class MappingKind(models.TextChoices):
+    EXACT = "exact", "exact match"
+    CLOSE = "close", "close match"
+    BROAD = "broad", "broader (in another vocabulary)"
+    NARROW = "narrow", "narrower (in another vocabulary)"
+    RELATED = "related", "related (in another vocabulary)"
+
+
+class MappingManager(models.Manager):
+    def get_by_natural_key(self, term, kind, uri):
+        return self.get(term__slug=term, kind=kind, uri=uri)
+
+
+class Mapping(models.Model):
+    """A link from a term to a concept of another vocabulary (skos:exactMatch, broadMatch, …)."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="mappings")
+    kind = models.CharField(max_length=8, choices=MappingKind.choices, default=MappingKind.EXACT)
+    uri = models.CharField("URI", max_length=500, validators=[validate_uri])
+    label = models.CharField(max_length=200, blank=True, validators=[validate_text])
+
+    objects = MappingManager()
+
+    class Meta:
+        ordering = ["kind", "uri"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "kind", "uri"], name="mapping_unique_term_kind_uri",
+                violation_error_message="This mapping already exists.",
+            ),
         ]
 
     def __str__(self):
-        return self.name
+        return f"{self.get_kind_display()} {self.uri}"
 
     def natural_key(self):
-        return (self.name,)
+        return (*self.term.natural_key(), self.kind, self.uri)
 
-    def clean(self):
-        name = (self.name or "").strip()
-        if not name:
-            return
-        twin = Alias.objects.filter(name__iexact=name).exclude(pk=self.pk).select_related("term").first()
-        if twin is not None:
-            raise ValidationError(
-                {"name": ValidationError(
-                    "“%(name)s” is already an alias of “%(term)s” (alias names are compared ignoring case).",
-                    code="duplicate_alias",
-                    params={"name": name, "term": twin.term.name},
-                )}
-            )
-        term = Term.objects.filter(name__iexact=name).first()
-        if term is not None:
-            if term.pk == self.term_id:
-                message = "An alias must differ from the term's own name “%(term)s”."
-            else:
-                message = "“%(name)s” is already the name of the term “%(term)s”."
-            raise ValidationError(
-                {"name": ValidationError(message, code="alias_collision", params={"name": name, "term": term.name})}
-            )
+    natural_key.dependencies = ["glossary.term"]
 
 
 class SkosMapping(models.TextChoices):
@@ -274,18 +451,19 @@ class RelationType(models.Model):
         return (self.slug,)
 
     def clean(self):
-        if self.acyclic and self.pk:
-            from glossary.graphcheck import find_cycle_in_type
-
-            cycle = find_cycle_in_type(self.pk)
-            if cycle:
-                raise ValidationError(
-                    {"acyclic": ValidationError(
-                        "Existing relations of this type already form a cycle: %(cycle)s. Remove one of them first.",
-                        code="cycle",
-                        params={"cycle": " → ".join(cycle)},
-                    )}
-                )
+        # Only turning a type acyclic needs to look at all of its relations; other edits do not.
+        if not (self.acyclic and self.pk):
+            return
+        if RelationType.objects.filter(pk=self.pk, acyclic=True).exists():
+            return
+        cycle = rules.find_cycle(Relation.objects.filter(type_id=self.pk).values_list("source_id", "target_id"))
+        if cycle:
+            names = dict(Term.objects.filter(pk__in=cycle).values_list("pk", "name"))
+            raise ValidationError(
+                {"acyclic": ValidationError(
+                    rules.existing_cycle_message([names[pk] for pk in cycle]), code="cycle"
+                )}
+            )
 
 
 class RelationManager(models.Manager):
@@ -330,33 +508,50 @@ class Relation(models.Model):
         if not (self.source_id and self.target_id and self.type_id):
             return
         if self.source_id == self.target_id:
-            raise ValidationError(
-                {"target": ValidationError("A term cannot be related to itself.", code="self_loop")}
-            )
+            raise ValidationError({"target": ValidationError(rules.self_loop_message(), code="self_loop")})
         rtype = self.type
         others = Relation.objects.filter(type_id=self.type_id)
         if self.pk:
             others = others.exclude(pk=self.pk)
         if rtype.symmetric and others.filter(source_id=self.target_id, target_id=self.source_id).exists():
             raise ValidationError(
-                "“%(a)s %(label)s %(b)s” already exists; a symmetric relation is stored once.",
+                rules.symmetric_duplicate_message(self.target.name, rtype.label, self.source.name),
                 code="symmetric_duplicate",
-                params={"a": self.target.name, "label": rtype.label, "b": self.source.name},
             )
         if rtype.acyclic:
-            from glossary.graphcheck import path_between
-
-            path = path_between(
-                others.values_list("source_id", "target_id"), self.target_id, self.source_id
-            )
+            path = path_along_type(self.type_id, self.target_id, self.source_id, exclude=self.pk)
             if path is not None:
                 names = dict(Term.objects.filter(pk__in=path).values_list("pk", "name"))
-                cycle = [self.source.name] + [names[pk] for pk in path]
                 raise ValidationError(
-                    "“%(label)s” may not form a cycle; this relation would create a cycle: %(cycle)s.",
+                    rules.cycle_message(rtype.label, [self.source.name] + [names[pk] for pk in path]),
                     code="cycle",
-                    params={"label": rtype.label, "cycle": " → ".join(cycle)},
                 )
+
+
+def path_along_type(type_id: int, start: int, goal: int, *, exclude: int | None = None) -> list[int] | None:
+    """Term ids of a shortest path ``start → … → goal`` over relations of one type, or None.
+
+    Reads only the relations reachable from ``start`` (a recursive query), never the whole type:
+    for an is-a hierarchy that is the ancestors of one term. ``exclude`` leaves one relation out
+    (the one being edited).
+    """
+    table = connection.ops.quote_name(Relation._meta.db_table)
+    excluded = "AND r.id <> %s" if exclude else ""
+    sql = f"""
+        WITH RECURSIVE reach(node) AS (
+            SELECT CAST(%s AS BIGINT)
+            UNION
+            SELECT r.target_id FROM {table} r JOIN reach ON r.source_id = reach.node
+            WHERE r.type_id = %s {excluded}
+        )
+        SELECT r.source_id, r.target_id FROM {table} r JOIN reach ON r.source_id = reach.node
+        WHERE r.type_id = %s {excluded}
+    """
+    params = [start, type_id, *([exclude] if exclude else []), type_id, *([exclude] if exclude else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        edges = cursor.fetchall()
+    return rules.path_in_edges(edges, start, goal)
 
 
 class ReferenceKind(models.TextChoices):
@@ -376,7 +571,7 @@ class ReferenceManager(models.Manager):
 
 class Reference(models.Model):
     title = models.CharField(max_length=300)
-    url = models.URLField(max_length=500, unique=True)
+    url = models.URLField(max_length=500, unique=True, validators=[validate_uri])
     kind = models.CharField(max_length=10, choices=ReferenceKind.choices, default=ReferenceKind.ARTICLE)
     terms = models.ManyToManyField(Term, related_name="references", blank=True)
 

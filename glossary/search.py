@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from glossary.models import Alias, Term
+from glossary.models import Label, Term
 
 MAX_QUERY_LENGTH = 200
 SEARCH_CONFIG = "english"
@@ -48,9 +48,9 @@ def term_search_vector():
     )
 
 
-def alias_search_vector():
-    """An alias name's document; indexed with GIN like the term's."""
-    return SearchVector("name", config=SEARCH_CONFIG)
+def label_search_vector():
+    """A label's document; indexed with GIN like the term's."""
+    return SearchVector("text", config=SEARCH_CONFIG)
 
 
 def normalise_query(query) -> str:
@@ -68,16 +68,16 @@ def search_terms(query: str, *, user=None, queryset=None):
     return _search_fallback(terms, query)
 
 
-def _aliases(**lookups):
-    return Exists(Alias.objects.filter(term=OuterRef("pk"), **lookups))
+def _labels(**lookups):
+    return Exists(Label.objects.filter(term=OuterRef("pk"), **lookups))
 
 
 def _name_rank(query):
     """The exact > prefix > contains tiers, for names and aliases alike."""
     return Case(
-        When(Q(name__iexact=query) | _aliases(name__iexact=query), then=Value(EXACT)),
-        When(Q(name__istartswith=query) | _aliases(name__istartswith=query), then=Value(PREFIX)),
-        When(Q(name__icontains=query) | _aliases(name__icontains=query), then=Value(CONTAINS)),
+        When(Q(name__iexact=query) | _labels(text__iexact=query), then=Value(EXACT)),
+        When(Q(name__istartswith=query) | _labels(text__istartswith=query), then=Value(PREFIX)),
+        When(Q(name__icontains=query) | _labels(text__icontains=query), then=Value(CONTAINS)),
         When(short_definition__icontains=query, then=Value(DEFINITION)),
         default=Value(0.0),
         output_field=FloatField(),
@@ -87,7 +87,7 @@ def _name_rank(query):
 def _search_fallback(terms, query):
     matches = (
         Q(name__icontains=query)
-        | _aliases(name__icontains=query)
+        | _labels(text__icontains=query)
         | Q(short_definition__icontains=query)
         | Q(body__icontains=query)
     )
@@ -95,21 +95,21 @@ def _search_fallback(terms, query):
     return terms.filter(matches).annotate(rank=rank).order_by("-rank", "name")
 
 
-def _spelling_similarity(query):
+def _spelling_similarity(query, field="name"):
     """How closely the row's name is spelt like ``query``, 0..1.
 
     Word similarity finds the query inside a longer name ("transfomer" in "Transformer model");
     whole-name similarity breaks its ties in favour of the shorter, closer name, so
     "halucinaton" ranks Hallucination above Hallucination detection.
     """
-    return (TrigramWordSimilarity(query, "name") + TrigramSimilarity("name", query)) / 2
+    return (TrigramWordSimilarity(query, field) + TrigramSimilarity(field, query)) / 2
 
 
 def _search_postgresql(terms, query):
     text_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    alias_names = Alias.objects.filter(term=OuterRef("pk"))
+    labels = Label.objects.filter(term=OuterRef("pk"))
     best_alias_similarity = Subquery(
-        alias_names.annotate(s=_spelling_similarity(query))
+        labels.annotate(s=_spelling_similarity(query, "text"))
         .order_by("-s")
         .values("s")[:1],
         output_field=FloatField(),
@@ -118,11 +118,11 @@ def _search_postgresql(terms, query):
     # (an OR across columns and tables inside one WHERE would force a scan of every term).
     by_text = Term.objects.annotate(_doc=term_search_vector()).filter(_doc=text_query)
     by_name = Term.objects.filter(TrigramSimilar(F("name"), query) | TrigramWordSimilar(F("name"), query))
-    by_alias = Alias.objects.annotate(_doc=alias_search_vector()).filter(
+    by_alias = Label.objects.annotate(_doc=label_search_vector()).filter(
         Q(_doc=text_query)
-        | TrigramSimilar(F("name"), query)
-        | TrigramWordSimilar(F("name"), query)
-        | Q(name__icontains=query)
+        | TrigramSimilar(F("text"), query)
+        | TrigramWordSimilar(F("text"), query)
+        | Q(text__icontains=query)
     )
     matches = (
         Q(pk__in=by_text.values("pk"))
@@ -151,8 +151,8 @@ def closest_names(query: str, *, user=None, limit: int = 5):
         return []
     if connections[terms.db].vendor == "postgresql":
         best_alias = Subquery(
-            Alias.objects.filter(term=OuterRef("pk"))
-            .annotate(s=TrigramSimilarity("name", query))
+            Label.objects.filter(term=OuterRef("pk"))
+            .annotate(s=TrigramSimilarity("text", query))
             .order_by("-s")
             .values("s")[:1],
             output_field=FloatField(),
@@ -164,10 +164,10 @@ def closest_names(query: str, *, user=None, limit: int = 5):
         )
     # SQLite is for development: comparing in Python against every name is fine at that size.
     spellings = {}
-    for term in terms.prefetch_related("aliases"):
+    for term in terms.prefetch_related("labels"):
         spellings.setdefault(term.name.lower(), term)
-        for alias in term.aliases.all():
-            spellings.setdefault(alias.name.lower(), term)
+        for label in term.labels.all():
+            spellings.setdefault(label.text.lower(), term)
     found = []
     for spelling in difflib.get_close_matches(query.lower(), spellings, n=limit * 2, cutoff=0.5):
         if spellings[spelling] not in found:

@@ -6,11 +6,11 @@ Querysets come back with what their callers display already joined or prefetched
 of SQL queries does not grow with the number of rows or relations.
 """
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Length, Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
 from glossary.search import search_terms
 
 AUTOCOMPLETE_LIMIT = 10
@@ -61,22 +61,34 @@ def term_list(
             terms = terms.order_by(*TERM_ORDERINGS[ordering])
     else:
         terms = terms.order_by(*TERM_ORDERINGS[ordering or "name"])
-    return terms.select_related("category", "replaced_by").prefetch_related(
-        Prefetch("aliases", queryset=Alias.objects.order_by(Lower("name")))
+    return with_labels(terms.select_related("category", "replaced_by"))
+
+
+def with_labels(terms: QuerySet) -> QuerySet:
+    """``terms`` with what a list shows of each in any language: labels and definitions (2 queries)."""
+    return terms.prefetch_related(
+        Prefetch("labels", queryset=Label.objects.order_by("language", "kind", Lower("text"))),
+        Prefetch("notes", queryset=Note.objects.filter(kind="definition"), to_attr="reader_definitions"),
     )
 
 
 def term_detail_queryset(*, user, terms: QuerySet | None = None) -> QuerySet:
-    """``terms`` (default: those the user may see) with all the detail view shows, in 5 queries.
+    """``terms`` (default: those the user may see) with all the detail view shows, in 10 queries.
 
-    ``relations_out`` and ``relations_in`` hold only relations whose other end the user may see.
+    ``relations_out`` and ``relations_in`` hold only relations whose other end the user may see,
+    with that end's preferred labels (its name in every language).
     """
     visible = relations_visible_to(user)
+    preferred_labels = Label.objects.filter(kind="preferred")
     terms = terms if terms is not None else Term.objects.visible_to(user)
     return terms.select_related("category", "replaced_by").prefetch_related(
-        Prefetch("aliases", queryset=Alias.objects.order_by(Lower("name"))),
-        Prefetch("relations_out", queryset=visible.order_by("type__slug", Lower("target__name"))),
-        Prefetch("relations_in", queryset=visible.order_by("type__slug", Lower("source__name"))),
+        Prefetch("labels", queryset=Label.objects.order_by("language", "kind", Lower("text"))),
+        Prefetch("notes", queryset=Note.objects.order_by("kind", "language", "pk")),
+        Prefetch("mappings", queryset=Mapping.objects.order_by("kind", "uri")),
+        Prefetch("relations_out", queryset=visible.order_by("type__slug", Lower("target__name")).prefetch_related(
+            Prefetch("target__labels", queryset=preferred_labels))),
+        Prefetch("relations_in", queryset=visible.order_by("type__slug", Lower("source__name")).prefetch_related(
+            Prefetch("source__labels", queryset=preferred_labels))),
         Prefetch("references", queryset=Reference.objects.order_by("title")),
     )
 
@@ -92,41 +104,30 @@ def term_reload(*, term: Term, user) -> Term:
 
 
 def term_autocomplete(*, query: str, user, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
-    """Up to ``limit`` suggestions ``{slug, name, matched}`` whose name or an alias starts with ``query``.
+    """Up to ``limit`` suggestions ``{slug, name, matched}`` with a label starting with ``query``.
 
-    One SQL query (a UNION of names and aliases). Exact matches come first, then shorter ones;
-    a term matched both by its name and by an alias appears once, showing its name.
+    One SQL query over the labels of every language. Exact matches come first, then shorter
+    labels, preferred before alternative ones; a term appears once, at the rank of its best
+    label, and ``matched`` shows its preferred label when that matched too.
     """
     query = query.strip()
     if not query:
         return []
-    visible = Term.objects.visible_to(user)
-
-    def ranked(matched_field):
-        return {
-            "matched": F(matched_field),
-            "inexact": Case(When(**{f"{matched_field}__iexact": query}, then=0), default=1),
-            "length": Length(matched_field),
-        }
-
-    by_name = (
-        visible.filter(name__istartswith=query)
-        .values_list("slug", "name")
-        .annotate(**ranked("name"), via_alias=Value(0))
-        .order_by()
+    rows = (
+        Label.objects.filter(term__in=Term.objects.visible_to(user), text__istartswith=query)
+        .annotate(
+            inexact=Case(When(text__iexact=query, then=0), default=1),
+            length=Length("text"),
+            not_preferred=Case(When(kind="preferred", then=0), default=1),
+        )
+        .order_by("inexact", "length", "not_preferred", "text")
+        .values_list("term__slug", "term__name", "text", "not_preferred")[: 4 * limit]
     )
-    by_alias = (
-        Alias.objects.filter(term__in=visible, name__istartswith=query)
-        .values_list("term__slug", "term__name")
-        .annotate(**ranked("name"), via_alias=Value(1))
-        .order_by()
-    )
-    # Twice the limit: a term can come back once by its name and once by an alias.
-    rows = by_name.union(by_alias, all=True).order_by("inexact", "length", "via_alias", "matched")[: 2 * limit]
-    suggestions = {}  # slug → suggestion, in rank order of the term's best row
-    for slug, name, matched, _inexact, _length, via_alias in rows:
-        if slug not in suggestions or not via_alias:
-            suggestions[slug] = {"slug": slug, "name": name, "matched": matched}
+    suggestions = {}  # slug → suggestion, in rank order of the term's best label
+    for slug, name, text, not_preferred in rows:
+        suggestion = suggestions.setdefault(slug, {"slug": slug, "name": name, "matched": text})
+        if not not_preferred and text == name:
+            suggestion["matched"] = text
     return list(suggestions.values())[:limit]
 
 

@@ -9,20 +9,27 @@ cycle or store a symmetric pair twice.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from glossary import rules
 from glossary.models import (
-    Alias,
-    AliasKind,
     Category,
+    Label,
+    LabelKind,
+    Mapping as TermMapping,
+    MappingKind,
+    Note,
+    NoteKind,
     Reference,
     ReferenceKind,
     Relation,
     RelationType,
     Term,
     TermStatus,
+    default_language,
 )
 
 
@@ -69,43 +76,194 @@ def category_delete(*, category: Category) -> None:
 
 # Terms --------------------------------------------------------------------------------------
 
+LABEL_FIELDS = ("text", "language", "kind", "subkind")
+
+
+def _label_dicts(labels: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """Labels as plain dicts with every field, text stripped and inner spaces collapsed."""
+    return [
+        {
+            "text": " ".join(str(item.get("text", "")).split()),
+            "language": item.get("language") or "",
+            "kind": item.get("kind") or LabelKind.ALTERNATIVE,
+            "subkind": item.get("subkind") or "",
+        }
+        for item in labels
+    ]
+
+
+def _with_name(labels: list[dict], name: str, language: str, *, replace: bool) -> list[dict]:
+    """``labels`` with ``name`` as the preferred label in ``language``.
+
+    ``replace``: an existing preferred label in that language gives way (a rename); otherwise a
+    different one is a contradiction between the name and the labels given with it.
+    """
+    for label in labels:
+        if label["kind"] == LabelKind.PREFERRED and label["language"].lower() == language.lower():
+            if label["text"] != name:
+                if not replace and rules.fold(label["text"]) != rules.fold(name):
+                    raise ValidationError({"name": ValidationError(
+                        "The name “%(name)s” differs from the preferred label “%(label)s” given in "
+                        "labels for the same language; give one of them.",
+                        code="name_label_mismatch", params={"name": name, "label": label["text"]},
+                    )})
+                label["text"] = name
+            return labels
+    # The name's text may already be an alternative label in that language: it is promoted.
+    labels = [
+        label for label in labels
+        if not (label["language"].lower() == language.lower() and rules.fold(label["text"]) == rules.fold(name))
+    ]
+    return [*labels, {"text": name, "language": language, "kind": LabelKind.PREFERRED, "subkind": ""}]
+
+
+def _label_errors(term: Term, labels: list[dict]) -> list[str]:
+    """The rules of one term's own labels: each label's fields, one preferred per language, no repeats."""
+    errors = []
+    for i, label in enumerate(labels):
+        try:
+            Label(term=term, **label).clean_fields(exclude=["term"])
+        except ValidationError as error:
+            errors.extend(f"labels[{i}].{field}: {message}" for field, messages in error.message_dict.items()
+                          for message in messages)
+    data = [rules.LabelData(label["text"], label["language"], label["kind"]) for label in labels]
+    return errors + [message for _index, message in rules.term_label_errors(data)]
+
+
+def term_save_labels(*, term: Term, labels: list[dict]) -> list[Label]:
+    """Store exactly ``labels`` (complete dicts, already checked) for a saved term."""
+    existing = {(label.language.lower(), rules.fold(label.text)): label for label in term.labels.all()}
+    wanted = {(label["language"].lower(), rules.fold(label["text"])): label for label in labels}
+    stale = [label.pk for key, label in existing.items() if key not in wanted]
+    if stale:
+        Label.objects.filter(pk__in=stale).delete()
+    # Demotions first, so that the one-preferred-per-language constraint holds after each row.
+    ordered = sorted(wanted.items(), key=lambda item: item[1]["kind"] == LabelKind.PREFERRED)
+    result = []
+    for key, fields in ordered:
+        label = existing.get(key) or Label(term=term)
+        if label.pk and all(getattr(label, f) == fields[f] for f in LABEL_FIELDS):
+            result.append(label)
+            continue
+        for name, value in fields.items():
+            setattr(label, name, value)
+        label.save()
+        result.append(label)
+    return result
+
+
+def _display_name(labels: list[dict]) -> str:
+    shown = rules.display_label(
+        [rules.LabelData(label["text"], label["language"], label["kind"]) for label in labels],
+        default_language(),
+    )
+    return shown.text if shown else ""
+
+
+def _renamed(labels: list[dict], name: str, language: str) -> bool:
+    """Whether ``name`` in ``language`` says something new about ``labels``.
+
+    Compared with the preferred label in that language; when there is none, with the name the
+    term is shown by — so sending back the name of a term known only in another language (as
+    a GET returned it) changes nothing.
+    """
+    for label in labels:
+        if label["kind"] == LabelKind.PREFERRED and label["language"].lower() == language.lower():
+            return label["text"] != name
+    return rules.fold(name) != rules.fold(_display_name(labels))
+
+
+def _replace_rows(term: Term, related: str, model, rows: Iterable[Mapping[str, Any]], fields: tuple) -> None:
+    """Make the term's ``related`` rows exactly ``rows`` (notes, mappings), each fully checked."""
+    errors = []
+    objects = []
+    for i, row in enumerate(rows):
+        obj = model(term=term, **{f: row.get(f, model._meta.get_field(f).get_default()) for f in fields})
+        try:
+            obj.full_clean(exclude=["term"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors.extend(f"{related}[{i}].{field}: {message}" for field, messages in error.message_dict.items()
+                          for message in messages)
+        objects.append(obj)
+    keys = [tuple(getattr(o, f) for f in fields) for o in objects]
+    errors += [f"{related}[{i}]: given twice" for i, key in enumerate(keys) if key in keys[:i]]
+    if errors:
+        raise ValidationError({related: errors})
+    getattr(term, related).all().delete()
+    model.objects.bulk_create(objects)
+
+
+def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, labels, notes=None,
+               mappings=None) -> Term:
+    """Apply ``fields``, the name and the labels to ``term`` together, checking every rule first."""
+    current = _label_dicts(
+        labels if labels is not None
+        else [{f: getattr(label, f) for f in LABEL_FIELDS} for label in (term.labels.all() if term.pk else [])]
+    )
+    if name is not None:
+        name, language = " ".join(name.split()), name_language or default_language()
+        if _renamed(current, name, language):
+            current = _with_name(current, name, language, replace=labels is None)
+    for attribute, value in fields.items():
+        setattr(term, attribute, value)
+    errors = _label_errors(term, current)
+    if errors:
+        raise ValidationError({"labels": errors})
+    term.name = _display_name(current)
+    if not term.name:
+        raise ValidationError({"name": ValidationError("A term needs a name (a preferred label).", code="required")})
+    term.full_clean()
+    conflicts = term.preferred_label_conflicts(
+        [rules.LabelData(label["text"], label["language"], label["kind"]) for label in current]
+    )
+    if conflicts:
+        raise ValidationError({"labels": conflicts})
+    term.save()
+    term_save_labels(term=term, labels=current)
+    if notes is not None:
+        _replace_rows(term, "notes", Note, notes, ("kind", "language", "text"))
+    if mappings is not None:
+        _replace_rows(term, "mappings", TermMapping, mappings, ("kind", "uri", "label"))
+    return term
+
 
 @transaction.atomic
 def term_create(
     *,
-    name: str,
+    name: str | None = None,
+    name_language: str | None = None,
     slug: str = "",
-    short_definition: str = "",
-    body: str = "",
-    category: Category | None = None,
+    labels: Iterable[Mapping[str, Any]] | None = None,
+    notes: Iterable[Mapping[str, Any]] | None = None,
+    mappings: Iterable[Mapping[str, Any]] | None = None,
     status: str = TermStatus.PUBLISHED,
-    replaced_by: Term | None = None,
-    aliases: Iterable[Mapping[str, Any]] | None = None,
+    **fields: Any,
 ) -> Term:
-    term = Term(
-        name=name.strip(),
-        slug=slug or unique_slug(Term, name),
-        short_definition=short_definition,
-        body=body,
-        category=category,
-        status=status,
-        replaced_by=replaced_by,
-    )
-    _apply(term, {})
-    if aliases is not None:
-        term_set_aliases(term=term, aliases=aliases)
-    return term
+    """A new term. ``name`` is its preferred label in ``name_language`` (default: the glossary's);
+    ``labels`` (dicts with text, language, kind, subkind) are all its labels."""
+    labels = list(labels) if labels is not None else None
+    shown = name or _display_name(_label_dicts(labels or []))
+    term = Term(slug=slug or unique_slug(Term, shown or "term"), status=status)
+    return _save_term(term, fields, name=name, name_language=name_language, labels=labels, notes=notes,
+                      mappings=mappings)
 
 
 @transaction.atomic
-def term_update(*, term: Term, aliases: Iterable[Mapping[str, Any]] | None = None, **fields: Any) -> Term:
-    if "name" in fields:
-        fields["name"] = fields["name"].strip()
+def term_update(
+    *,
+    term: Term,
+    name: str | None = None,
+    name_language: str | None = None,
+    labels: Iterable[Mapping[str, Any]] | None = None,
+    notes: Iterable[Mapping[str, Any]] | None = None,
+    mappings: Iterable[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> Term:
+    """Change ``term``; a new ``name`` renames its preferred label; ``labels``, ``notes`` and
+    ``mappings``, when given, replace the term's."""
     fields["updated_at"] = timezone.now()
-    _apply(term, fields)
-    if aliases is not None:
-        term_set_aliases(term=term, aliases=aliases)
-    return term
+    return _save_term(term, fields, name=name, name_language=name_language,
+                      labels=list(labels) if labels is not None else None, notes=notes, mappings=mappings)
 
 
 @transaction.atomic
@@ -113,41 +271,71 @@ def term_delete(*, term: Term) -> None:
     term.delete()
 
 
-@transaction.atomic
-def term_set_aliases(*, term: Term, aliases: Iterable[Mapping[str, Any]]) -> list[Alias]:
-    """Make ``term``'s aliases exactly ``aliases`` (dicts with name, kind, language)."""
-    wanted = {}
-    for item in aliases:
-        name = str(item.get("name", "")).strip()
-        wanted[name.lower()] = {
-            "name": name,
-            "kind": item.get("kind") or AliasKind.SYNONYM,
-            "language": item.get("language") or "",
-        }
-    existing = {alias.name.lower(): alias for alias in term.aliases.all()}
-    for key, alias in existing.items():
-        if key not in wanted:
-            alias.delete()
-    result = []
-    for key, fields in wanted.items():
-        alias = existing.get(key) or Alias(term=term)
-        result.append(_apply(alias, fields))
-    return result
+def _resync_name(term: Term) -> None:
+    """After a single label changed: the term's name follows its preferred labels."""
+    labels = [{f: getattr(label, f) for f in LABEL_FIELDS} for label in term.labels.all()]
+    name = _display_name(labels)
+    if not name:
+        raise ValidationError({"kind": ValidationError(
+            "A term needs a preferred label; make another label preferred first.", code="required"
+        )})
+    if name != term.name:
+        term.name = name
+        term.updated_at = timezone.now()
+        term.full_clean()
+        term.save(update_fields=["name", "updated_at"])
 
 
 @transaction.atomic
-def alias_create(*, term: Term, name: str, kind: str = AliasKind.SYNONYM, language: str = "") -> Alias:
-    return _apply(Alias(term=term), {"name": name.strip(), "kind": kind, "language": language})
+def label_create(*, term: Term, text: str, language: str = "", kind: str = LabelKind.ALTERNATIVE,
+                 subkind: str = "") -> Label:
+    label = _apply(Label(term=term), {"text": text, "language": language, "kind": kind, "subkind": subkind})
+    _resync_name(term)
+    return label
 
 
 @transaction.atomic
-def alias_update(*, alias: Alias, **fields: Any) -> Alias:
-    return _apply(alias, fields)
+def label_update(*, label: Label, **fields: Any) -> Label:
+    _apply(label, fields)
+    _resync_name(label.term)
+    return label
 
 
 @transaction.atomic
-def alias_delete(*, alias: Alias) -> None:
-    alias.delete()
+def label_delete(*, label: Label) -> None:
+    term = label.term
+    label.delete()
+    _resync_name(term)
+
+
+@transaction.atomic
+def note_create(*, term: Term, kind: str = NoteKind.NOTE, language: str = "", text: str) -> Note:
+    return _apply(Note(term=term), {"kind": kind, "language": language, "text": text})
+
+
+@transaction.atomic
+def note_update(*, note: Note, **fields: Any) -> Note:
+    return _apply(note, fields)
+
+
+@transaction.atomic
+def note_delete(*, note: Note) -> None:
+    note.delete()
+
+
+@transaction.atomic
+def mapping_create(*, term: Term, kind: str = MappingKind.EXACT, uri: str, label: str = "") -> TermMapping:
+    return _apply(TermMapping(term=term), {"kind": kind, "uri": uri, "label": label})
+
+
+@transaction.atomic
+def mapping_update(*, mapping: TermMapping, **fields: Any) -> TermMapping:
+    return _apply(mapping, fields)
+
+
+@transaction.atomic
+def mapping_delete(*, mapping: TermMapping) -> None:
+    mapping.delete()
 
 
 # Relation types -----------------------------------------------------------------------------

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "glossary.middleware.AnonymousReadCacheMiddleware",
+    "glossary.language.ReaderLanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "glossary.language.language_context",
             ],
         },
     },
@@ -172,14 +174,25 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "TermStatusEnum": "glossary.models.TermStatus",
-        "AliasKindEnum": "glossary.models.AliasKind",
+        "LabelKindEnum": "glossary.models.LabelKind",
+        "LabelSubkindEnum": "glossary.models.LabelSubkind",
+        "NoteKindEnum": "glossary.models.NoteKind",
+        "MappingKindEnum": "glossary.models.MappingKind",
         "ReferenceKindEnum": "glossary.models.ReferenceKind",
         "SkosMappingEnum": "glossary.models.SkosMapping",
     },
 }
 
-# Base URI of SKOS exports (concept URIs are <base>terms/<slug>).
-GLOSSARY_BASE_URI = os.environ.get("GLOSSARY_BASE_URI", "http://127.0.0.1:8000/")
+# The glossary's own language: a term's name is its preferred label in it (BCP 47 tag).
+GLOSSARY_LANGUAGE = os.environ.get("GLOSSARY_LANGUAGE", "en")
+
+# Imports refuse larger files, and give up (writing nothing) after this many seconds.
+GLOSSARY_IMPORT_MAX_BYTES = int(os.environ.get("GLOSSARY_IMPORT_MAX_BYTES", str(500 * 1024 * 1024)))
+GLOSSARY_IMPORT_MAX_SECONDS = int(os.environ.get("GLOSSARY_IMPORT_MAX_SECONDS", "1800"))
+
+# Base URI of exported concepts that have no URI of their own (<base>terms/<slug>). Unset, web
+# exports use the address the request came to; the command line asks for it.
+GLOSSARY_BASE_URI = os.environ.get("GLOSSARY_BASE_URI", "")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -18,7 +18,10 @@ from django.views.decorators.http import require_GET
 
 from glossary import selectors
 from glossary.markup import render_markdown, resolve_wiki_targets
-from glossary.models import Reference, Term, TermStatus, hex_color
+from glossary.resolver import normalise_name, resolve_name
+from glossary.exchange.uris import base_uri_for
+from glossary.language import best_tag, language_name, localize, reader_language
+from glossary.models import NoteKind, Reference, Term, TermStatus, default_language, hex_color
 from glossary.search import MAX_QUERY_LENGTH, closest_names, highlight, normalise_query, search_terms
 
 PAGE_SIZE = 25
@@ -59,7 +62,20 @@ def _with_hosts(references):
 
 
 def _page(request, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    """One page of terms, each with its words in the reader's language (`localize`).
+
+    ``term.shown`` holds the localized name and definition, ``term.shown_labels`` the
+    alternative labels in the language the name is shown in.
+    """
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = reader_language(request)
+    for term in page:
+        term.shown = localize(term, language)
+        term.shown_labels = [
+            label for label in term.labels.all()
+            if label.kind == "alternative" and label.language == term.shown.name_language
+        ]
+    return page
 
 
 def _query_without_page(request) -> str:
@@ -148,12 +164,13 @@ class RelationGroup:
     terms: list = field(default_factory=list)
 
 
-def group_relations(term) -> list[RelationGroup]:
+def group_relations(term, language=None) -> list[RelationGroup]:
     """The term's relations grouped by type and direction; incoming ones under the inverse label.
 
     A symmetric relation is stored once but read the same both ways, so its two directions
-    share one group.
+    share one group. Other terms are named in ``language`` (default: the glossary's).
     """
+    language = language or default_language()
     groups: dict[tuple, RelationGroup] = {}
     sides = [(r, r.target, "out") for r in term.relations_out.all()]
     sides += [(r, r.source, "in") for r in term.relations_in.all()]
@@ -165,10 +182,61 @@ def group_relations(term) -> list[RelationGroup]:
         key = (rtype.slug, direction)
         if key not in groups:
             groups[key] = RelationGroup(label, rtype.slug, _safe_color(rtype.color), rtype.description, direction)
-        groups[key].terms.append({"term": other, "note": relation.note})
+        groups[key].terms.append({"term": other, "note": relation.note, "name": localize(other, language).name})
     for group in groups.values():
-        group.terms.sort(key=lambda item: item["term"].name.lower())
+        group.terms.sort(key=lambda item: item["name"].lower())
     return sorted(groups.values(), key=lambda g: (g.direction == "in", g.label.lower()))
+
+
+@dataclass
+class LanguageLabels:
+    """A term's shown labels in one language (hidden labels are for search only)."""
+
+    language: str
+    name: str
+    preferred: list = field(default_factory=list)
+    alternative: list = field(default_factory=list)
+    definitions: list = field(default_factory=list)
+
+
+# Notes a reader sees, in this order; editorial and change notes are for curators.
+READER_NOTES = ("scope_note", "example", "note", "history_note")
+CURATOR_NOTES = ("editorial_note", "change_note")
+
+
+def labels_by_language(term, language: str) -> tuple[list, list]:
+    """(alternative labels in the reader's language, the other languages' labels and definitions)."""
+    own = default_language()
+    groups: dict[str, LanguageLabels] = {}
+    for label in term.labels.all():
+        if label.kind == "hidden":
+            continue
+        group = groups.setdefault(label.language, LanguageLabels(label.language, language_name(label.language) if label.language else "no language"))
+        getattr(group, label.kind).append(label)
+    for note in term.notes.all():
+        if note.kind == "definition" and note.language in groups:
+            groups[note.language].definitions.append(note.text)
+    shown = best_tag(list(groups), language) or own
+    here = groups.pop(shown, None)
+    also_known_as = [label for label in (here.alternative if here else [])]
+    if here is not None and shown != own and own in groups:
+        # The glossary's own names stay in view: the term's name there, then its own alternatives.
+        also_known_as += groups[own].preferred
+    others = sorted(groups.values(), key=lambda g: (g.language != own, g.language))
+    return also_known_as, others
+
+
+def notes_for_reader(term, language: str, *, staff: bool) -> list[tuple[str, list]]:
+    """(kind label, notes) pairs in the reader's language — or the glossary's when it has none there."""
+    kinds = READER_NOTES + (CURATOR_NOTES if staff else ())
+    notes = [note for note in term.notes.all() if note.kind in kinds]
+    tag = best_tag({note.language for note in notes}, language) or best_tag({note.language for note in notes}, default_language())
+    chosen = [note for note in notes if note.language == tag] if tag else [note for note in notes if not note.language]
+    return [
+        (label, [note for note in chosen if note.kind == kind])
+        for kind, label in NoteKind.choices
+        if kind in kinds and any(note.kind == kind for note in chosen)
+    ]
 
 
 def term_detail(request, slug):
@@ -176,19 +244,28 @@ def term_detail(request, slug):
     replacement = term.replaced_by
     if replacement is not None and not replacement.is_public and not request.user.is_staff:
         replacement = None
-    groups = group_relations(term)
+    language = reader_language(request)
+    groups = group_relations(term, language)
+    staff = request.user.is_active and request.user.is_staff
+    term.reader_definitions = [note for note in term.notes.all() if note.kind == "definition"]
+    also_known_as, other_languages = labels_by_language(term, language)
     return render(
         request,
         "glossary/term_detail.html",
         {
             "term": term,
-            "aliases": term.aliases.all(),
+            "localized": localize(term, language),
+            "also_known_as": also_known_as,
+            "other_languages": other_languages,
+            "notes": notes_for_reader(term, language, staff=staff),
+            "mappings": term.mappings.all(),
+            "concept_uri": term.concept_uri(base_uri_for(request)),
             "body_html": render_markdown(term.body, user=request.user),
             "relation_groups": groups,
             "relation_count": sum(len(group.terms) for group in groups),
             "references": _with_hosts(term.references.all()),
             "replacement": replacement,
-            "is_staff": request.user.is_active and request.user.is_staff,
+            "is_staff": staff,
         },
     )
 
@@ -198,7 +275,7 @@ def term_path(request, slug):
     """The "how is this related to …?" form: resolve the typed name, then open the path page."""
     term = selectors.term_get(slug=slug, user=request.user)
     wanted = normalise_query(request.GET.get("to"))
-    other = resolve_wiki_targets({wanted.lower()}, user=request.user).get(wanted.lower()) if wanted else None
+    other = resolve_wiki_targets({normalise_name(wanted)}, user=request.user).get(normalise_name(wanted)) if wanted else None
     if other is None:
         messages.error(
             request,
@@ -233,12 +310,14 @@ def search(request):
     if not query:
         context["initials"] = _initials(request.user)
         return render(request, "glossary/search.html", context)
-    results = search_terms(query, user=request.user).select_related("category").prefetch_related("aliases")
+    results = selectors.with_labels(search_terms(query, user=request.user).select_related("category"))
     page = _page(request, results)
     for term in page:
-        term.name_html = highlight(term.name, query)
-        term.definition_html = highlight(term.short_definition, query)
-    context.update(page=page, query_string=_query_without_page(request))
+        term.name_html = highlight(term.shown.name, query)
+        term.definition_html = highlight(term.shown.definition, query)
+    resolution = resolve_name(query, user=request.user)
+    context.update(page=page, query_string=_query_without_page(request),
+                   may_refer_to=resolution.candidates if resolution.ambiguous else [])
     if not page.paginator.count:
         context["suggestions"] = closest_names(query, user=request.user)
     return render(request, "glossary/search.html", context)

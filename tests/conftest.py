@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from glossary import services
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
 from glossary.changelog import changelog_record_bulk, feed
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
 from graphviz_app.engine import clear_graph_cache
 
 SEED_FIXTURE = "fixtures/llm_glossary.json"
@@ -17,7 +17,7 @@ SEED_FIXTURE = "fixtures/llm_glossary.json"
 _counter = itertools.count(1)
 
 
-SEED_MODELS = (Category, RelationType, Term, Alias, Relation, Reference, Reference.terms.through)
+SEED_MODELS = (Category, RelationType, Term, Label, Note, Mapping, Relation, Reference, Reference.terms.through)
 _seed_rows = {}
 
 
@@ -47,12 +47,26 @@ def _fresh_caches():
     feed.forget()
 
 
+def labels_of(name, aliases, language="en"):
+    """Labels for a term named ``name`` with old-style ``aliases`` ({name, kind, language})."""
+    from glossary.exchange.document import labels_from_aliases
+
+    return labels_from_aliases(name, aliases, language)
+
+
 @pytest.fixture
 def make_term(db):
-    """Create a term through the service: make_term("RAG", short_definition=...)."""
+    """Create a term through the service: make_term("RAG", short_definition=...).
 
-    def make(name=None, **fields):
-        return services.term_create(name=name or f"Term {next(_counter)}", **fields)
+    ``aliases=[{"name": "LLM", "kind": "abbreviation"}]`` is shorthand for the labels they become.
+    """
+
+    def make(name=None, aliases=None, **fields):
+        if name is None and "labels" not in fields:
+            name = f"Term {next(_counter)}"
+        if aliases is not None:
+            fields["labels"] = labels_of(name, aliases)
+        return services.term_create(name=name, **fields)
 
     return make
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Reference, Relation, RelationType, Term
 
-MODELS = ["category", "term", "alias", "relationtype", "relation", "reference"]
+MODELS = ["category", "term", "label", "relationtype", "relation", "reference"]
 
 
 @pytest.fixture
@@ -14,14 +14,14 @@ def admin_client(client, staff_user):
     return client
 
 
-def term_form(name, slug, *, aliases=(), outgoing=(), incoming=(), initial=(0, 0, 0), **fields):
-    """POST data for the term add/change form with its three inlines."""
-    data = {"name": name, "slug": slug, "status": "published", "short_definition": "", "body": "",
-            "category": "", "replaced_by": "", **fields}
-    for prefix, rows, count in (("aliases", aliases, initial[0]), ("relations_out", outgoing, initial[1]),
-                                ("relations_in", incoming, initial[2])):
+def term_form(name, slug, *, labels=(), notes=(), mappings=(), outgoing=(), incoming=(), **fields):
+    """POST data for the term add/change form with its inlines (no existing rows sent back)."""
+    data = {"name": name, "slug": slug, "uri": "", "notation": "", "status": "published", "short_definition": "",
+            "body": "", "category": "", "replaced_by": "", **fields}
+    for prefix, rows in (("labels", labels), ("notes", notes), ("mappings", mappings),
+                         ("relations_out", outgoing), ("relations_in", incoming)):
         data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-INITIAL_FORMS"] = str(count)
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
         for i, row in enumerate(rows):
             for key, value in row.items():
                 data[f"{prefix}-{i}-{key}"] = value
@@ -36,7 +36,7 @@ def test_changelist_and_add_pages_render(admin_client, seed, model):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_change_pages_render(admin_client, seed, model):
-    obj = {"category": Category, "term": Term, "alias": Alias, "relationtype": RelationType,
+    obj = {"category": Category, "term": Term, "label": Label, "relationtype": RelationType,
            "relation": Relation, "reference": Reference}[model].objects.first()
     response = admin_client.get(reverse(f"admin:glossary_{model}_change", args=[obj.pk]))
     assert response.status_code == 200
@@ -59,25 +59,43 @@ def test_term_changelist_shows_relation_counts_without_n_plus_one(admin_client, 
     assert '<td class="field-in_count">30</td>' in row
 
 
-def test_term_search_covers_aliases(admin_client, make_term):
+def test_term_search_covers_labels_in_every_language(admin_client, make_term):
     term = make_term("Retrieval-augmented generation", aliases=[{"name": "RAG", "kind": "abbreviation"}])
     make_term("Other")
     response = admin_client.get(reverse("admin:glossary_term_changelist"), {"q": "RAG"})
     assert list(response.context["cl"].result_list) == [term]
+    make_term("Hallucination", aliases=[{"name": "Hallusinaatio", "kind": "translation", "language": "fi"}])
+    response = admin_client.get(reverse("admin:glossary_term_changelist"), {"q": "hallusinaatio"})
+    assert [t.name for t in response.context["cl"].result_list] == ["Hallucination"]
 
 
-def test_add_term_with_an_alias_and_a_relation(admin_client, make_term, is_a):
+def test_add_term_with_labels_a_note_a_mapping_and_a_relation(admin_client, make_term, is_a):
     genai = make_term("Generative AI")
     data = term_form(
-        "Large language model", "large-language-model",
-        aliases=[{"name": "LLM", "kind": "abbreviation", "language": ""}],
+        "Large language model", "large-language-model", uri="https://example.org/concepts/llm",
+        labels=[{"text": "LLM", "language": "en", "kind": "alternative", "subkind": "abbreviation"},
+                {"text": "Suuri kielimalli", "language": "fi", "kind": "preferred", "subkind": ""}],
+        notes=[{"kind": "scope_note", "language": "en", "text": "Text models only."}],
+        mappings=[{"kind": "exact", "uri": "http://www.wikidata.org/entity/Q115305900", "label": ""}],
         outgoing=[{"type": is_a.pk, "target": genai.pk, "note": "per the seed document"}],
     )
     response = admin_client.post(reverse("admin:glossary_term_add"), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     llm = Term.objects.get(slug="large-language-model")
-    assert list(llm.aliases.values_list("name", flat=True)) == ["LLM"]
+    assert sorted(llm.labels.values_list("text", "language", "kind")) == [
+        ("LLM", "en", "alternative"), ("Large language model", "en", "preferred"), ("Suuri kielimalli", "fi", "preferred"),
+    ]
+    assert llm.uri == "https://example.org/concepts/llm"
+    assert llm.notes.get().kind == "scope_note" and llm.mappings.get().kind == "exact"
     assert Relation.objects.filter(source=llm, type=is_a, target=genai).exists()
+
+
+def test_renaming_a_term_in_the_admin_renames_its_preferred_label(admin_client, make_term):
+    term = make_term("Large language modle")
+    response = admin_client.post(reverse("admin:glossary_term_change", args=[term.pk]),
+                                 term_form("Large language model", term.slug))
+    assert response.status_code == 302
+    assert list(term.labels.values_list("text", flat=True)) == ["Large language model"]
 
 
 def test_relation_inline_that_closes_a_cycle_is_a_form_error(admin_client, make_term, is_a, relate):
@@ -131,15 +149,19 @@ def test_symmetric_duplicate_is_a_form_error(admin_client, make_term, related_to
     assert "stored once" in response.content.decode()
 
 
-def test_alias_colliding_with_a_term_name_is_a_form_error(admin_client, make_term):
-    make_term("LLM")
-    rag = make_term("RAG system")
-    response = admin_client.post(
-        reverse("admin:glossary_alias_add"), {"term": rag.pk, "name": "llm", "kind": "synonym", "language": ""}
-    )
+def test_a_label_taking_another_terms_preferred_label_is_a_form_error(admin_client, make_term):
+    make_term("Large language model", aliases=[{"name": "Großes Sprachmodell", "kind": "translation", "language": "de"}])
+    other = make_term("Big model")
+    url = reverse("admin:glossary_label_add")
+    response = admin_client.post(url, {"term": other.pk, "text": "großes sprachmodell", "language": "de",
+                                       "kind": "preferred", "subkind": ""})
     assert response.status_code == 200
-    assert "already the name of the term" in response.content.decode()
-    assert Alias.objects.count() == 0
+    assert "already the preferred label of “Large language model”" in response.content.decode()
+    # As an alternative label it may be shared.
+    response = admin_client.post(url, {"term": other.pk, "text": "Großes Sprachmodell", "language": "de",
+                                       "kind": "alternative", "subkind": ""})
+    assert response.status_code == 302
+    assert Label.objects.filter(text="Großes Sprachmodell").count() == 2
 
 
 def test_add_category_relation_type_and_reference(admin_client, make_term):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term, TermStatus
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, TermStatus
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "llm_glossary.json"
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "what-is-llm.md"
@@ -20,7 +20,7 @@ def loaded(seed):
 
 
 def test_every_seed_object_passes_full_validation(loaded):
-    for model in (Category, RelationType, Term, Alias, Relation, Reference):
+    for model in (Category, RelationType, Term, Label, Note, Mapping, Relation, Reference):
         objects = list(model.objects.all())
         assert objects, f"the seed has no {model.__name__}"
         for obj in objects:
@@ -66,7 +66,7 @@ def test_seed_states_the_documents_claims(loaded, source, type_slug, target):
 def test_seed_has_the_usual_abbreviations(loaded):
     for alias, slug in [("LLM", "large-language-model"), ("RAG", "retrieval-augmented-generation"),
                         ("GenAI", "generative-ai"), ("MLM", "masked-language-modeling")]:
-        assert Alias.objects.get(name__iexact=alias).term.slug == slug
+        assert Label.objects.get(text__iexact=alias, kind="alternative", language="en").term.slug == slug
 
 
 def test_bard_is_deprecated_and_replaced_by_gemini(loaded):
@@ -86,7 +86,7 @@ def test_every_link_of_the_source_document_is_a_reference(loaded):
 
 def test_every_wiki_link_in_a_body_resolves(loaded):
     known = {n.lower() for n in Term.objects.values_list("name", flat=True)}
-    known |= {n.lower() for n in Alias.objects.values_list("name", flat=True)}
+    known |= {n.lower() for n in Label.objects.values_list("text", flat=True)}
     known |= set(Term.objects.values_list("slug", flat=True))
     for term in Term.objects.exclude(Q(body="")):
         for target in re.findall(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]", term.body):
@@ -99,9 +99,22 @@ def test_fixture_uses_natural_keys_only():
 
 
 def test_loading_the_seed_twice_changes_nothing(loaded):
-    counts = [m.objects.count() for m in (Term, Alias, Relation, Reference)]
+    counts = [m.objects.count() for m in (Term, Label, Note, Mapping, Relation, Reference)]
     call_command("loaddata", str(SEED), verbosity=0)
-    assert [m.objects.count() for m in (Term, Alias, Relation, Reference)] == counts
+    assert [m.objects.count() for m in (Term, Label, Note, Mapping, Relation, Reference)] == counts
+
+
+def test_every_seed_term_has_its_name_as_its_english_preferred_label(loaded):
+    preferred = dict(Label.objects.filter(kind="preferred", language="en").values_list("term__slug", "text"))
+    assert preferred == dict(Term.objects.values_list("slug", "name"))
+
+
+def test_seed_reads_in_other_languages_and_shares_one_abbreviation(loaded):
+    languages = set(Label.objects.filter(kind="preferred").values_list("language", flat=True))
+    assert {"en", "de", "fr", "fi"} <= languages
+    assert Note.objects.filter(kind="definition", language="de", term__slug="large-language-model").exists()
+    sharing = set(Label.objects.filter(text="GPT").values_list("term__slug", flat=True))
+    assert sharing == {"gpt-3", "gpt-3-5", "gpt-4"}
 
 
 def test_load_seed_if_empty_leaves_existing_data_alone(make_term):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from glossary import services
-from glossary.models import Alias, Relation, Term, TermStatus
+from glossary.models import Label, Relation, Term, TermStatus
 
 
 def error_messages(excinfo):
@@ -73,44 +73,141 @@ def test_visible_to_hides_drafts_from_anonymous_and_shows_them_to_staff(make_ter
     assert sorted(t.name for t in Term.objects.visible_to(staff_user)) == ["Hidden", "Public"]
 
 
-# Aliases ------------------------------------------------------------------------------------
+# Labels -------------------------------------------------------------------------------------
 
 
-def test_alias_cannot_repeat_another_terms_name(make_term):
-    make_term("llm")
-    rag = make_term("Retrieval-augmented generation")
+def labels(term):
+    return sorted(term.labels.values_list("text", "language", "kind"))
+
+
+def test_a_terms_name_is_its_preferred_label_in_the_glossarys_language(make_term):
+    term = make_term("Large language model")
+    assert labels(term) == [("Large language model", "en", "preferred")]
+    services.term_update(term=term, name="Large Language Model")
+    assert labels(term) == [("Large Language Model", "en", "preferred")]
+
+
+def test_an_alternative_label_may_be_shared_between_terms(make_term):
+    gpt3 = make_term("GPT-3", aliases=[{"name": "GPT", "kind": "abbreviation"}])
+    gpt4 = make_term("GPT-4")
+    services.label_create(term=gpt4, text="gpt", language="en", kind="alternative")
+    assert Label.objects.filter(text__iexact="gpt").count() == 2
+    assert gpt3.labels.get(text="GPT").subkind == "abbreviation"
+
+
+def test_a_preferred_label_of_a_current_term_is_refused_on_another_naming_both(make_term):
+    make_term("Hallucination", aliases=[{"name": "Halluzination", "kind": "translation", "language": "de"}])
+    other = make_term("Confabulation")
     with pytest.raises(ValidationError) as excinfo:
-        services.alias_create(term=rag, name="LLM")
-    assert "already the name of the term “llm”" in excinfo.value.message_dict["name"][0]
+        services.label_create(term=other, text="halluzination", language="de", kind="preferred")
+    message = error_messages(excinfo)
+    assert "“Hallucination”" in message and "“Confabulation”" in message
+    # The same text in another language is another label.
+    services.label_create(term=other, text="Halluzination", language="de-AT", kind="preferred")
 
 
-def test_term_name_cannot_repeat_an_existing_alias(make_term):
-    llm = make_term("Large language model")
-    services.alias_create(term=llm, name="LLM", kind="abbreviation")
+def test_a_deprecated_term_may_keep_the_label_a_newer_term_now_carries(make_term):
+    old = make_term("Bard")
+    services.term_update(term=old, status=TermStatus.DEPRECATED)
+    new = make_term("bard")
+    assert new.name == "bard" and Term.objects.filter(name__iexact="bard").count() == 2
     with pytest.raises(ValidationError) as excinfo:
-        make_term("llm")
-    assert "already an alias of “Large language model”" in excinfo.value.message_dict["name"][0]
-
-
-def test_alias_names_are_unique_case_insensitively_across_terms(make_term):
-    services.alias_create(term=make_term("Retrieval-augmented generation"), name="RAG")
-    other = make_term("Red-amber-green")
-    with pytest.raises(ValidationError) as excinfo:
-        services.alias_create(term=other, name="rag")
+        services.term_update(term=old, status=TermStatus.PUBLISHED)
     assert "name" in excinfo.value.message_dict
-    assert Alias.objects.count() == 1
 
 
-def test_alias_cannot_equal_its_own_terms_name(make_term):
-    term = make_term("Attention")
+def test_a_term_has_one_preferred_label_per_language(make_term):
+    term = make_term("Fine-tuning")
+    with pytest.raises(ValidationError) as excinfo:
+        services.term_update(term=term, labels=[
+            {"text": "Fine-tuning", "language": "en", "kind": "preferred"},
+            {"text": "Finetuning", "language": "en", "kind": "preferred"},
+        ])
+    assert "one preferred label per language" in error_messages(excinfo)
+    assert labels(term) == [("Fine-tuning", "en", "preferred")]
+
+
+def test_a_label_text_is_used_once_per_term_and_language(make_term):
+    term = make_term("Attention", aliases=[{"name": "Self-attention"}])
+    with pytest.raises(ValidationError) as excinfo:
+        services.label_create(term=term, text="self-attention", language="en", kind="hidden")
+    assert "given twice" in error_messages(excinfo)
+    services.label_create(term=term, text="Self-attention", language="de", kind="alternative")
+
+
+def test_the_name_follows_the_preferred_labels(make_term):
+    term = make_term("Hallucination")
+    services.term_update(term=term, labels=[
+        {"text": "Hallusinaatio", "language": "fi", "kind": "preferred"},
+        {"text": "Hallucination", "language": "en", "kind": "alternative"},
+    ])
+    term.refresh_from_db()
+    assert term.name == "Hallusinaatio"
+    label = services.label_create(term=term, text="AI hallucination", language="en", kind="preferred")
+    term.refresh_from_db()
+    assert term.name == "AI hallucination"
     with pytest.raises(ValidationError):
-        services.alias_create(term=term, name="attention")
+        # The last preferred label cannot go: the term would have no name.
+        services.label_update(label=term.labels.get(text="Hallusinaatio"), kind="alternative")
+        services.label_update(label=label, kind="alternative")
 
 
-def test_term_set_aliases_replaces_the_list(make_term):
+def test_sending_back_the_name_of_a_term_known_only_in_another_language_changes_nothing(make_term):
+    term = make_term(labels=[{"text": "Kissa", "language": "fi", "kind": "preferred"}])
+    assert term.name == "Kissa"
+    services.term_update(term=term, name="Kissa", name_language="fi")
+    services.term_update(term=term, name="Kissa")
+    assert labels(term) == [("Kissa", "fi", "preferred")]
+
+
+def test_a_name_that_contradicts_the_labels_given_with_it_is_refused(make_term):
+    term = make_term("Transformer")
+    with pytest.raises(ValidationError) as excinfo:
+        services.term_update(term=term, name="Transformer model",
+                             labels=[{"text": "Transformer", "language": "en", "kind": "preferred"}])
+    assert "name" in excinfo.value.message_dict
+
+
+def test_labels_notes_and_mappings_are_replaced_by_the_lists_given(make_term):
     term = make_term("Large language model", aliases=[{"name": "LLM", "kind": "abbreviation"}, {"name": "LLMs"}])
-    services.term_set_aliases(term=term, aliases=[{"name": "llm", "kind": "abbreviation"}, {"name": "Big LM"}])
-    assert sorted(term.aliases.values_list("name", flat=True)) == ["Big LM", "llm"]
+    services.term_update(
+        term=term,
+        labels=[{"text": "Large language model", "language": "en", "kind": "preferred"},
+                {"text": "llm", "language": "en", "kind": "alternative", "subkind": "abbreviation"}],
+        notes=[{"kind": "definition", "language": "de", "text": "Ein großes Sprachmodell."}],
+        mappings=[{"kind": "exact", "uri": "http://www.wikidata.org/entity/Q115305900"}],
+    )
+    assert sorted(term.labels.values_list("text", flat=True)) == ["Large language model", "llm"]
+    assert list(term.notes.values_list("kind", "language")) == [("definition", "de")]
+    assert term.mappings.get().uri.endswith("Q115305900")
+
+
+def test_mapping_and_term_uris_must_be_writable_in_every_rdf_syntax(make_term):
+    with pytest.raises(ValidationError) as excinfo:
+        make_term("Pipe", uri="https://example.org/a|b")
+    assert "uri" in excinfo.value.message_dict
+    term = make_term("Pipe", uri="https://example.org/a%7Cb")
+    with pytest.raises(ValidationError) as excinfo:
+        services.mapping_create(term=term, uri='https://example.org/"quoted"')
+    assert "uri" in excinfo.value.message_dict
+    with pytest.raises(ValidationError):
+        services.reference_create(title="Bad", url="https://example.org/{x}")
+
+
+def test_term_uris_are_unique_but_optional(make_term):
+    make_term("One")
+    make_term("Two", uri="")
+    make_term("Three", uri="https://example.org/3")
+    with pytest.raises(ValidationError) as excinfo:
+        make_term("Four", uri="https://example.org/3")
+    assert "uri" in excinfo.value.message_dict
+    assert Term.objects.filter(uri__isnull=True).count() == 2
+
+
+def test_text_with_a_nul_character_is_refused_with_the_field_named(make_term):
+    with pytest.raises(ValidationError) as excinfo:
+        make_term("Null", short_definition="before\x00after")
+    assert "NUL" in " ".join(excinfo.value.message_dict["short_definition"])
 
 
 # Relation types -----------------------------------------------------------------------------
@@ -264,9 +361,9 @@ def test_natural_keys_are_slugs(make_term, is_a, relate):
     assert Relation.objects.get_by_natural_key(*relation.natural_key()) == relation
 
 
-def test_alias_language_must_be_a_language_tag(make_term):
+def test_label_language_must_be_a_language_tag(make_term):
     term = make_term("Hallucination")
     with pytest.raises(ValidationError) as excinfo:
-        services.alias_create(term=term, name="Halluzination", kind="translation", language='x"Ñ')
+        services.label_create(term=term, text="Halluzination", kind="preferred", language='x"Ñ')
     assert "language" in excinfo.value.message_dict
-    assert services.alias_create(term=term, name="Halluzination", kind="translation", language="de-AT").language == "de-AT"
+    assert services.label_create(term=term, text="Halluzination", kind="preferred", language="de-AT").language == "de-AT"

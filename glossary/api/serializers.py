@@ -11,8 +11,17 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
+from glossary.exchange.uris import base_uri_for
 from glossary.markup import render_markdown
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, language_tag
+
+
+def term_name_language(term) -> str:
+    """The language of the label a term is shown by (the prefetched labels, no query)."""
+    for label in term.labels.all():
+        if label.kind == "preferred" and label.text == term.name:
+            return label.language
+    return ""
 
 
 def absolute_url(context: dict, path: str) -> str:
@@ -111,10 +120,25 @@ class PageUrlField(serializers.ReadOnlyField):
         return absolute_url(self.context, value.get_absolute_url())
 
 
-class AliasSerializer(StrictModelSerializer):
+class LabelSerializer(StrictModelSerializer):
     class Meta:
-        model = Alias
-        fields = ["name", "kind", "language"]
+        model = Label
+        fields = ["text", "language", "kind", "subkind"]
+        # The rules between labels (one preferred per language, …) are checked by the service.
+        validators = []
+
+
+class NoteSerializer(StrictModelSerializer):
+    class Meta:
+        model = Note
+        fields = ["kind", "language", "text"]
+
+
+class MappingSerializer(StrictModelSerializer):
+    class Meta:
+        model = Mapping
+        fields = ["kind", "uri", "label"]
+        validators = []
 
 
 class TermLinkSerializer(StrictModelSerializer):
@@ -153,9 +177,17 @@ class TermReferenceSerializer(StrictModelSerializer):
 
 
 class TermSerializer(StrictModelSerializer):
-    """A term as listed: identity, status, category, aliases and the one-line definition."""
+    """A term as listed: identity, status, category, labels and the one-line definition."""
 
     url = PageUrlField()
+    name_language = serializers.CharField(
+        required=False, max_length=16, validators=[language_tag],
+        help_text="The language of `name`. On write, `name` sets the preferred label in this language "
+        "(default: the glossary's).",
+    )
+    concept_uri = serializers.SerializerMethodField(
+        help_text="The URI exports give the concept: `uri`, or one minted from the glossary's base URI."
+    )
     category = StrictSlugRelatedField(
         queryset=Category.objects.all(), allow_null=True, required=False,
         help_text="Slug of the term's category.",
@@ -163,33 +195,59 @@ class TermSerializer(StrictModelSerializer):
     replaced_by = VisibleTermField(
         allow_null=True, required=False, help_text="For a deprecated term: slug of the term to use instead."
     )
-    aliases = AliasSerializer(
+    labels = LabelSerializer(
         many=True, required=False,
-        help_text="All of the term's aliases; on write, the list replaces the current aliases.",
+        help_text="All of the term's labels in every language, the name's included; on write, "
+        "the list replaces them.",
     )
 
     class Meta:
         model = Term
         fields = [
-            "slug", "name", "url", "status", "category", "replaced_by", "short_definition",
-            "aliases", "created_at", "updated_at",
+            "slug", "name", "name_language", "url", "uri", "concept_uri", "notation", "status", "category",
+            "replaced_by", "short_definition", "labels", "created_at", "updated_at",
         ]
         extra_kwargs = {
             "slug": {"required": False, "help_text": "Made from the name when left out."},
+            "name": {"required": False, "help_text": "The preferred label (in `name_language`)."},
+            "uri": {"allow_null": True, "help_text": "The concept's own URI, kept from imports; null: minted."},
         }
+
+    def to_representation(self, term):
+        data = super().to_representation(term)
+        data["name_language"] = term_name_language(term)
+        return data
+
+    def get_concept_uri(self, term) -> str:
+        return term.concept_uri(base_uri_for(self.context.get("request")))
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("name") and not any(
+            label.get("kind") == "preferred" for label in attrs.get("labels", [])
+        ):
+            raise serializers.ValidationError({"name": ["A term needs a name (or a preferred label in labels)."]})
+        return attrs
 
 
 class TermDetailSerializer(TermSerializer):
     """A term with its definition, its relations in both directions and its references."""
 
     body_html = serializers.SerializerMethodField(help_text="The body rendered from Markdown and sanitised.")
+    notes = NoteSerializer(
+        many=True, required=False,
+        help_text="Definitions in other languages, scope notes, examples, history…; on write, the list replaces them.",
+    )
+    mappings = MappingSerializer(
+        many=True, required=False,
+        help_text="Links to concepts of other vocabularies; on write, the list replaces them.",
+    )
     relations_out = OutgoingRelationSerializer(many=True, read_only=True)
     relations_in = IncomingRelationSerializer(many=True, read_only=True)
     references = TermReferenceSerializer(many=True, read_only=True)
 
     class Meta(TermSerializer.Meta):
         fields = TermSerializer.Meta.fields + [
-            "body", "body_html", "relations_out", "relations_in", "references",
+            "body", "body_html", "notes", "mappings", "relations_out", "relations_in", "references",
         ]
 
     def get_body_html(self, term) -> str:
@@ -201,7 +259,7 @@ class TermDetailSerializer(TermSerializer):
 class TermSuggestionSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
-    matched = serializers.CharField(help_text="The name or alias that matched the query.")
+    matched = serializers.CharField(help_text="The label (in any language) that matched the query.")
 
 
 class CategorySerializer(StrictModelSerializer):

@@ -5,10 +5,6 @@ Thin views: query parameters are validated by the serializers in ``filters``, re
 back from the service as Django ``ValidationError`` and become a 400 in ``exceptions``.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
@@ -52,15 +48,6 @@ def health(request):
 def not_found(request, path=""):
     """Any other URL under /api/ (e.g. a malformed slug or id): a JSON 404 like the API's own."""
     return JsonResponse({"detail": "Not found."}, status=404)
-
-
-@contextmanager
-def errors_under(field: str):
-    """File the Django ValidationErrors raised inside under ``field`` (e.g. an alias's ``name``)."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        raise DjangoValidationError({field: exc.messages}) from exc
 
 
 class ServiceModelViewSet(viewsets.ModelViewSet):
@@ -109,8 +96,8 @@ TERM_ETAG = OpenApiParameter(
         responses={200: TermDetailSerializer, 304: OpenApiResponse(description="Not modified since the given ETag.")},
         summary="A term with its relations in both directions",
     ),
-    create=extend_schema(summary="Create a term (aliases included)"),
-    update=extend_schema(summary="Replace a term (the aliases list replaces the current aliases)"),
+    create=extend_schema(summary="Create a term (labels, notes and mappings included)"),
+    update=extend_schema(summary="Replace a term (the labels, notes and mappings lists replace the current ones)"),
     partial_update=extend_schema(summary="Change some fields of a term"),
     destroy=extend_schema(summary="Delete a term and its relations"),
 )
@@ -149,22 +136,16 @@ class TermViewSet(ServiceModelViewSet):
         services.term_delete(term=instance)
 
     def _save(self, term, data):
-        aliases = data.pop("aliases", None)
-        with transaction.atomic():
-            if term is None:
-                term = services.term_create(**data)
-            else:
-                term = services.term_update(term=term, **data)
-            if aliases is not None:
-                # An alias's own error (“already the name of …”) concerns the aliases, not the term's name.
-                with errors_under("aliases"):
-                    services.term_set_aliases(term=term, aliases=aliases)
+        if term is None:
+            term = services.term_create(**data)
+        else:
+            term = services.term_update(term=term, **data)
         return selectors.term_reload(term=term, user=self.request.user)
 
     @extend_schema(
         parameters=[AutocompleteParams],
         responses=TermSuggestionSerializer(many=True),
-        summary="Suggest terms by the beginning of a name or alias (at most 10)",
+        summary="Suggest terms by the beginning of a label in any language (at most 10)",
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def autocomplete(self, request):

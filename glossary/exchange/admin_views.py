@@ -56,10 +56,10 @@ def _keep_upload(upload):
     return path
 
 
-def _run(path, dry_run):
-    """(report, errors) of importing the kept upload."""
+def _run(path, dry_run, name=None):
+    """(report, errors) of importing the kept upload; errors name the uploaded file."""
     try:
-        return import_document(read_file(path), dry_run=dry_run), []
+        return import_document(read_file(path, name=name), dry_run=dry_run), []
     except ExchangeError as exc:
         return None, exc.errors
 
@@ -80,7 +80,7 @@ def import_view(model_admin, request):
         if not kept or not Path(kept["path"]).is_file():
             messages.error(request, "The uploaded file has expired; upload it again.")
             return redirect("admin:glossary_term_import")
-        report, errors = _run(kept["path"], dry_run=False)
+        report, errors = _run(kept["path"], dry_run=False, name=kept["name"])
         if errors:
             context.update(form=ImportForm(), errors=errors, name=kept["name"])
             return TemplateResponse(request, "admin/glossary/term/import.html", context)
@@ -95,7 +95,7 @@ def import_view(model_admin, request):
         if kept and Path(kept["path"]).is_file():
             os.remove(kept["path"])
         request.session[SESSION_KEY] = {"path": str(path), "name": upload.name}
-        report, errors = _run(path, dry_run=True)
+        report, errors = _run(path, dry_run=True, name=upload.name)
         context.update(report=report, errors=errors, name=upload.name)
     context["form"] = form
     return TemplateResponse(request, "admin/glossary/term/import.html", context)

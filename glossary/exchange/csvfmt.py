@@ -1,9 +1,14 @@
-"""CSV for spreadsheets: a folder of terms.csv, aliases.csv, relations.csv and friends.
+"""CSV for spreadsheets: a folder of terms.csv, labels.csv, relations.csv and friends.
 
 Only terms.csv is needed to import; the other files are read when present. A missing ``slug``
 column (or an empty slug cell) is filled from the name, so a hand-made sheet of names and
-definitions is enough. When aliases.csv is present, each term of terms.csv gets exactly the
-aliases listed there.
+definitions is enough. When labels.csv (notes.csv, mappings.csv) is present, each term of
+terms.csv gets exactly the labels (notes, mappings) listed there. aliases.csv from version 1
+exports is still read.
+
+Cells a spreadsheet would evaluate as a formula (starting with =, +, -, @, tab or carriage
+return) are written with a leading apostrophe, which spreadsheets show as text (OWASP's advice
+against CSV injection); reading strips that apostrophe again, so a round trip changes nothing.
 """
 
 import csv
@@ -11,9 +16,12 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from django.conf import settings
+
 from glossary.exchange.document import (
     ALIAS_FIELDS,
     CATEGORY_FIELDS,
+    NESTED_FIELDS,
     REFERENCE_FIELDS,
     RELATION_FIELDS,
     RELATION_TYPE_FIELDS,
@@ -21,21 +29,47 @@ from glossary.exchange.document import (
     Document,
     ExchangeError,
     Item,
+    labels_from_aliases,
 )
 
 BOOLEAN_FIELDS = ("symmetric", "transitive", "acyclic")
 # Cells that stand for "no value" rather than an empty text.
-NULLABLE_FIELDS = ("category", "replaced_by", "created_at", "updated_at", *BOOLEAN_FIELDS)
+NULLABLE_FIELDS = ("uri", "category", "replaced_by", "created_at", "updated_at", *BOOLEAN_FIELDS)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # file name → (columns in order, columns that must be present)
 FILES = {
     "categories.csv": (CATEGORY_FIELDS, ("slug", "name")),
     "relation_types.csv": (RELATION_TYPE_FIELDS, ("slug", "label")),
-    "terms.csv": (tuple(f for f in TERM_FIELDS if f != "aliases"), ("name",)),
-    "aliases.csv": (("term", *ALIAS_FIELDS), ("term", "name")),
+    "terms.csv": (tuple(f for f in TERM_FIELDS if f not in NESTED_FIELDS), ("name",)),
+    "labels.csv": (("term", *NESTED_FIELDS["labels"]), ("term", "text")),
+    "notes.csv": (("term", *NESTED_FIELDS["notes"]), ("term", "text")),
+    "mappings.csv": (("term", *NESTED_FIELDS["mappings"]), ("term", "uri")),
     "relations.csv": (RELATION_FIELDS, ("source", "type", "target")),
     "references.csv": (REFERENCE_FIELDS, ("url", "title")),
 }
+
+
+# Read only: version 1 exports had aliases.csv.
+LEGACY_ALIASES = ("aliases.csv", (("term", *ALIAS_FIELDS), ("term", "name")))
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a cell no spreadsheet evaluates: a formula-like start gets an apostrophe.
+
+    Text that already starts with an apostrophe before such a character gets one more, so that
+    `restore` can always take exactly one away.
+    """
+    if text.startswith(FORMULA_START) or (text.startswith("'") and neutralise(text[1:]) != text[1:]):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """The text `neutralise` was given."""
+    if text.startswith("'") and neutralise(text[1:]) != text[1:]:
+        return text[1:]
+    return text
 
 
 def _cell(value):
@@ -45,7 +79,7 @@ def _cell(value):
         return "true" if value else "false"
     if isinstance(value, list):
         return " ".join(value)
-    return value
+    return neutralise(value)
 
 
 def write_csv_folder(snapshot: dict, folder) -> list[Path]:
@@ -56,7 +90,10 @@ def write_csv_folder(snapshot: dict, folder) -> list[Path]:
         "categories.csv": snapshot["categories"],
         "relation_types.csv": snapshot["relation_types"],
         "terms.csv": snapshot["terms"],
-        "aliases.csv": [{"term": t["slug"], **alias} for t in snapshot["terms"] for alias in t["aliases"]],
+        **{
+            f"{name}.csv": [{"term": t["slug"], **row} for t in snapshot["terms"] for row in t[name]]
+            for name in NESTED_FIELDS
+        },
         "relations.csv": snapshot["relations"],
         "references.csv": snapshot["references"],
     }
@@ -73,7 +110,8 @@ def write_csv_folder(snapshot: dict, folder) -> list[Path]:
 
 
 def _parse_cell(column, value):
-    value = value.strip() if column not in ("body", "description", "note", "short_definition") else value
+    value = restore(value)
+    value = value.strip() if column not in ("body", "description", "note", "short_definition", "text") else value
     if column in NULLABLE_FIELDS and value == "":
         return None
     if column in BOOLEAN_FIELDS:
@@ -129,11 +167,12 @@ def read_csv_folder(path) -> Document:
     if path.is_file():
         files = {"terms.csv": path}
     else:
-        files = {name: path / name for name in FILES if (path / name).is_file()}
+        files = {name: path / name for name in [*FILES, LEGACY_ALIASES[0]] if (path / name).is_file()}
         if "terms.csv" not in files:
             raise ExchangeError([f"{path}: no terms.csv in this folder"])
     errors = []
-    rows = {name: _read_file(p, *FILES[name], errors) for name, p in files.items()}
+    spec = {**FILES, LEGACY_ALIASES[0]: LEGACY_ALIASES[1]}
+    rows = {name: _read_file(p, *spec[name], errors) for name, p in files.items()}
     document = Document()
 
     def items(name):
@@ -147,16 +186,29 @@ def read_csv_folder(path) -> Document:
     for term in document.terms:
         if not term.data.get("slug") and term.data.get("name"):
             term.data["slug"] = slugify(term.data["name"])[:200].strip("-")
-    if "aliases.csv" in files:
-        by_slug = {term.data.get("slug"): term for term in document.terms}
+    by_slug = {term.data.get("slug"): term for term in document.terms}
+    for name in NESTED_FIELDS:
+        if f"{name}.csv" not in files:
+            continue
         for term in document.terms:
-            term.aliases = []
-        for alias in items("aliases.csv"):
-            owner = by_slug.get(alias.data.pop("term"))
+            term.lists[name] = []
+        for row in items(f"{name}.csv"):
+            owner = by_slug.get(row.data.pop("term"))
             if owner is None:
-                errors.append(f"{alias.at('term')}: no term with this slug in terms.csv")
+                errors.append(f"{row.at('term')}: no term with this slug in terms.csv")
             else:
-                owner.aliases.append(alias)
+                owner.lists[name].append(row)
+    if "aliases.csv" in files and "labels.csv" not in files:
+        aliases = {}
+        for row in items("aliases.csv"):
+            if row.data.get("term") not in by_slug:
+                errors.append(f"{row.at('term')}: no term with this slug in terms.csv")
+            aliases.setdefault(row.data.pop("term"), []).append(row)
+        for slug, term in by_slug.items():
+            rows = aliases.get(slug, [])
+            labels = labels_from_aliases(term.data.get("name"), [r.data for r in rows], settings.GLOSSARY_LANGUAGE)
+            places = ([term.where] if term.data.get("name") else []) + [r.where for r in rows]
+            term.lists["labels"] = [Item(label, place, "csv") for label, place in zip(labels, places)]
     if errors:
         raise ExchangeError(errors)
     return document

@@ -4,12 +4,17 @@ Each format reader turns its file into lists of `Item`s whose ``data`` uses the 
 our JSON format (slugs for references to other rows). An item also knows where it came from,
 so an error can name the place in the reader's own terms: ``relations[12].target`` for JSON,
 ``relations.csv line 13, column target`` for CSV, ``<http://…/terms/rag> skos:altLabel`` for RDF.
+Readers also note what they had to interpret (a missing preferred label taken from rdfs:label,
+a broader concept outside the file kept as a mapping…) as ``warnings``: the import goes on and
+reports them.
 """
 
 from dataclasses import dataclass, field
 
 FORMAT_NAME = "glossary-graph"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 had `aliases` instead of labels, notes and mappings; it is still read.
+READABLE_VERSIONS = (1, 2)
 
 SECTIONS = ("categories", "relation_types", "terms", "relations", "references")
 
@@ -20,10 +25,16 @@ RELATION_TYPE_FIELDS = (
     "color", "skos_mapping",
 )
 TERM_FIELDS = (
-    "slug", "name", "short_definition", "body", "category", "status", "replaced_by",
-    "created_at", "updated_at", "aliases",
+    "slug", "uri", "notation", "name", "short_definition", "body", "category", "status", "replaced_by",
+    "created_at", "updated_at", "labels", "notes", "mappings",
 )
-ALIAS_FIELDS = ("name", "kind", "language")
+# A term's nested lists, each replacing the term's rows of that kind when given.
+TERM_LISTS = ("labels", "notes", "mappings")
+LABEL_FIELDS = ("text", "language", "kind", "subkind")
+NOTE_FIELDS = ("kind", "language", "text")
+MAPPING_FIELDS = ("kind", "uri", "label")
+NESTED_FIELDS = {"labels": LABEL_FIELDS, "notes": NOTE_FIELDS, "mappings": MAPPING_FIELDS}
+ALIAS_FIELDS = ("name", "kind", "language")  # version 1
 RELATION_FIELDS = ("source", "type", "target", "note", "created_at")
 REFERENCE_FIELDS = ("url", "title", "kind", "terms")
 
@@ -37,17 +48,20 @@ class ExchangeError(Exception):
 
 
 class Item:
-    """One row of an exchange document with the place it came from."""
+    """One row of an exchange document with the place it came from.
 
-    __slots__ = ("data", "where", "style", "names", "aliases")
+    For a term, ``lists`` holds its labels, notes and mappings as Items (each with its own place)
+    under their names; a list that is absent leaves the term's stored rows of that kind alone.
+    """
 
-    def __init__(self, data, where, style="json", names=None, aliases=None):
+    __slots__ = ("data", "where", "style", "names", "lists")
+
+    def __init__(self, data, where, style="json", names=None, lists=None):
         self.data = data
         self.where = where
         self.style = style
         self.names = names or {}
-        # For a term: its aliases as Items (each with its own place), or None to leave them alone.
-        self.aliases = aliases
+        self.lists = lists or {}
 
     def at(self, field_name=None):
         """The place of this item, or of one of its fields, as a reader of the file would say it."""
@@ -68,6 +82,33 @@ class Document:
     terms: list = field(default_factory=list)
     relations: list = field(default_factory=list)
     references: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     def __len__(self):
         return sum(len(getattr(self, name)) for name in SECTIONS)
+
+
+def labels_from_aliases(name, aliases, language):
+    """Version-1 aliases as labels, the way the migration to labels turned them.
+
+    The name is the preferred label in ``language``; a translation becomes the preferred label
+    in its language (an alternative one if that language has one already); a misspelling a
+    hidden label; abbreviations and synonyms alternative labels of that kind.
+    """
+    labels = [{"text": name, "language": language, "kind": "preferred", "subkind": ""}] if name else []
+    preferred = {language} if name else set()
+    for alias in aliases:
+        kind, subkind = alias.get("kind") or "synonym", ""
+        alias_language = alias.get("language") or language
+        if kind == "translation" and alias_language not in preferred:
+            preferred.add(alias_language)
+            labels.append({"text": alias.get("name"), "language": alias_language, "kind": "preferred", "subkind": ""})
+            continue
+        if kind == "misspelling":
+            kind, subkind = "hidden", "misspelling"
+        elif kind in ("abbreviation", "synonym"):
+            kind, subkind = "alternative", kind
+        else:
+            kind = "alternative"
+        labels.append({"text": alias.get("name"), "language": alias_language, "kind": kind, "subkind": subkind})
+    return labels

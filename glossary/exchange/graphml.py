@@ -12,7 +12,8 @@ def snapshot_graph(snapshot: dict) -> nx.MultiDiGraph:
     for term in snapshot["terms"]:
         G.add_node(
             term["slug"], label=term["name"], name=term["name"], category=term["category"] or "",
-            status=term["status"], short_definition=term["short_definition"],
+            status=term["status"], short_definition=term["short_definition"], uri=term["uri"] or "",
+            notation=term["notation"],
         )
     for rel in snapshot["relations"]:
         G.add_edge(

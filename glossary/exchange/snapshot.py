@@ -8,7 +8,7 @@ the same bytes.
 from collections import defaultdict
 
 from glossary.exchange.document import FORMAT_NAME, FORMAT_VERSION
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
 
 
 def _stamp(value):
@@ -25,20 +25,28 @@ def glossary_snapshot(*, terms=None) -> dict:
     terms = Term.objects.all() if terms is None else terms
     term_rows = list(
         terms.order_by("slug").values(
-            "id", "slug", "name", "short_definition", "body", "category__slug", "status",
+            "id", "slug", "uri", "notation", "name", "short_definition", "body", "category__slug", "status",
             "replaced_by_id", "created_at", "updated_at",
         )
     )
     slug_of = {row["id"]: row["slug"] for row in term_rows}
 
-    aliases = defaultdict(list)
-    alias_rows = Alias.objects.filter(term_id__in=slug_of) if partial else Alias.objects.all()
-    for term_id, name, kind, language in alias_rows.order_by("term_id", "name").values_list(
-        "term_id", "name", "kind", "language"
-    ):
-        aliases[term_id].append({"name": name, "kind": kind, "language": language})
-    for items in aliases.values():
-        items.sort(key=lambda alias: (alias["name"].lower(), alias["name"]))
+    def per_term(model, fields, order):
+        """Rows of ``model`` grouped by term id, as dicts of ``fields``, sorted by ``order``."""
+        grouped = defaultdict(list)
+        rows = model.objects.filter(term_id__in=slug_of) if partial else model.objects.all()
+        for term_id, *values in rows.values_list("term_id", *fields).iterator(chunk_size=20000):
+            if term_id in slug_of:
+                grouped[term_id].append(dict(zip(fields, values)))
+        for items in grouped.values():
+            items.sort(key=order)
+        return grouped
+
+    kind_order = {"preferred": 0, "alternative": 1, "hidden": 2}
+    labels = per_term(Label, ("text", "language", "kind", "subkind"),
+                      lambda l: (l["language"], kind_order[l["kind"]], l["text"].lower(), l["text"]))
+    notes = per_term(Note, ("kind", "language", "text"), lambda n: (n["kind"], n["language"], n["text"]))
+    mappings = per_term(Mapping, ("kind", "uri", "label"), lambda m: (m["kind"], m["uri"]))
 
     relations = Relation.objects.all()
     if partial:
@@ -85,6 +93,8 @@ def glossary_snapshot(*, terms=None) -> dict:
         "terms": [
             {
                 "slug": row["slug"],
+                "uri": row["uri"],
+                "notation": row["notation"],
                 "name": row["name"],
                 "short_definition": row["short_definition"],
                 "body": row["body"],
@@ -94,7 +104,9 @@ def glossary_snapshot(*, terms=None) -> dict:
                 "replaced_by": slug_of.get(row["replaced_by_id"]),
                 "created_at": _stamp(row["created_at"]),
                 "updated_at": _stamp(row["updated_at"]),
-                "aliases": aliases.get(row["id"], []),
+                "labels": labels.get(row["id"], []),
+                "notes": notes.get(row["id"], []),
+                "mappings": mappings.get(row["id"], []),
             }
             for row in term_rows
         ],

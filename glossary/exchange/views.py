@@ -11,9 +11,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from glossary.api.filters import validated_params
-from glossary.exchange import graphml, jsonfmt, skos
+from glossary.exchange import graphml, jsonfmt, skos_write
 from glossary.exchange.formats import SKOS_FORMATS, STREAM_FORMATS, export_file
 from glossary.exchange.snapshot import glossary_snapshot
+from glossary.exchange.uris import base_uri_for
 from glossary.models import Term
 
 
@@ -36,8 +37,8 @@ class IgnoreClientNegotiation(BaseContentNegotiation):
 
 SUCCESS_TYPES = {
     jsonfmt.MEDIA_TYPE: OpenApiTypes.OBJECT,
-    **{media_type: OpenApiTypes.STR for _, media_type, _ in skos.RDF_FORMATS.values() if "json" not in media_type},
-    skos.RDF_FORMATS["json-ld"][1]: OpenApiTypes.ANY,
+    **{media_type: OpenApiTypes.STR for _, media_type, _ in skos_write.RDF_FORMATS.values() if "json" not in media_type},
+    skos_write.RDF_FORMATS["json-ld"][1]: OpenApiTypes.ANY,
     graphml.MEDIA_TYPE: OpenApiTypes.STR,
 }
 
@@ -64,7 +65,7 @@ class ExportView(APIView):
         fmt, skos_format = params["format"], params["skos_format"]
         staff = request.user.is_active and request.user.is_staff
         snapshot = glossary_snapshot(terms=None if staff else Term.objects.visible_to(request.user))
-        chunks, media_type, extension = export_file(fmt, snapshot, skos_format)
+        chunks, media_type, extension = export_file(fmt, snapshot, skos_format, base=base_uri_for(request))
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in chunks), content_type=f"{media_type}; charset=utf-8"
         )

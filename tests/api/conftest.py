@@ -4,9 +4,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Reference, Relation, RelationType, Term
 
-MODELS = (Term, Alias, Category, Relation, RelationType, Reference)
+MODELS = (Term, Label, Category, Relation, RelationType, Reference)
 
 
 def token_client(user) -> APIClient:

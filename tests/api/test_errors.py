@@ -35,8 +35,8 @@ def test_wrong_method_is_405_with_allow(as_editor, glossary):
     assert as_editor.post("/api/terms/autocomplete/", {"q": "x"}, format="json").status_code == 405
 
 
-@pytest.mark.parametrize("payload", [{"name": 12}, {"name": True}, {"name": "X", "aliases": "RAG"},
-                                     {"name": "X", "aliases": [{"name": None}]}, {"name": "X", "category": ""},
+@pytest.mark.parametrize("payload", [{"name": 12}, {"name": True}, {"name": "X", "labels": "RAG"},
+                                     {"name": "X", "labels": [{"text": None}]}, {"name": "X", "category": ""},
                                      {"name": "X", "body": ["a"]}, {"name": "X", "replaced_by": 3}])
 def test_values_of_the_wrong_type_are_refused_not_coerced(as_editor, glossary, row_counts, payload):
     before = row_counts()

@@ -2,13 +2,13 @@
 
 import pytest
 
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
 
 pytestmark = pytest.mark.django_db
 
 
 def build(n):
-    """``n`` spoke terms, each with an alias, a category, a reference, relations to a hub in both
+    """``n`` spoke terms, each with labels, notes and mappings, a category, a reference, relations to a hub in both
     directions and a [[wiki link]] from the hub's body.
 
     Bulk inserts: these tests are about reads, and the rows are valid by construction.
@@ -21,7 +21,10 @@ def build(n):
     spokes = Term.objects.bulk_create(
         Term(name=f"Spoke {i:03d}", slug=f"spoke-{i:03d}", category=category) for i in range(n)
     )
-    Alias.objects.bulk_create(Alias(term=term, name=f"S{i:03d}") for i, term in enumerate(spokes))
+    Label.objects.bulk_create(Label(term=term, text=term.name, language="en", kind="preferred") for term in [hub, *spokes])
+    Label.objects.bulk_create(Label(term=term, text=f"S{i:03d}", language="fi") for i, term in enumerate(spokes))
+    Note.objects.bulk_create(Note(term=hub, kind="example", text=f"Example {i}") for i in range(n))
+    Mapping.objects.bulk_create(Mapping(term=hub, uri=f"https://example.org/c/{i}") for i in range(n))
     Relation.objects.bulk_create(
         [Relation(source=hub, type=uses, target=term) for term in spokes]
         + [Relation(source=term, type=part_of, target=hub) for term in spokes]
@@ -36,17 +39,19 @@ def build(n):
 
 
 # endpoint → queries for an anonymous reader, whatever the number of rows; the first query of
-# each is the revision token that keys the anonymous response cache (glossary.middleware)
+# each is the look at the change log that keys the anonymous response cache (glossary.middleware)
 EXPECTED = {
-    "/api/terms/?page_size=200": 4,  # revision, count, terms + category + replacement, aliases
-    "/api/terms/?page_size=200&search=spoke": 4,
-    # revision (read once, for the cache key and the ETag), term, aliases, relations out,
-    # relations in, references, [[wiki link]] targets
-    "/api/terms/hub/": 7,
-    "/api/relations/?page_size=200": 3,  # revision, count, relations + type + both ends
+    # change log, count, terms + category + replacement, labels, definitions in other languages
+    "/api/terms/?page_size=200": 5,
+    "/api/terms/?page_size=200&search=spoke": 5,
+    # change log (read once, for the cache key and the ETag), term, labels, notes, mappings,
+    # relations out and their targets' names, relations in and their sources' names, references,
+    # [[wiki link]] targets
+    "/api/terms/hub/": 11,
+    "/api/relations/?page_size=200": 3,  # change log, count, relations + type + both ends
     "/api/categories/?page_size=200": 3,
     "/api/relation-types/?page_size=200": 3,
-    "/api/references/?page_size=200": 4,  # revision, count, references, their visible terms
+    "/api/references/?page_size=200": 4,  # change log, count, references, their visible terms
     "/api/terms/autocomplete/?q=s": 1,  # not cached: one query either way
 }
 
@@ -72,6 +77,6 @@ def test_a_repeated_anonymous_read_is_served_from_the_cache_in_one_query(anon, d
     build(5)
     for url in [url for url in EXPECTED if "autocomplete" not in url]:
         first = anon.get(url)
-        with django_assert_num_queries(1):  # the revision token only
+        with django_assert_num_queries(1):  # the look at the change log only
             again = anon.get(url)
         assert again.status_code == 200 and again.content == first.content, url

@@ -64,8 +64,10 @@ def test_list_parameters_carry_their_constraints(schema):
 def test_request_bodies_carry_lengths_patterns_and_required_fields(schema):
     components = schema["components"]["schemas"]
     term = components["TermDetailRequest"]
-    assert term["required"] == ["name"]
+    # A term is named by `name` or by a preferred label in `labels`: neither alone is required.
+    assert "required" not in term
     assert term["properties"]["name"]["maxLength"] == 200
+    assert components["LabelRequest"]["required"] == ["text"]
     assert term["properties"]["short_definition"]["maxLength"] == 300
     assert term["properties"]["slug"]["pattern"] == "^[-a-zA-Z0-9_]+$"
     assert "body_html" not in term["properties"]

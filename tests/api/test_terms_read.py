@@ -19,11 +19,16 @@ def test_term_list_is_paginated_by_name(anon, glossary):
     assert body["previous"] is None
 
 
-def test_term_list_item_has_aliases_category_and_page_url(anon, glossary):
+def test_term_list_item_has_labels_category_uris_and_page_url(anon, glossary):
     response = anon.get("/api/terms/", {"search": "retrieval-augmented generation"})
     item = response.json()["results"][0]
     assert item["category"] == "technique"
-    assert item["aliases"] == [{"name": "RAG", "kind": "abbreviation", "language": ""}]
+    assert item["labels"] == [
+        {"text": "RAG", "language": "en", "kind": "alternative", "subkind": "abbreviation"},
+        {"text": "Retrieval-augmented generation", "language": "en", "kind": "preferred", "subkind": ""},
+    ]
+    assert item["uri"] is None
+    assert item["concept_uri"] == "http://testserver/terms/retrieval-augmented-generation"
     assert item["url"] == "http://testserver/terms/retrieval-augmented-generation/"
 
 
@@ -151,7 +156,7 @@ def test_staff_and_anonymous_readers_get_different_etags(anon, as_staff, glossar
     assert anon.get("/api/terms/foundation-model/")["ETag"] != as_staff.get("/api/terms/foundation-model/")["ETag"]
 
 
-def test_autocomplete_suggests_names_and_aliases_by_prefix(anon, glossary):
+def test_autocomplete_suggests_terms_by_a_prefix_of_any_label(anon, glossary):
     response = anon.get("/api/terms/autocomplete/", {"q": "rag"})
     assert response.status_code == 200
     assert response.json() == [

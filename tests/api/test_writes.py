@@ -3,46 +3,80 @@ the field (or non_field_errors) and leaves every table as it was."""
 
 import pytest
 
-from glossary.models import Alias, Relation, Term
+from glossary.models import Label, Relation, Term
 
 pytestmark = pytest.mark.django_db
 
 
-def test_create_term_with_aliases_category_and_generated_slug(as_editor, glossary):
+def test_create_term_with_labels_category_uri_and_generated_slug(as_editor, glossary):
     response = as_editor.post(
         "/api/terms/",
         {
             "name": "Hallucination",
             "category": "technique",
+            "uri": "http://www.yso.fi/onto/yso/p39213",
+            "notation": "H.1",
             "short_definition": "Confident output not supported by the input.",
-            "aliases": [{"name": "Confabulation", "kind": "synonym"}],
+            "labels": [{"text": "Confabulation", "language": "en", "kind": "alternative", "subkind": "synonym"},
+                       {"text": "Hallusinaatio", "language": "fi", "kind": "preferred"}],
+            "notes": [{"kind": "example", "language": "en", "text": "A cited book that does not exist."}],
+            "mappings": [{"kind": "close", "uri": "http://www.wikidata.org/entity/Q1145226", "label": "hallucination"}],
         },
         format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["slug"] == "hallucination"
-    assert body["aliases"] == [{"name": "Confabulation", "kind": "synonym", "language": ""}]
+    assert body["name"] == "Hallucination" and body["name_language"] == "en"
+    assert {(l["text"], l["language"], l["kind"]) for l in body["labels"]} == {
+        ("Hallucination", "en", "preferred"), ("Confabulation", "en", "alternative"), ("Hallusinaatio", "fi", "preferred"),
+    }
+    assert body["uri"] == body["concept_uri"] == "http://www.yso.fi/onto/yso/p39213"
+    assert body["notation"] == "H.1"
+    assert body["notes"] == [{"kind": "example", "language": "en", "text": "A cited book that does not exist."}]
+    assert body["mappings"][0]["kind"] == "close"
     assert body["relations_out"] == [] and body["body_html"] == ""
     assert response["Location"] == "http://testserver/api/terms/hallucination/"
     assert Term.objects.get(slug="hallucination").category.slug == "technique"
 
 
-def test_put_replaces_the_aliases(as_editor, glossary):
+def test_put_replaces_the_labels(as_editor, glossary):
     response = as_editor.put(
         "/api/terms/large-language-model/",
-        {"name": "Large language model", "aliases": [{"name": "Big LM"}]},
+        {"name": "Large language model", "labels": [
+            {"text": "Large language model", "language": "en", "kind": "preferred"},
+            {"text": "Big LM", "language": "en", "kind": "alternative"},
+        ]},
         format="json",
     )
     assert response.status_code == 200, response.json()
-    assert list(glossary["llm"].aliases.values_list("name", flat=True)) == ["Big LM"]
+    assert sorted(glossary["llm"].labels.values_list("text", flat=True)) == ["Big LM", "Large language model"]
 
 
-def test_patch_changes_one_field_and_keeps_the_aliases(as_editor, glossary):
+def test_a_get_response_put_back_changes_nothing(as_editor, glossary):
+    url = "/api/terms/large-language-model/"
+    body = as_editor.get(url).json()
+    before = sorted(glossary["llm"].labels.values_list("text", "language", "kind", "subkind"))
+    response = as_editor.put(url, {k: v for k, v in body.items() if k in (
+        "name", "name_language", "uri", "notation", "status", "category", "replaced_by", "short_definition",
+        "labels", "body", "notes", "mappings")}, format="json")
+    assert response.status_code == 200, response.json()
+    assert sorted(glossary["llm"].labels.values_list("text", "language", "kind", "subkind")) == before
+
+
+def test_patch_changes_one_field_and_keeps_the_labels(as_editor, glossary):
     response = as_editor.patch("/api/terms/large-language-model/", {"short_definition": "New."}, format="json")
     assert response.status_code == 200
     assert response.json()["short_definition"] == "New."
-    assert [a["name"] for a in response.json()["aliases"]] == ["LLM"]
+    assert sorted(a["text"] for a in response.json()["labels"]) == ["LLM", "Large language model"]
+
+
+def test_patching_the_name_renames_the_preferred_label_in_the_given_language(as_editor, glossary):
+    response = as_editor.patch("/api/terms/large-language-model/",
+                               {"name": "Suuri kielimalli", "name_language": "fi"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["name"] == "Large language model"
+    assert glossary["llm"].labels.filter(language="fi", kind="preferred").get().text == "Suuri kielimalli"
 
 
 def test_deprecate_a_term_with_its_replacement(as_editor, glossary):
@@ -118,17 +152,31 @@ def test_changing_a_relation_into_a_cycle_is_refused(as_editor, glossary, row_co
 
 
 REFUSED_TERMS = {
-    "name taken, other case": ({"name": "large LANGUAGE model"}, "name", "already exists"),
-    "name is another term's alias": ({"name": "RAG"}, "name", "alias"),
-    "alias is another term's name": ({"name": "Chatbot", "aliases": [{"name": "RAGTruth"}]}, "aliases", "RAGTruth"),
-    "alias is another term's alias": ({"name": "Chatbot", "aliases": [{"name": "llm"}]}, "aliases", "Large language model"),
+    "name taken, other case": ({"name": "large LANGUAGE model"}, "name", "already the name of the current term"),
+    "preferred label taken": ({"labels": [{"text": "ragtruth", "language": "en", "kind": "preferred"}]},
+                              "name", "“RAGTruth”"),
+    "name differs from the labels": ({"name": "Chatbot", "labels": [{"text": "Bot", "language": "en", "kind": "preferred"}]},
+                                     "name", "differs from the preferred label"),
+    "preferred label taken in another language": (
+        {"name": "Chatbot", "labels": [{"text": "Chatbot", "language": "en", "kind": "preferred"},
+                                       {"text": "RAGTruth", "language": "en", "kind": "alternative"},
+                                       {"text": "LLM", "language": "en", "kind": "alternative"}],
+         "name_language": "en"},
+        None, None),
+    "two preferred labels in one language": (
+        {"name": "Chatbot", "labels": [{"text": "Chatbot", "language": "en", "kind": "preferred"},
+                                       {"text": "Bot", "language": "en", "kind": "preferred"}]},
+        "labels", "one preferred label per language"),
+    "bad label language": ({"name": "Chatbot", "labels": [{"text": "Bot", "language": 'x"Ñ'}]}, "labels", "language tag"),
     "unknown category": ({"name": "Chatbot", "category": "nope"}, "category", "does not exist"),
     "unknown replacement": ({"name": "Chatbot", "status": "deprecated", "replaced_by": "nope"}, "replaced_by", "does not exist"),
     "replacement of a published term": ({"name": "Chatbot", "replaced_by": "ragtruth"}, "replaced_by", "deprecated"),
     "bad status": ({"name": "Chatbot", "status": "approved"}, "status", "not a valid choice"),
     "name too long": ({"name": "x" * 201}, "name", "200"),
     "blank name": ({"name": "   "}, "name", "blank"),
-    "bad alias kind": ({"name": "Chatbot", "aliases": [{"name": "Bot", "kind": "nickname"}]}, "aliases", "not a valid choice"),
+    "bad label kind": ({"name": "Chatbot", "labels": [{"text": "Bot", "kind": "nickname"}]}, "labels", "not a valid choice"),
+    "uri with a pipe": ({"name": "Chatbot", "uri": "https://example.org/a|b"}, "uri", "percent-encode"),
+    "nul in the definition": ({"name": "Chatbot", "short_definition": "a\x00b"}, "short_definition", "NUL"),
     "short definition too long": ({"name": "Chatbot", "short_definition": "x" * 301}, "short_definition", "300"),
 }
 
@@ -137,34 +185,50 @@ REFUSED_TERMS = {
 def test_refused_term_is_400_on_the_field_and_changes_nothing(as_editor, glossary, row_counts, payload, field, message):
     before = row_counts()
     response = as_editor.post("/api/terms/", payload, format="json")
+    if field is None:  # accepted: alternative labels may be shared, even with another term's name
+        assert response.status_code == 201, response.json()
+        return
     assert response.status_code == 400
     assert message in str(response.json()[field])
     assert row_counts() == before
 
 
-def test_rename_onto_an_alias_leaves_the_term_unchanged(as_editor, glossary):
-    response = as_editor.patch("/api/terms/ragtruth/", {"name": "LLM", "short_definition": "Changed."}, format="json")
+def test_rename_onto_another_terms_name_leaves_the_term_unchanged(as_editor, glossary):
+    response = as_editor.patch("/api/terms/ragtruth/", {"name": "Foundation Model", "short_definition": "Changed."},
+                               format="json")
     assert response.status_code == 400
-    assert "name" in response.json()
+    assert "Foundation model" in str(response.json()["name"])
     assert Term.objects.get(slug="ragtruth").short_definition.startswith("A benchmark")
 
 
-def test_alias_collision_on_update_keeps_the_old_aliases(as_editor, glossary):
+def test_a_preferred_label_clash_on_update_keeps_the_old_labels(as_editor, glossary):
     response = as_editor.patch(
-        "/api/terms/large-language-model/", {"short_definition": "Changed.", "aliases": [{"name": "RAG"}]}, format="json"
+        "/api/terms/large-language-model/",
+        {"short_definition": "Changed.", "labels": [
+            {"text": "Large language model", "language": "en", "kind": "preferred"},
+            {"text": "Retrieval-augmented generation", "language": "en", "kind": "preferred"},
+        ]}, format="json",
     )
     assert response.status_code == 400
-    assert "aliases" in response.json()
-    assert list(Alias.objects.filter(term=glossary["llm"]).values_list("name", flat=True)) == ["LLM"]
+    assert "labels" in response.json()
+    assert sorted(Label.objects.filter(term=glossary["llm"]).values_list("text", flat=True)) == ["LLM", "Large language model"]
     assert Term.objects.get(slug="large-language-model").short_definition == "A language model with many parameters."
 
 
-def test_alias_with_a_malformed_language_tag_is_refused(as_editor, glossary):
+def test_a_label_clash_with_another_current_term_names_both_terms(as_editor, glossary):
     response = as_editor.patch(
         "/api/terms/large-language-model/",
-        {"aliases": [{"name": "Großes Sprachmodell", "kind": "translation", "language": 'x"Ñ'}]},
+        {"labels": [{"text": "Large language model", "language": "en", "kind": "preferred"},
+                    {"text": "Retrieval-augmented generation", "language": "de", "kind": "preferred"}]},
+        format="json",
+    )
+    assert response.status_code == 201 or response.status_code == 200
+    response = as_editor.patch(
+        "/api/terms/ragtruth/",
+        {"labels": [{"text": "RAGTruth", "language": "en", "kind": "preferred"},
+                    {"text": "retrieval-augmented generation", "language": "de", "kind": "preferred"}]},
         format="json",
     )
     assert response.status_code == 400
-    assert "language" in str(response.json()["aliases"])
-    assert list(Alias.objects.filter(term=glossary["llm"]).values_list("name", flat=True)) == ["LLM"]
+    message = str(response.json()["labels"])
+    assert "“Large language model”" in message and "“RAGTruth”" in message

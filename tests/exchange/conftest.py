@@ -6,11 +6,11 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from glossary.models import Alias, Category, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Reference, Relation, RelationType, Term
 
 
 def row_counts():
-    return {m.__name__: m.objects.count() for m in (Category, RelationType, Term, Alias, Relation, Reference)}
+    return {m.__name__: m.objects.count() for m in (Category, RelationType, Term, Label, Relation, Reference)}
 
 
 def empty_glossary():

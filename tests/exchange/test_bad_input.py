@@ -56,24 +56,33 @@ def test_a_cycle_within_the_file_is_refused(db, write_json, run_import):
     assert_refused(run_import, write_json(doc), "would create a cycle:")
 
 
-def test_an_alias_already_used_by_another_term_is_refused(stored, write_json, run_import):
-    doc = with_change(lambda d: d["terms"][1].update(aliases=[{"name": "llm"}]))
-    assert_refused(run_import, write_json(doc), "terms[1].aliases[0].name: alias 'llm' is already an alias of term 'large-language-model'")
+def test_a_preferred_label_another_current_term_has_is_refused_naming_both(stored, write_json, run_import):
+    doc = with_change(lambda d: d.update(version=2) or d["terms"][1].update(labels=[
+        {"text": "Foundation model", "language": "en", "kind": "preferred"},
+        {"text": "Großes Sprachmodell", "language": "de", "kind": "preferred"},
+    ]) or d["terms"][0].pop("aliases") and d["terms"][0].update(labels=[
+        {"text": "Large language model", "language": "en", "kind": "preferred"},
+        {"text": "großes sprachmodell", "language": "de", "kind": "preferred"},
+    ]))
+    assert_refused(run_import, write_json(doc),
+                   "terms[1].labels: “Großes Sprachmodell” is already the preferred label of “Large language model” "
+                   "in language “de”; “Foundation model” cannot have it too")
 
 
-def test_an_alias_equal_to_another_terms_name_is_refused(db, write_json, run_import):
-    doc = with_change(lambda d: d["terms"][1].update(aliases=[{"name": "LARGE language model"}]))
-    assert_refused(run_import, write_json(doc), "terms[1].aliases[0].name: alias 'LARGE language model' is already the name of term 'large-language-model'")
+def test_an_alternative_label_may_be_shared_with_another_term(stored, write_json, run_import):
+    doc = with_change(lambda d: d["terms"][1].update(aliases=[{"name": "llm"}, {"name": "LARGE language model"}]))
+    _, err, error = run_import(write_json(doc))
+    assert error is None, err
+
+
+def test_two_terms_with_one_preferred_label_in_a_language_are_refused(db, write_json, run_import):
+    doc = with_change(lambda d: d["terms"][1].update(name="LARGE LANGUAGE MODEL"))
+    assert_refused(run_import, write_json(doc), "is already the preferred label of “Large language model”")
 
 
 def test_an_empty_name_is_refused(stored, write_json, run_import):
     doc = with_change(lambda d: d["terms"][0].update(name="  "))
     assert_refused(run_import, write_json(doc), "terms[0].name: is empty")
-
-
-def test_two_terms_with_the_same_name_in_another_case_are_refused(db, write_json, run_import):
-    doc = with_change(lambda d: d["terms"][1].update(name="LARGE LANGUAGE MODEL"))
-    assert_refused(run_import, write_json(doc), "is already the name of term")
 
 
 @pytest.mark.parametrize(
@@ -88,14 +97,16 @@ def test_two_terms_with_the_same_name_in_another_case_are_refused(db, write_json
         (lambda d: d["relation_types"][0].update(color="blue"), "relation_types[0].color: Enter a colour as #rrggbb"),
         (lambda d: d["relation_types"][1].update(inverse_label="other"), "relation_types[1].inverse_label: a symmetric relation type reads the same both ways"),
         (lambda d: d["relations"].append(copy.deepcopy(d["relations"][0])), "relations[1]: a duplicate of relations[0]"),
-        (lambda d: d["relations"].append({"source": "foundation-model", "type": "is-a", "target": "foundation-model"}), "relations[1].target: a term cannot be related to itself"),
+        (lambda d: d["relations"].append({"source": "foundation-model", "type": "is-a", "target": "foundation-model"}), "relations[1].target: A term cannot be related to itself."),
         (lambda d: d["relations"].extend([
             {"source": "foundation-model", "type": "related-to", "target": "large-language-model"},
             {"source": "large-language-model", "type": "related-to", "target": "foundation-model"}]),
          "relations[2]: a symmetric duplicate of relations[1]"),
         (lambda d: d["terms"].append(copy.deepcopy(d["terms"][1])), "terms[2].slug: 'foundation-model' appears twice (first at terms[1])"),
-        (lambda d: d.update(version=2), "version: this instance reads version 1, found 2"),
-        (lambda d: d["terms"][1].update(replaced_by="large-language-model"), "terms[1].replaced_by: only a deprecated term can have a replacement"),
+        (lambda d: d.update(version=3), "version: this instance reads versions 1 and 2, found 3"),
+        (lambda d: d["terms"][1].update(replaced_by="large-language-model"), "terms[1].replaced_by: Only a deprecated term can have a replacement"),
+        (lambda d: d["terms"][1].update(short_definition="nul \x00 inside"), "terms[1].short_definition: contains a NUL character"),
+        (lambda d: d["terms"][1].update(uri="https://example.org/{x}"), "terms[1].uri: A URI cannot contain '{', '}'"),
     ],
 )
 def test_each_broken_rule_is_reported_at_its_place(stored, write_json, run_import, change, expected):
@@ -113,3 +124,7 @@ def test_an_unknown_file_type_asks_for_the_format(db, tmp_path, run_import):
     path = tmp_path / "notes.txt"
     path.write_text("just some words")
     assert_refused(run_import, path, "cannot tell the format; pass --format")
+
+
+def test_json_nested_too_deeply_is_refused_in_one_line(db, write_json, run_import):
+    assert_refused(run_import, write_json("[" * 100_000 + "]" * 100_000), "glossary.json: the JSON is nested too deeply")

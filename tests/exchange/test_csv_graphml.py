@@ -2,14 +2,17 @@
 
 import networkx as nx
 
-from glossary.models import Alias, Relation, Term
+from glossary.models import Label, Mapping, Note, Relation, Term
 from tests.exchange.conftest import empty_glossary, row_counts
 
 
 def meaning():
     return (
-        set(Term.objects.values_list("slug", "name", "short_definition", "body", "status", "category__slug", "replaced_by__slug")),
-        set(Alias.objects.values_list("term__slug", "name", "kind", "language")),
+        set(Term.objects.values_list("slug", "uri", "notation", "name", "short_definition", "body", "status",
+                                     "category__slug", "replaced_by__slug")),
+        set(Label.objects.values_list("term__slug", "text", "kind", "language", "subkind")),
+        set(Note.objects.values_list("term__slug", "kind", "language", "text")),
+        set(Mapping.objects.values_list("term__slug", "kind", "uri", "label")),
         set(Relation.objects.values_list("source__slug", "type__slug", "target__slug", "note")),
     )
 
@@ -18,7 +21,8 @@ def test_seed_glossary_survives_csv_export_and_import_into_an_empty_database(see
     before = meaning()
     folder = export("csv")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "aliases.csv", "categories.csv", "references.csv", "relation_types.csv", "relations.csv", "terms.csv"]
+        "categories.csv", "labels.csv", "mappings.csv", "notes.csv", "references.csv", "relation_types.csv",
+        "relations.csv", "terms.csv"]
     empty_glossary()
     _, err, error = run_import(folder)
     assert error is None, err
@@ -76,3 +80,30 @@ def test_graphml_export_reads_back_with_networkx(seed, export):
     assert rag["name"] == "Retrieval-augmented generation" and rag["status"] == "published"
     assert G.has_edge("retrieval-augmented-generation", "hallucination", key="mitigates")
     assert G.edges["retrieval-augmented-generation", "hallucination", "mitigates"]["label"] == "mitigates"
+
+
+def test_cells_a_spreadsheet_would_evaluate_are_neutralised_and_read_back_as_they_were(make_term, export, run_import):
+    hostile = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2", "@SUM(A1)", "'=already quoted", "plain"]
+    for i, text in enumerate(hostile):
+        make_term(f"Term {i}", short_definition=text)
+    folder = export("csv")
+    cells = (folder / "terms.csv").read_text(encoding="utf-8")
+    for text in hostile[:4]:
+        assert f",{text}," not in cells and f",\"{text}" not in cells
+    assert "'+1+1" in cells and "''=already quoted" in cells
+    before = set(Term.objects.values_list("short_definition", flat=True))
+    empty_glossary()
+    _, err, error = run_import(folder)
+    assert error is None, err
+    assert set(Term.objects.values_list("short_definition", flat=True)) == before
+
+
+def test_a_version_1_csv_folder_with_aliases_is_still_read(db, tmp_path, run_import):
+    folder = write(tmp_path / "v1", "terms.csv", "slug,name\nllm,Large language model\n")
+    write(folder, "aliases.csv", "term,name,kind,language\nllm,LLM,abbreviation,\nllm,Großes Sprachmodell,translation,de\n")
+    _, err, error = run_import(folder)
+    assert error is None, err
+    assert sorted(Label.objects.values_list("text", "language", "kind", "subkind")) == [
+        ("Großes Sprachmodell", "de", "preferred", ""), ("LLM", "en", "alternative", "abbreviation"),
+        ("Large language model", "en", "preferred", ""),
+    ]

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from glossary.exchange.formats import read_file
 from glossary.exchange.importer import import_document
-from glossary.models import Alias, Change, ChangeKind, Relation, Term
+from glossary.models import Change, ChangeKind, Label, Relation, Term
 from tests.exchange.conftest import empty_glossary, row_counts, small_document
 
 
@@ -27,7 +27,12 @@ def test_json_export_lists_everything_by_slug_in_a_stable_order(make_term, is_a,
     relate(a, is_a, b, note="every LLM is one")
     data = json.loads(export("json").read_text())
     assert [t["slug"] for t in data["terms"]] == ["foundation-model", "large-language-model"]
-    assert data["terms"][1]["aliases"] == [{"name": "LLM", "kind": "synonym", "language": ""}]
+    assert data["version"] == 2
+    assert data["terms"][1]["labels"] == [
+        {"text": "Large language model", "language": "en", "kind": "preferred", "subkind": ""},
+        {"text": "LLM", "language": "en", "kind": "alternative", "subkind": "synonym"},
+    ]
+    assert data["terms"][1]["uri"] is None and data["terms"][1]["notes"] == [] and data["terms"][1]["mappings"] == []
     assert data["relations"] == [
         {"source": "large-language-model", "type": "is-a", "target": "foundation-model",
          "note": "every LLM is one", "created_at": data["relations"][0]["created_at"]}
@@ -65,7 +70,7 @@ def test_import_merges_into_a_database_holding_other_terms(make_term, is_a, rela
     assert "relation types: 1 created, 0 updated, 1 unchanged" in out
 
 
-def test_import_updates_changed_terms_and_sets_their_aliases_exactly(db, write_json, run_import):
+def test_import_updates_changed_terms_and_sets_their_labels_exactly(db, write_json, run_import):
     run_import(write_json(small_document()))
     doc = small_document()
     doc["terms"][0]["short_definition"] = "A language model with billions of parameters."
@@ -74,9 +79,22 @@ def test_import_updates_changed_terms_and_sets_their_aliases_exactly(db, write_j
     assert error is None
     term = Term.objects.get(slug="large-language-model")
     assert term.short_definition == "A language model with billions of parameters."
-    assert list(term.aliases.values_list("name", flat=True)) == ["LLMs"]
+    assert sorted(term.labels.values_list("text", flat=True)) == ["LLMs", "Large language model"]
     assert "terms: 0 created, 1 updated, 1 unchanged" in out
-    assert "aliases: 1 created, 0 updated, 0 unchanged, 1 removed" in out
+    assert "labels: 1 created, 0 updated, 2 unchanged, 1 removed" in out
+
+
+def test_a_version_2_term_with_only_a_name_keeps_its_other_labels(db, write_json, run_import):
+    run_import(write_json(small_document()))
+    doc = small_document()
+    doc["version"] = 2
+    doc["terms"] = [{"slug": "large-language-model", "name": "Large Language Model"},
+                    {"slug": "foundation-model", "name": "Foundation model"}]
+    out, err, error = run_import(write_json(doc, "renamed.json"))
+    assert error is None, err
+    term = Term.objects.get(slug="large-language-model")
+    assert term.name == "Large Language Model"
+    assert sorted(term.labels.values_list("text", "kind")) == [("LLM", "alternative"), ("Large Language Model", "preferred")]
 
 
 def test_dry_run_prints_what_would_change_and_writes_nothing(db, write_json, run_import):
@@ -85,7 +103,7 @@ def test_dry_run_prints_what_would_change_and_writes_nothing(db, write_json, run
     assert error is None
     assert row_counts() == before
     assert "terms: 2 created, 0 updated, 0 unchanged" in out
-    assert "aliases: 1 created" in out
+    assert "labels: 3 created" in out
     assert "Dry run: nothing was written." in out
 
 
@@ -111,7 +129,7 @@ def test_a_deprecated_term_keeps_its_replacement(db, write_json, run_import):
     _, err, error = run_import(write_json(doc))
     assert error is None, err
     assert Term.objects.get(slug="bard").replaced_by.slug == "gemini"
-    assert Alias.objects.count() == 0
+    assert Label.objects.filter(kind="preferred").count() == Label.objects.count() == 2
 
 
 def test_import_moves_a_term_into_a_new_category(db, write_json, run_import):

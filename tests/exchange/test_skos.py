@@ -5,7 +5,7 @@ from rdflib.namespace import RDF, SKOS
 
 import pytest
 
-from glossary.models import Alias, Category, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Relation, RelationType, Term
 from tests.exchange.conftest import empty_glossary, row_counts
 
 SKOSMOS_STYLE = """\
@@ -47,7 +47,8 @@ ai:g1 a skos:Collection ; skos:prefLabel "Methods"@en ; skos:member ai:p100, ai:
 """ % ("Deep learning trains neural networks with many layers. " * 8).strip()
 
 
-def test_skos_export_parsed_by_rdflib_has_a_concept_per_term_and_the_broader_and_related_triples(seed, export):
+def test_skos_export_parsed_by_rdflib_has_a_concept_per_term_and_the_broader_and_related_triples(seed, export, settings):
+    settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
     g = Graph().parse(export("skos"), format="turtle")
     assert len(set(g.subjects(RDF.type, SKOS.Concept))) == Term.objects.count()
     assert len(list(g.triples((None, SKOS.broader, None)))) == Relation.objects.filter(type__skos_mapping="broader").count()
@@ -71,21 +72,25 @@ def test_skos_export_declares_other_types_as_labelled_sub_properties_of_semantic
 @pytest.mark.parametrize(("skos_format", "rdflib_format"), [("xml", "xml"), ("json-ld", "json-ld")])
 def test_skos_export_in_other_rdf_syntaxes_parses_back(make_term, export, skos_format, rdflib_format):
     make_term("Transformer", slug="transformer")
-    g = Graph().parse(export("skos", skos_format=skos_format), format=rdflib_format)
+    g = Graph().parse(export("skos", skos_format=skos_format, base_uri="https://glossary.example.org"),
+                      format=rdflib_format)
     assert len(set(g.subjects(RDF.type, SKOS.Concept))) == 1
 
 
 def snapshot_of_meaning():
     return (
-        set(Term.objects.values_list("slug", "name", "short_definition", "body", "status")),
-        set(Alias.objects.values_list("term__slug", "name", "kind", "language")),
+        set(Term.objects.values_list("slug", "name", "short_definition", "body", "status", "notation")),
+        set(Label.objects.values_list("term__slug", "text", "kind", "language", "subkind")),
+        set(Note.objects.values_list("term__slug", "kind", "language", "text")),
+        set(Mapping.objects.values_list("term__slug", "kind", "uri", "label")),
         set(Relation.objects.values_list("source__slug", "type__slug", "target__slug")),
         set(RelationType.objects.values_list("slug", "label", "inverse_label", "symmetric", "acyclic", "skos_mapping")),
         set(Term.objects.values_list("slug", "category__slug", "replaced_by__slug")),
     )
 
 
-def test_seed_glossary_survives_skos_export_and_import_into_an_empty_database(seed, export, run_import):
+def test_seed_glossary_survives_skos_export_and_import_into_an_empty_database(seed, export, run_import, settings):
+    settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
     before = snapshot_of_meaning()
     path = export("skos", name="seed.ttl")
     empty_glossary()
@@ -94,7 +99,8 @@ def test_seed_glossary_survives_skos_export_and_import_into_an_empty_database(se
     assert snapshot_of_meaning() == before
 
 
-def test_importing_our_skos_export_again_changes_nothing(seed, export, run_import):
+def test_importing_our_skos_export_again_changes_nothing(seed, export, run_import, settings):
+    settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
     counts = row_counts()
     out, err, error = run_import(export("skos", name="seed.ttl"))
     assert error is None, err
@@ -108,15 +114,18 @@ def test_a_skosmos_style_vocabulary_becomes_a_glossary(db, tmp_path, run_import)
     _, err, error = run_import(path)
     assert error is None, err
     dl = Term.objects.get(name="Deep learning")
-    assert dl.slug == "deep-learning"
+    assert dl.slug == "deep-learning" and dl.uri == "http://vocab.example.org/ai/p200"
     assert len(dl.short_definition) <= 300 and dl.short_definition.endswith("…")
-    assert dl.body.startswith("Deep learning trains neural networks") and "Mostly neural networks." in dl.body
+    assert dl.notes.get(kind="definition", language="en").text.startswith("Deep learning trains neural networks")
+    assert dl.notes.get(kind="scope_note").text == "Mostly neural networks."
     assert dl.category.name == "Methods"
-    assert set(dl.aliases.values_list("name", "kind", "language")) == {("Syväoppiminen", "translation", "fi")}
+    assert set(dl.labels.values_list("text", "kind", "language")) == {
+        ("Deep learning", "preferred", "en"), ("Syväoppiminen", "preferred", "fi")}
     nn = Term.objects.get(slug="neural-network")
-    assert set(nn.aliases.values_list("name", "kind")) == {
-        ("Artificial neural network", "synonym"), ("Neuroverkko", "translation"), ("nueral network", "misspelling")}
-    assert Term.objects.get(slug="machine-learning").aliases.filter(name="ML", kind="abbreviation").exists()
+    assert set(nn.labels.values_list("text", "kind", "language")) == {
+        ("Neural network", "preferred", "en"), ("Artificial neural network", "alternative", "en"),
+        ("Neuroverkko", "alternative", "fi"), ("nueral network", "hidden", "en")}
+    assert Term.objects.get(slug="machine-learning").labels.filter(text="ML", subkind="abbreviation").exists()
     assert set(Relation.objects.values_list("source__slug", "type__slug", "target__slug")) == {
         ("deep-learning", "is-a", "machine-learning"), ("deep-learning", "related-to", "neural-network")}
     assert RelationType.objects.get(slug="is-a").acyclic
@@ -136,20 +145,23 @@ def test_skos_broader_maps_to_the_stored_broader_type(make_type, tmp_path, run_i
     assert not RelationType.objects.filter(slug="is-a").exists()
 
 
-def test_malformed_turtle_is_refused_and_changes_nothing(seed, tmp_path, run_import):
+def test_malformed_turtle_is_refused_in_one_line_with_its_line_number_and_changes_nothing(seed, tmp_path, run_import):
     path = tmp_path / "broken.ttl"
-    path.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> skos:prefLabel ", encoding="utf-8")
+    path.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n<a> skos:prefLabel ", encoding="utf-8")
     before = row_counts()
     _, err, error = run_import(path)
-    assert error is not None and "broken.ttl: malformed turtle" in err
+    assert error is not None
+    assert err.strip().count("\n") == 0, err
+    assert err.startswith("broken.ttl line 3: not valid Turtle")
     assert row_counts() == before
 
 
-def test_a_skos_concept_without_a_label_is_refused_naming_its_uri(db, tmp_path, run_import):
+def test_a_skos_concept_without_any_label_is_named_after_its_uri_with_a_warning(db, tmp_path, run_import):
     path = tmp_path / "nolabel.ttl"
     path.write_text(
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "<http://x.example/c1> a skos:Concept ; skos:definition \"No label.\"@en .\n", encoding="utf-8")
-    _, err, error = run_import(path)
-    assert error is not None
-    assert "<http://x.example/c1> skos:prefLabel: is missing" in err
+    out, err, error = run_import(path)
+    assert error is None, err
+    assert Term.objects.get().name == "c1"
+    assert "warning: <http://x.example/c1>: has no skos:prefLabel or rdfs:label" in out

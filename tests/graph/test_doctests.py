@@ -4,11 +4,11 @@ import doctest
 
 import pytest
 
-from glossary import graphcheck
+from glossary import rules
 from graphviz_app import editing, queries, render
 
 
-@pytest.mark.parametrize("module", [queries, render, editing, graphcheck], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [queries, render, editing, rules], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0

@@ -92,7 +92,7 @@ class RandomWriter:
         services.term_delete(term=rng.choice(terms))
 
     def alias(self, rng, terms):
-        services.alias_create(term=rng.choice(terms), name=f"Alias {self.serial}")
+        services.label_create(term=rng.choice(terms), text=f"Alias {self.serial}")
 
     def _relation(self, rng):
         relations = list(Relation.objects.all())

@@ -77,7 +77,7 @@ def test_term_page_shows_definition_aliases_with_kind_category_and_metadata(clie
     head = head_of(response)
     assert head.title == "Large language model — Glossary Graph"
     assert head.description == "A foundation model for text."
-    assert '<span class="alias">LLM</span> <span class="alias-kind">abbreviation' in html
+    assert '<span class="alias" lang="en">LLM</span> <span class="alias-kind">abbreviation' in html
     assert 'href="/categories/concept/"' in html
     assert "Edit in admin" not in html
 

@@ -111,4 +111,4 @@ def test_the_search_indexes_exist(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_gin'")
         names = {row[0] for row in cursor.fetchall()}
-    assert names >= {"term_search_vector_gin", "term_name_trgm_gin", "alias_search_vector_gin", "alias_name_trgm_gin"}
+    assert names >= {"term_search_vector_gin", "term_name_trgm_gin", "label_search_vector_gin", "label_text_trgm_gin"}

@@ -3,11 +3,13 @@
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from glossary.exchange.csvfmt import write_csv_folder
 from glossary.exchange.formats import EXPORT_FORMATS, SKOS_FORMATS, export_file
 from glossary.exchange.snapshot import glossary_snapshot
+from glossary.exchange.uris import base_uri_for, normalised_base
 
 
 class Command(BaseCommand):
@@ -23,8 +25,18 @@ class Command(BaseCommand):
             "-o", "--output", required=True,
             help="file to write, '-' for standard output; for csv, a folder",
         )
+        parser.add_argument(
+            "--base-uri",
+            help="base of the URIs minted for concepts without their own (default: GLOSSARY_BASE_URI)",
+        )
 
-    def handle(self, *args, format, skos_format, output, **options):
+    def handle(self, *args, format, skos_format, output, base_uri, **options):
+        base = ""
+        if format == "skos":
+            try:
+                base = normalised_base(base_uri) if base_uri else base_uri_for(None)
+            except ImproperlyConfigured as exc:
+                raise CommandError(str(exc)) from exc
         snapshot = glossary_snapshot()
         counts = f"{len(snapshot['terms'])} terms, {len(snapshot['relations'])} relations"
         if format == "csv":
@@ -33,7 +45,7 @@ class Command(BaseCommand):
             paths = write_csv_folder(snapshot, output)
             self.stderr.write(f"Wrote {counts} to {', '.join(str(p) for p in paths)}")
             return
-        chunks, _, _ = export_file(format, snapshot, skos_format)
+        chunks, _, _ = export_file(format, snapshot, skos_format, base=base)
         if output == "-":
             for chunk in chunks:
                 sys.stdout.write(chunk)

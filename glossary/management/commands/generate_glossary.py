@@ -11,8 +11,8 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from glossary.models import Alias, Category, Relation, RelationType, Term
 from glossary.changelog import changelog_record_bulk
+from glossary.models import Category, Label, Relation, RelationType, Term, default_language
 
 BATCH = 5_000
 # (slug, label, inverse label, symmetric, transitive, acyclic, colour); existing types are reused.
@@ -47,8 +47,8 @@ class Command(BaseCommand):
         if relations > terms * (terms - 1) // 4:
             raise CommandError(f"--relations: at most {terms * (terms - 1) // 4} for {terms} terms.")
         prefix = f"generated-{seed}-"
-        if Term.objects.filter(slug__startswith=prefix).exists() or Alias.objects.filter(
-            name__istartswith=f"Generated {seed}-"
+        if Term.objects.filter(slug__startswith=prefix).exists() or Label.objects.filter(
+            text__istartswith=f"Generated {seed}-"
         ).exists():
             raise CommandError(f"--seed: terms of seed {seed} already exist; pick another --seed.")
         rng = random.Random(seed)
@@ -97,6 +97,14 @@ class Command(BaseCommand):
             Term.objects.bulk_create(batch)
             slugs.extend(t.slug for t in batch)
         ids = dict(Term.objects.filter(slug__startswith=f"generated-{seed}-").values_list("slug", "pk"))
+        # Each name is the term's preferred label in the glossary's language, as the services keep it.
+        language = default_language()
+        names = dict(Term.objects.filter(pk__in=ids.values()).values_list("pk", "name"))
+        for start in range(0, len(slugs), BATCH):
+            Label.objects.bulk_create(
+                Label(term_id=ids[slug], text=names[ids[slug]], language=language, kind="preferred")
+                for slug in slugs[start:start + BATCH]
+            )
         return [ids[slug] for slug in slugs]
 
     def _relations(self, rng, term_ids, types, count):

@@ -13,8 +13,8 @@ from glossary.exchange.importer import import_document
 class Command(BaseCommand):
     help = (
         "Import a glossary file (json, skos) or a folder of CSV files, all or nothing: any problem "
-        "is reported with its place and nothing is written. Rows are matched by slug, so importing "
-        "the same file twice changes nothing."
+        "is reported with its place and nothing is written; what had to be interpreted is listed as "
+        "warnings. Terms are matched by URI, then slug, so importing the same file twice changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -42,6 +42,8 @@ class Command(BaseCommand):
             ) from exc
         for line in report.lines():
             self.stdout.write(line)
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {warning}"))
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
         else:

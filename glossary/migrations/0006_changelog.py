@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0004_alias_language_tag'),
+        ('glossary', '0005_labels_notes_mappings'),
     ]
 
     operations = [

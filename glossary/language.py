@@ -1,0 +1,191 @@
+"""Reading the glossary in a language: which one a reader asked for, and a term's words in it.
+
+A reader's language is ``?lang=`` when given (a valid tag), else the best match of the
+``Accept-Language`` header among the languages the glossary has labels in, else the glossary's
+own language (``GLOSSARY_LANGUAGE``). A term lacking a label or definition in that language
+falls back to the glossary's language, and says so (``*_fallback``).
+
+`ReaderLanguageMiddleware` decides once per request (``request.reader_language``) and, when the
+reader chose with ``?lang=``, keeps that choice in the page's internal links and search forms,
+so following a link does not drop it.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.core.cache import cache
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from glossary.changelog import changes_position
+from glossary.models import Label, LabelKind, default_language, language_tag
+
+LANG_PARAM = "lang"
+# Internal links that a language choice follows: pages, not the admin, the API or static files.
+_INTERNAL_LINK = re.compile(r'(<a\b[^>]*?\shref=")(/(?!static/|admin/|api/)[^"#]*)(#[^"]*)?(")')
+_GET_FORM_END = re.compile(r"(<form\b(?:(?!method=\"post\")[^>])*>)(.*?)(</form>)", re.DOTALL | re.IGNORECASE)
+
+
+def glossary_languages() -> list[str]:
+    """The language tags the glossary has preferred labels in, the glossary's own first."""
+    key = f"glossary-languages:{changes_position().token}"
+    languages = cache.get(key)
+    if languages is None:
+        found = set(Label.objects.filter(kind=LabelKind.PREFERRED).exclude(language="")
+                    .values_list("language", flat=True).distinct())
+        own = default_language()
+        languages = [own] + sorted(found - {own}, key=str.lower)
+        cache.set(key, languages, 3600)
+    return languages
+
+
+def language_name(tag: str) -> str:
+    """A language's name in itself where Django knows it (“suomi”), else its tag."""
+    info = LANG_INFO.get(tag.lower()) or LANG_INFO.get(tag.split("-")[0].lower()) or {}
+    return info.get("name_local") or tag
+
+
+def best_tag(available, wanted: str) -> str | None:
+    """The tag of ``available`` that serves a reader of ``wanted``: the same, or the same primary language."""
+    wanted_lower = wanted.lower()
+    by_lower = {tag.lower(): tag for tag in available}
+    if wanted_lower in by_lower:
+        return by_lower[wanted_lower]
+    primary = wanted_lower.split("-")[0]
+    if primary in by_lower:
+        return by_lower[primary]
+    return next((tag for tag in available if tag.lower().split("-")[0] == primary), None)
+
+
+def choose_language(query_value, accept_header: str) -> tuple[str, bool]:
+    """(language, chosen explicitly) for a request's ``?lang=`` and ``Accept-Language``."""
+    value = (query_value or "").strip()
+    if value and len(value) <= 16 and language_tag.regex.match(value):
+        return value, True
+    wanted = parse_accept_lang_header(accept_header or "")
+    languages = glossary_languages() if wanted else []
+    for tag, _quality in wanted:
+        if tag == "*":
+            break
+        match = best_tag(languages, tag)
+        if match:
+            return match, False
+    return default_language(), False
+
+
+@dataclass
+class Localized:
+    """A term's words for a reader of one language."""
+
+    name: str
+    name_language: str
+    name_fallback: bool
+    definition: str
+    definition_language: str
+    definition_fallback: bool
+
+
+def localize(term, language: str) -> Localized:
+    """``term``'s name and definition in ``language``, falling back to the glossary's language.
+
+    Uses the prefetched ``labels`` (and ``reader_definitions`` when the caller prefetched the
+    definition notes in that language), so it costs no query.
+    """
+    own = default_language()
+    preferred = {label.language: label.text for label in term.labels.all() if label.kind == LabelKind.PREFERRED}
+    tag = best_tag(list(preferred), language)
+    if tag is not None:
+        name, name_language = preferred[tag], tag
+    else:
+        name, name_language = term.name, next((lang for lang, text in preferred.items() if text == term.name), own)
+    definition, definition_language, definition_fallback = term.short_definition, own, False
+    if best_tag([own], language) is None:
+        definitions = {note.language: note.text for note in getattr(term, "reader_definitions", [])}
+        tag = best_tag(list(definitions), language)
+        if tag is not None:
+            definition, definition_language = definitions[tag], tag
+        else:
+            definition_fallback = bool(definition)
+    return Localized(
+        name=name, name_language=name_language,
+        name_fallback=best_tag([name_language], language) is None,
+        definition=definition, definition_language=definition_language,
+        definition_fallback=definition_fallback,
+    )
+
+
+def keep_language_in_links(html: str, language: str) -> str:
+    """``html`` with ``lang=<language>`` added to internal links and a hidden field in GET forms."""
+    pair = urlencode({LANG_PARAM: language})
+
+    def link(match):
+        start, url, fragment, end = match.groups()
+        if re.search(rf"[?&;]{LANG_PARAM}=", url):
+            return match.group(0)
+        joiner = "&amp;" if "?" in url else "?"
+        return f"{start}{url}{joiner}{pair}{fragment or ''}{end}"
+
+    def form(match):
+        start, inner, end = match.groups()
+        if f'name="{LANG_PARAM}"' in inner:
+            return match.group(0)
+        return f'{start}{inner}<input type="hidden" name="{LANG_PARAM}" value="{language}">{end}'
+
+    return _GET_FORM_END.sub(form, _INTERNAL_LINK.sub(link, html))
+
+
+class ReaderLanguageMiddleware:
+    """Decide the reader's language, then keep an explicit choice in the page's links."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(("/admin/", "/static/")):
+            return self.get_response(request)
+        language = resolve_reader_language(request)
+        explicit = request.reader_language_explicit
+        response = self.get_response(request)
+        if not explicit:
+            patch_vary_headers(response, ["Accept-Language"])
+        elif (
+            response.get("Content-Type", "").startswith("text/html")
+            and not response.streaming
+            and language != default_language()
+        ):
+            response.content = keep_language_in_links(response.content.decode(response.charset), language)
+        return response
+
+
+def resolve_reader_language(request) -> str:
+    """Decide ``request.reader_language`` (once; the page cache asks before the views do)."""
+    if not hasattr(request, "reader_language"):
+        request.reader_language, request.reader_language_explicit = choose_language(
+            request.GET.get(LANG_PARAM), request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+        )
+    return request.reader_language
+
+
+def reader_language(request) -> str:
+    """The language chosen for ``request`` (the glossary's own outside a request)."""
+    return getattr(request, "reader_language", None) or settings.GLOSSARY_LANGUAGE
+
+
+def language_context(request):
+    """Template context: the reader's language, the switcher's choices, the current query without lang."""
+    language = reader_language(request)
+    others = [(k, v) for k, v in request.GET.lists() if k not in (LANG_PARAM, "page")]
+    base_query = urlencode([(k, v) for k, values in others for v in values])
+    return {
+        "reader_language": language,
+        "reader_language_name": language_name(language),
+        "glossary_language": default_language(),
+        "language_choices": [
+            {"tag": tag, "name": language_name(tag), "current": best_tag([tag], language) == tag and tag.lower() == language.lower(),
+             "query": "&".join(filter(None, [base_query, urlencode({LANG_PARAM: tag})]))}
+            for tag in glossary_languages()
+        ],
+    }

@@ -1,0 +1,98 @@
+"""How a name someone typed resolves to a term: the one rule every path uses.
+
+Forms, URLs (`/terms/llm/`), `[[wiki links]]`, the graph explorer, the path and learning-path
+pages all call `resolve_names` (or `resolve_name`), so "LLM", "llm", "large-language-model" and
+"Large language model" lead to the same term everywhere. In order of precedence, a text matches:
+
+1. a term's slug, exactly;
+2. a preferred label in any language, ignoring case and spaces around and between words;
+3. an alternative or hidden label, the same way.
+
+At each step current terms come before deprecated ones (a deprecated concept may keep the label
+its successor now carries). When several terms remain at the first step that matches — an
+alternative label shared by two concepts, say — the text is ambiguous and the caller gets every
+candidate ("may refer to") instead of an arbitrary one. Only terms the user may see take part
+(drafts are for staff).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class TermRef:
+    slug: str
+    name: str
+
+
+@dataclass
+class Resolution:
+    """What a typed text names: one ``term``, several ``candidates``, or neither."""
+
+    text: str
+    term: TermRef | None = None
+    candidates: list[TermRef] = field(default_factory=list)
+    matched: str = ""  # the label that matched, when it is not the term's name
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.term is None and len(self.candidates) > 1
+
+
+def normalise_name(text) -> str:
+    """The form names are compared in: stripped, inner spaces collapsed, case folded."""
+    return " ".join(str(text or "").split()).casefold()
+
+
+def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
+    """Resolve every text at once (one query); keyed by `normalise_name`."""
+    from glossary.models import LabelKind, Term, TermStatus
+
+    wanted = {normalise_name(t) for t in texts} - {""}
+    resolutions = {key: Resolution(key) for key in wanted}
+    if not wanted:
+        return resolutions
+    matches = Q(slug__in=wanted)
+    for key in wanted:
+        # iexact rather than __in on Lower(): the lookup the case-insensitive label index answers.
+        matches |= Q(labels__text__iexact=key)
+    rows = (
+        Term.objects.visible_to(user)
+        .filter(matches)
+        .values_list("slug", "name", "status", "labels__text", "labels__kind")
+        .order_by("name", "slug")
+        .distinct()
+    )
+    # (text, rank) → terms; rank 0 slug, then current/deprecated preferred, then other labels.
+    found: dict[tuple[str, int], list[tuple[TermRef, str]]] = {}
+    for slug, name, status, text, kind in rows:
+        ref = TermRef(slug, name)
+        deprecated = status == TermStatus.DEPRECATED
+        if slug in resolutions:
+            found.setdefault((slug, 0), []).append((ref, ""))
+        key = normalise_name(text)
+        if text is not None and key in resolutions:
+            rank = (1 if kind == LabelKind.PREFERRED else 3) + deprecated
+            found.setdefault((key, rank), []).append((ref, text))
+    for key, resolution in resolutions.items():
+        for rank in range(5):
+            hits = list(dict.fromkeys(found.get((key, rank), [])))
+            if not hits:
+                continue
+            terms = list(dict.fromkeys(ref for ref, _ in hits))
+            if len(terms) == 1:
+                resolution.term = terms[0]
+                label = hits[0][1]
+                resolution.matched = "" if label == terms[0].name else label
+            else:
+                resolution.candidates = terms
+            break
+    return resolutions
+
+
+def resolve_name(text: str, *, user) -> Resolution:
+    """`resolve_names` for a single text."""
+    key = normalise_name(text)
+    return resolve_names([key], user=user).get(key, Resolution(key))

@@ -1,0 +1,249 @@
+"""The glossary's rules as pure functions over plain data, each with its one wording.
+
+`Model.clean()`, the services and the bulk importer all call these, so the admin, the API,
+imports and the shell refuse the same things in the same words. Nothing here touches the
+database: callers pass names, label tuples and edge lists, and turn the returned messages into
+``ValidationError``s or import errors with a place.
+"""
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+PREFERRED, ALTERNATIVE, HIDDEN = "preferred", "alternative", "hidden"
+# How many steps of a cycle an error names before it says how many more there are.
+CYCLE_STEPS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class LabelData:
+    """A label as the rules see it: its text, language tag ('' = untagged) and kind."""
+
+    text: str
+    language: str
+    kind: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Labels are compared by language and text, ignoring case and surrounding spaces."""
+        return (self.language.lower(), fold(self.text))
+
+
+def fold(text: str) -> str:
+    """Text as labels and names are compared: spaces collapsed, case folded."""
+    return " ".join(str(text or "").split()).casefold()
+
+
+# Text ---------------------------------------------------------------------------------------
+
+
+def text_error(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or None. NUL cannot be stored by PostgreSQL."""
+    if "\x00" in value:
+        return "contains a NUL character (\\x00), which text cannot hold"
+    return None
+
+
+# Labels -------------------------------------------------------------------------------------
+
+
+def display_label(labels: Iterable[LabelData], default_language: str) -> LabelData | None:
+    """The preferred label a term is shown by: in the default language, else untagged, else any.
+
+    Among other languages the alphabetically first tag wins, so the choice is stable.
+    """
+    preferred = {label.language.lower(): label for label in labels if label.kind == PREFERRED}
+    for language in (default_language.lower(), ""):
+        if language in preferred:
+            return preferred[language]
+    return preferred[min(preferred)] if preferred else None
+
+
+def term_label_errors(labels: list[LabelData]) -> list[tuple[int, str]]:
+    """Problems among one term's own labels, as (index of the offending label, message).
+
+    SKOS: at most one preferred label per language (S14); a text is used once per language,
+    whatever its kind — preferred, alternative and hidden labels are disjoint (S13).
+    """
+    errors = []
+    preferred = {}
+    seen = {}
+    for i, label in enumerate(labels):
+        if label.kind == PREFERRED:
+            if label.language.lower() in preferred:
+                other = labels[preferred[label.language.lower()]]
+                errors.append((i, two_preferred_message(label.language, other.text, label.text)))
+                continue
+            preferred[label.language.lower()] = i
+        if label.key in seen:
+            errors.append((i, repeated_label_message(label.text, label.language)))
+        else:
+            seen[label.key] = i
+    return errors
+
+
+def two_preferred_message(language: str, first: str, second: str) -> str:
+    return (
+        f"A term has one preferred label per language: “{first}” and “{second}” are both preferred "
+        f"in {language_name(language)}; make one of them an alternative label."
+    )
+
+
+def repeated_label_message(text: str, language: str) -> str:
+    return f"“{text}” is given twice in {language_name(language)} for this term."
+
+
+def preferred_label_taken_message(text: str, language: str, owner: str, other: str) -> str:
+    """One wording for a preferred label that another current term already carries."""
+    return (
+        f"“{text}” is already the preferred label of “{other}” in {language_name(language)}; "
+        f"“{owner}” cannot have it too (deprecate one of them, or use an alternative label)."
+    )
+
+
+def language_name(language: str) -> str:
+    return f"language “{language}”" if language else "untagged text"
+
+
+def preferred_label_clashes(rows: Iterable[tuple[Hashable, str, str, str]]) -> list[tuple[Hashable, Hashable, str, str]]:
+    """Pairs of current terms sharing a preferred label in one language.
+
+    ``rows`` are ``(term key, language, text, term name)`` for the preferred labels of current
+    (non-deprecated) terms. Returns ``(later term key, earlier term key, message wording args…)``
+    as ``(key, other key, text, language)`` for every label a second term repeats.
+    """
+    first_owner = {}
+    clashes = []
+    for key, language, text, _name in rows:
+        owner = first_owner.setdefault((language.lower(), fold(text)), key)
+        if owner != key:
+            clashes.append((key, owner, text, language))
+    return clashes
+
+
+# Relations ----------------------------------------------------------------------------------
+
+
+def self_loop_message() -> str:
+    return "A term cannot be related to itself."
+
+
+def symmetric_duplicate_message(a: str, label: str, b: str) -> str:
+    return f"“{a} {label} {b}” already exists; a symmetric relation is stored once."
+
+
+def duplicate_relation_message() -> str:
+    return "This relation already exists."
+
+
+def cycle_message(label: str, names: list[str]) -> str:
+    """The refusal of a relation closing a cycle; long cycles are cut to their first steps."""
+    return f"“{label}” may not form a cycle; this relation would create a cycle: {cycle_text(names)}."
+
+
+def existing_cycle_message(names: list[str]) -> str:
+    return f"Existing relations of this type already form a cycle: {cycle_text(names)}. Remove one of them first."
+
+
+def cycle_text(names: list[str]) -> str:
+    """“a → b → c → a”, or its first steps and how many more when the cycle is long."""
+    if len(names) <= CYCLE_STEPS_SHOWN + 2:
+        return " → ".join(names)
+    hidden = len(names) - CYCLE_STEPS_SHOWN - 1
+    return " → ".join(names[:CYCLE_STEPS_SHOWN]) + f" → … ({hidden} more steps) … → {names[-1]}"
+
+
+def shortest_path(neighbours: Callable[[Hashable], Iterable[Hashable]], start, goal) -> list | None:
+    """The nodes of a shortest path ``start → … → goal`` following ``neighbours``, or None.
+
+    >>> edges = {1: [2], 2: [3], 3: []}
+    >>> shortest_path(edges.__getitem__, 1, 3)
+    [1, 2, 3]
+    >>> shortest_path(edges.__getitem__, 3, 1) is None
+    True
+    """
+    parent = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path = []
+            while node is not None:
+                path.append(node)
+                node = parent[node]
+            return path[::-1]
+        for following in neighbours(node):
+            if following not in parent:
+                parent[following] = node
+                queue.append(following)
+    return None
+
+
+def path_in_edges(edges: Iterable[tuple], start, goal) -> list | None:
+    """`shortest_path` over a plain list of directed ``(source, target)`` edges.
+
+    >>> path_in_edges([(1, 2), (2, 3)], 1, 3)
+    [1, 2, 3]
+    """
+    successors = defaultdict(list)
+    for source, target in edges:
+        successors[source].append(target)
+    return shortest_path(lambda node: successors.get(node, ()), start, goal)
+
+
+def find_cycles(edges: Iterable[tuple]) -> list[list]:
+    """One cycle, closed (``[a, b, a]``), for each group of nodes that lie on cycles together.
+
+    Every independent cycle among ``edges`` gets named once, so a file with three unrelated
+    cycles is refused with three messages rather than one at a time.
+
+    >>> find_cycles([(1, 2), (2, 1), (3, 4), (4, 5), (5, 3), (6, 7)])
+    [[1, 2, 1], [3, 4, 5, 3]]
+    """
+    G = nx.DiGraph()
+    G.add_edges_from(edges)
+    if nx.is_directed_acyclic_graph(G):
+        return []
+    cycles = []
+    for component in nx.strongly_connected_components(G):
+        if len(component) > 1:
+            cycle = [u for u, _ in nx.find_cycle(G.subgraph(component))]
+            start = cycle.index(min(cycle, key=str))
+            cycle = cycle[start:] + cycle[:start]
+            cycles.append(cycle + cycle[:1])
+    return sorted(cycles, key=lambda c: str(c[0]))
+
+
+def find_cycle(edges: Iterable[tuple]) -> list | None:
+    """One cycle among directed ``edges``, closed, or None.
+
+    >>> find_cycle([(1, 2), (2, 3), (3, 1)])
+    [1, 2, 3, 1]
+    >>> find_cycle([(1, 2), (2, 3)]) is None
+    True
+    """
+    cycles = find_cycles(edges)
+    return cycles[0] if cycles else None
+
+
+# Terms --------------------------------------------------------------------------------------
+
+
+def replacement_error(*, status: str, replaced_by, own) -> str | None:
+    """Why a term cannot have ``replaced_by`` as its replacement, or None."""
+    if replaced_by is None:
+        return None
+    if own is not None and replaced_by == own:
+        return "A term cannot be replaced by itself."
+    if status != "deprecated":
+        return "Only a deprecated term can have a replacement; set the status to deprecated."
+    return None
+
+
+def display_name_taken_message(name: str, other: str) -> str:
+    return (
+        f"“{name}” is already the name of the current term “{other}” (names are compared ignoring "
+        "case); deprecate one of them or pick another name."
+    )
