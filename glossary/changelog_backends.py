@@ -70,31 +70,32 @@ class PostgresLog:
         # (this statement's xmax and in-progress ids) counts as seen.
         cursor.execute(
             f"""
-            SELECT s.xmax, s.xip, s.own, s.top,
-                   (SELECT max(seq) FROM {TABLE} WHERE txid = s.own),
+            SELECT pg_snapshot_xmax(snap)::text::bigint,
+                   ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(snap) AS x),
+                   pg_current_xact_id_if_assigned()::text::bigint,
+                   (SELECT max(txid) FROM {TABLE}),
                    c.seq, c.txid, c.kind, c.action, c.object_id, c.source_id, c.type_id, c.target_id
-            FROM (
-                SELECT pg_snapshot_xmax(snap)::text::bigint AS xmax,
-                       ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(snap) AS x ORDER BY 1) AS xip,
-                       pg_current_xact_id_if_assigned()::text::bigint AS own,
-                       (SELECT max(txid) FROM {TABLE}) AS top
-                FROM pg_current_snapshot() AS snap
-            ) AS s
-            LEFT JOIN {TABLE} AS c ON c.txid >= %s OR c.txid = ANY(%s::bigint[]) OR c.txid = s.own
-            ORDER BY c.seq
-            LIMIT %s
+            FROM pg_current_snapshot() AS snap
+            LEFT JOIN LATERAL (
+                SELECT {COLUMNS} FROM {TABLE}
+                WHERE txid >= %s OR txid = ANY(%s::bigint[] || pg_current_xact_id_if_assigned()::text::bigint)
+                ORDER BY seq
+                LIMIT %s
+            ) AS c ON true
             """,
             [xmax, list(xip), limit + 1],
         )
         rows = cursor.fetchall()
-        new_xmax, new_xip, own, top, own_last = rows[0][:5]
-        entries = _entries(rows, 5)
+        new_xmax, new_xip, own, top = rows[0][:4]
+        entries = _entries(rows, 4)
+        # The reader's own entries are all among those read (its transaction counts as running).
+        own_last = max((e.seq for e in entries if e.txid == own), default=None)
         # A trim above the oldest transaction this reader still waits for may have taken
         # entries it never saw.
         oldest_awaited = min((xmax, *xip))
         trimmed = any(e.kind == ChangeKind.TRIM and e.object_id > oldest_awaited for e in entries)
         # Only transactions older than the newest visible entry can still add entries below it.
-        older = [x for x in new_xip if top is not None and x < top]
+        older = sorted(x for x in new_xip if top is not None and x < top)
         return Look(
             key=f"{top}:{','.join(map(str, older))}:{own_last or ''}",
             entries=entries,

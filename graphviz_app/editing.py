@@ -16,6 +16,7 @@ instead of one per relation, which halves the graph's memory. Both are read-only
 from types import MappingProxyType
 
 import networkx as nx
+from networkx.classes.coreviews import UnionMultiAdjacency
 
 NO_ATTRIBUTES = MappingProxyType({})
 _key_dicts: dict[frozenset, MappingProxyType] = {}
@@ -55,6 +56,27 @@ def add_keyed_edges(G: nx.MultiDiGraph, edges) -> None:
         else:
             keys = key_dict(frozenset(keys).union((key,)))
         succ[u][v] = pred[v][u] = keys
+
+
+def undirected_view(G: nx.MultiDiGraph) -> nx.MultiGraph:
+    """``G.to_undirected(as_view=True)``, made in constant time.
+
+    networkx's own checks that ``G._succ`` and ``G._pred`` hold the same nodes, building two
+    sets of all of them — 50 ms at 100,000 terms, paid by the first neighbourhood read after
+    every write. They do hold the same nodes: `GraphEdit` and the builds add and remove both.
+
+    >>> G = nx.MultiDiGraph([("a", "b", "is-a")])
+    >>> sorted(undirected_view(G).adj["b"])
+    ['a']
+    """
+    adjacency = UnionMultiAdjacency.__new__(UnionMultiAdjacency)
+    adjacency.__setstate__({"_succ": G._succ, "_pred": G._pred})
+    view = nx.freeze(nx.MultiGraph())
+    view._graph = G
+    view.graph = G.graph
+    view._node = G._node
+    view._adj = adjacency
+    return view
 
 
 class GraphEdit:

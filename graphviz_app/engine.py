@@ -17,6 +17,7 @@ committed changes.
 import gc
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,7 +36,7 @@ from glossary.models import (
     Term,
     TermStatus,
 )
-from graphviz_app.editing import GraphEdit, add_keyed_edges
+from graphviz_app.editing import GraphEdit, add_keyed_edges, undirected_view
 
 URL_PLACEHOLDER = "__slug__"
 AUDIENCES = {False: "public", True: "staff"}
@@ -59,7 +60,7 @@ class GraphSnapshot:
     @cached_property
     def undirected(self):
         """One undirected *view* shared by every neighbourhood and path query (no copy)."""
-        return self.G.to_undirected(as_view=True)
+        return undirected_view(self.G)
 
     @cached_property
     def slug_by_name(self):
@@ -193,16 +194,22 @@ def build_graph(*, include_drafts: bool = False) -> nx.MultiDiGraph:
     return with_drafts(public).G if include_drafts else public.G
 
 
-def _build_without_gc(include_drafts):
+@contextmanager
+def _gc_paused():
     # A build allocates a million small objects and none of them is garbage: the cyclic
     # collector would walk them over and over (about a third of the build time at 500,000).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return build_graph(include_drafts=include_drafts)
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def _build_without_gc(include_drafts):
+    with _gc_paused():
+        return build_graph(include_drafts=include_drafts)
 
 
 # Applying the change log -----------------------------------------------------------------------
@@ -229,6 +236,7 @@ def apply_changes(snapshot: GraphSnapshot, entries, *, include_drafts: bool) -> 
             return None  # a type's slug changed: every edge of that type is keyed by the old one
         edit.set_graph_attr("types", types)
     term_ids = {e.object_id for e in entries if e.kind == ChangeKind.TERM}
+    old_term_slugs = term_slugs
     if term_ids:
         term_slugs = _apply_terms(edit, term_ids, term_slugs, type_slugs, category_slugs, include_drafts)
         if term_slugs is None:
@@ -244,7 +252,24 @@ def apply_changes(snapshot: GraphSnapshot, entries, *, include_drafts: bool) -> 
                 edit.remove_edge(u, v, key)
     if not edit.changed:
         return snapshot
-    return GraphSnapshot(edit.graph(), snapshot.upto, term_slugs, type_slugs, category_slugs, snapshot.applied)
+    result = GraphSnapshot(edit.graph(), snapshot.upto, term_slugs, type_slugs, category_slugs, snapshot.applied)
+    names = snapshot.__dict__.get("slug_by_name")
+    if names is not None:
+        # Patched rather than recomputed over every node by the next reader that needs it.
+        touched = {old_term_slugs.get(pk) for pk in term_ids} | {term_slugs.get(pk) for pk in term_ids}
+        result.__dict__["slug_by_name"] = _patched_names(names, snapshot.G, result.G, touched - {None})
+    return result
+
+
+def _patched_names(names: dict, old: nx.MultiDiGraph, new: nx.MultiDiGraph, slugs) -> dict:
+    names = dict(names)
+    for slug in slugs:
+        if slug in old and names.get(old.nodes[slug]["name"].lower()) == slug:
+            del names[old.nodes[slug]["name"].lower()]
+    for slug in slugs:
+        if slug in new:
+            names[new.nodes[slug]["name"].lower()] = slug
+    return names
 
 
 def _apply_categories(edit: GraphEdit, old_slugs: dict) -> dict:
@@ -294,17 +319,14 @@ def _apply_terms(edit, term_ids, term_slugs, type_slugs, category_slugs, include
 
 
 def _build(include_drafts: bool, upto: int, public_source) -> GraphSnapshot:
+    """A graph built from the database, at feed index ``upto`` (read before the data: a change
+    landing during the build is applied again afterwards, never missed). Staff graphs are the
+    public one (from ``public_source()``) plus the drafts."""
     if include_drafts:
         snapshot = with_drafts(public_source())
     else:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            snapshot = build_public()
-        finally:
-            if enabled:
-                gc.enable()
-        snapshot.upto = upto
+        with _gc_paused():
+            snapshot = build_public().moved(upto)
     _counts["builds", AUDIENCES[include_drafts]] += 1
     return snapshot
 
@@ -326,8 +348,6 @@ def _shared_snapshot(include_drafts: bool, end: int) -> GraphSnapshot:
                 snapshot = snapshot.moved(upto)
                 _counts["updates", AUDIENCES[include_drafts]] += 1
         if snapshot is None:
-            # The feed's end is read before the data: a change landing during the build is
-            # applied again afterwards, never missed.
             snapshot = _build(include_drafts, feed.end, lambda: _shared_snapshot(False, feed.end))
         _shared[include_drafts] = snapshot
         return snapshot
@@ -346,7 +366,7 @@ def _private_snapshot(include_drafts: bool, position: Position) -> GraphSnapshot
             if not base.applied <= visible.keys():
                 continue  # it applied changes since rolled back
             todo = [e for ident, e in visible.items() if ident not in base.applied]
-            if not todo and base.applied == visible.keys():
+            if not todo:
                 graphs[include_drafts] = base
                 return base
             snapshot = apply_changes(base, todo, include_drafts=include_drafts)

@@ -3,7 +3,7 @@
 import networkx as nx
 import pytest
 
-from graphviz_app.editing import NO_ATTRIBUTES, GraphEdit, add_keyed_edges, key_dict
+from graphviz_app.editing import NO_ATTRIBUTES, GraphEdit, add_keyed_edges, key_dict, undirected_view
 
 
 def reference(nodes, edges):
@@ -92,3 +92,11 @@ def test_graph_attributes_are_replaced_not_changed():
     edit.set_graph_attr("types", {"is-a": {"label": "is a kind of"}})
     assert edit.graph().graph["types"]["is-a"]["label"] == "is a kind of"
     assert G.graph["types"]["is-a"]["label"] == "is a"
+
+
+def test_the_undirected_view_is_networkx_own():
+    G = reference("abcd", [("a", "b", "is-a"), ("b", "a", "uses"), ("c", "b", "is-a")])
+    ours, theirs = undirected_view(G), G.to_undirected(as_view=True)
+    assert sorted(map(sorted, ours.edges())) == sorted(map(sorted, theirs.edges()))
+    assert {n: set(ours.adj[n]) for n in ours} == {n: set(theirs.adj[n]) for n in theirs}
+    assert ours.graph is G.graph and nx.is_frozen(ours)

@@ -26,7 +26,10 @@ def state(G):
 
 def assert_follows_the_database():
     for include_drafts in (False, True):
-        assert state(graph_snapshot(include_drafts=include_drafts).G) == state(build_graph(include_drafts=include_drafts))
+        snapshot, fresh = graph_snapshot(include_drafts=include_drafts), build_graph(include_drafts=include_drafts)
+        assert state(snapshot.G) == state(fresh)
+        # Names typed for slugs: carried from graph to graph and patched, as good as recomputed.
+        assert snapshot.slug_by_name == {d["name"].lower(): n for n, d in fresh.nodes(data=True)}
 
 
 def builds():
