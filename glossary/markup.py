@@ -5,8 +5,9 @@ Markdown itself offers, and refusing raw HTML means no hand-written tag or attri
 `onerror`, a `rel` that drops `nofollow`) can reach the page. nh3 then cleans the output as a
 second net — it is what removes `javascript:` and `data:` URLs from Markdown links.
 
-`[[Other term]]` and `[[Other term|shown text]]` link to the term with that name, slug or alias;
-every target of one body is resolved with one query. A target that matches no visible term is
+`[[Other term]]` and `[[Other term|shown text]]` link to the term with that slug or label, as
+`glossary.resolver` resolves names everywhere; every target of one body is resolved with one
+query. A label several terms share shows them all ("may refer to"). A target that matches no visible term is
 rendered as plain text marked as missing (staff see it as a to-do).
 """
 
@@ -37,15 +38,6 @@ def wiki_link_targets(text: str) -> set[str]:
     return {normalise_name(m.group(1)) for m in WIKI_LINK.finditer(text or "")} - {""}
 
 
-def resolve_wiki_targets(targets: set[str], *, user=None) -> dict[str, tuple[str, str]]:
-    """Map each normalised target to ``(slug, name)`` of the visible term it names unambiguously."""
-    return {
-        key: (resolution.term.slug, resolution.term.name)
-        for key, resolution in resolve_names(targets, user=user).items()
-        if resolution.term is not None
-    }
-
-
 class WikiLinkProcessor(InlineProcessor):
     def __init__(self, pattern, md, resolved, show_missing):
         super().__init__(pattern, md)
@@ -55,22 +47,39 @@ class WikiLinkProcessor(InlineProcessor):
     def handleMatch(self, m, data):
         target = m.group(1).strip()
         shown = (m.group(2) or "").strip() or target
-        hit = self.resolved.get(normalise_name(target))
-        if hit is None:
+        resolution = self.resolved.get(normalise_name(target))
+        if resolution is not None and resolution.ambiguous:
+            return self.may_refer_to(shown, resolution.candidates), m.start(0), m.end(0)
+        if resolution is None or resolution.term is None:
             el = etree.Element("span")
             el.set("class", "wikilink-missing todo" if self.show_missing else "wikilink-missing")
             if self.show_missing:
                 el.set("title", f"No term “{target}” yet — create it or fix the link")
             el.text = shown
             return el, m.start(0), m.end(0)
-        slug, name = hit
-        el = etree.Element("a")
-        el.set("href", reverse("glossary:term-detail", kwargs={"slug": slug}))
-        el.set("class", "wikilink")
-        if shown != name:
-            el.set("title", name)
-        el.text = shown
+        el = self.link(resolution.term, shown)
+        if shown != resolution.term.name:
+            el.set("title", resolution.term.name)
         return el, m.start(0), m.end(0)
+
+    @staticmethod
+    def link(term, text):
+        el = etree.Element("a")
+        el.set("href", reverse("glossary:term-detail", kwargs={"slug": term.slug}))
+        el.set("class", "wikilink")
+        el.text = text
+        return el
+
+    def may_refer_to(self, shown, candidates):
+        """A label several terms share: the text, then every term it may mean — never one picked at random."""
+        el = etree.Element("span")
+        el.set("class", "wikilink-ambiguous")
+        el.text = shown + " (may refer to: "
+        for i, term in enumerate(candidates):
+            link = self.link(term, term.name)
+            link.tail = ", " if i < len(candidates) - 1 else ")"
+            el.append(link)
+        return el
 
 
 class ExternalLinkRel(Treeprocessor):
@@ -107,7 +116,7 @@ def render_markdown(text: str, *, user=None) -> str:
     """
     text = text or ""
     show_missing = bool(user is not None and user.is_active and user.is_staff)
-    resolved = resolve_wiki_targets(wiki_link_targets(text), user=user)
+    resolved = resolve_names(wiki_link_targets(text), user=user)
     html = markdown.markdown(
         text, extensions=["extra", "sane_lists", GlossaryMarkdown(resolved, show_missing)]
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 PREFERRED, ALTERNATIVE, HIDDEN = "preferred", "alternative", "hidden"
+LABEL_KINDS = (PREFERRED, ALTERNATIVE, HIDDEN)
 # How many steps of a cycle an error names before it says how many more there are.
 CYCLE_STEPS_SHOWN = 8
 
@@ -152,7 +153,7 @@ def cycle_text(names: list[str]) -> str:
     if len(names) <= CYCLE_STEPS_SHOWN + 2:
         return " → ".join(names)
     hidden = len(names) - CYCLE_STEPS_SHOWN - 1
-    return " → ".join(names[:CYCLE_STEPS_SHOWN]) + f" → … ({hidden} more steps) … → {names[-1]}"
+    return " → ".join(names[:CYCLE_STEPS_SHOWN]) + f" → … ({hidden} more terms) … → {names[-1]}"
 
 
 def shortest_path(neighbours: Callable[[Hashable], Iterable[Hashable]], start, goal) -> list | None:

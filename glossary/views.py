@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from glossary import selectors
-from glossary.markup import render_markdown, resolve_wiki_targets
-from glossary.resolver import normalise_name, resolve_name
+from glossary.markup import render_markdown
+from glossary.resolver import resolve_name
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import NoteKind, Reference, Term, TermStatus, default_language, hex_color
@@ -275,14 +275,18 @@ def term_path(request, slug):
     """The "how is this related to …?" form: resolve the typed name, then open the path page."""
     term = selectors.term_get(slug=slug, user=request.user)
     wanted = normalise_query(request.GET.get("to"))
-    other = resolve_wiki_targets({normalise_name(wanted)}, user=request.user).get(normalise_name(wanted)) if wanted else None
-    if other is None:
-        messages.error(
-            request,
-            f"No term named “{wanted}”; pick one of the suggestions." if wanted else "Type the name of another term.",
-        )
+    resolution = resolve_name(wanted, user=request.user)
+    if resolution.term is None:
+        if resolution.ambiguous:
+            names = ", ".join(f"“{ref.name}”" for ref in resolution.candidates)
+            message = f"“{wanted}” may refer to {names}; pick one of them."
+        elif wanted:
+            message = f"No term named “{wanted}”; pick one of the suggestions."
+        else:
+            message = "Type the name of another term."
+        messages.error(request, message)
         return redirect(f"{term.get_absolute_url()}#path")
-    return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': other[0]})}")
+    return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': resolution.term.slug})}")
 
 
 def category_list(request):

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from glossary.exchange.uris import base_uri_for
+from glossary.language import localize, reader_language
 from glossary.markup import render_markdown
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, language_tag
 
@@ -176,6 +177,14 @@ class TermReferenceSerializer(StrictModelSerializer):
         fields = ["id", "title", "url", "kind"]
 
 
+class InLanguageSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text="The language asked for.")
+    name = serializers.CharField()
+    name_language = serializers.CharField(help_text="The language `name` is in (another one when there is no label in the one asked for).")
+    definition = serializers.CharField()
+    definition_language = serializers.CharField()
+
+
 class TermSerializer(StrictModelSerializer):
     """A term as listed: identity, status, category, labels and the one-line definition."""
 
@@ -187,6 +196,10 @@ class TermSerializer(StrictModelSerializer):
     )
     concept_uri = serializers.SerializerMethodField(
         help_text="The URI exports give the concept: `uri`, or one minted from the glossary's base URI."
+    )
+    in_language = serializers.SerializerMethodField(
+        help_text="The term's name and definition in the reader's language (`?lang=`, else Accept-Language), "
+        "falling back to the glossary's language; `*_language` says which one each is in."
     )
     category = StrictSlugRelatedField(
         queryset=Category.objects.all(), allow_null=True, required=False,
@@ -205,7 +218,7 @@ class TermSerializer(StrictModelSerializer):
         model = Term
         fields = [
             "slug", "name", "name_language", "url", "uri", "concept_uri", "notation", "status", "category",
-            "replaced_by", "short_definition", "labels", "created_at", "updated_at",
+            "replaced_by", "short_definition", "labels", "in_language", "created_at", "updated_at",
         ]
         extra_kwargs = {
             "slug": {"required": False, "help_text": "Made from the name when left out."},
@@ -217,6 +230,17 @@ class TermSerializer(StrictModelSerializer):
         data = super().to_representation(term)
         data["name_language"] = term_name_language(term)
         return data
+
+    @extend_schema_field(InLanguageSerializer)
+    def get_in_language(self, term) -> dict:
+        language = reader_language(self.context.get("request"))
+        if not hasattr(term, "reader_definitions"):
+            term.reader_definitions = [note for note in term.notes.all() if note.kind == "definition"]
+        shown = localize(term, language)
+        return {
+            "language": language, "name": shown.name, "name_language": shown.name_language,
+            "definition": shown.definition, "definition_language": shown.definition_language,
+        }
 
     def get_concept_uri(self, term) -> str:
         return term.concept_uri(base_uri_for(self.context.get("request")))

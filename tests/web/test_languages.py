@@ -1,0 +1,164 @@
+"""Reading the glossary in a language, and what a term page says about a concept's identity."""
+
+import re
+
+import pytest
+
+from glossary import services
+from glossary.models import TermStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def multilingual(make_term, is_a, relate):
+    llm = make_term(
+        "Large language model",
+        short_definition="A language model with very many parameters.",
+        body="Often called [[GPT]] in the press.",
+        labels=[
+            {"text": "Large language model", "language": "en", "kind": "preferred"},
+            {"text": "LLM", "language": "en", "kind": "alternative", "subkind": "abbreviation"},
+            {"text": "Suuri kielimalli", "language": "fi", "kind": "preferred"},
+            {"text": "Großes Sprachmodell", "language": "de", "kind": "preferred"},
+            {"text": "LLM-Modell", "language": "de", "kind": "alternative"},
+        ],
+        notes=[
+            {"kind": "definition", "language": "de", "text": "Ein Sprachmodell mit sehr vielen Parametern."},
+            {"kind": "scope_note", "language": "en", "text": "Text models only."},
+            {"kind": "editorial_note", "language": "en", "text": "Check the German label."},
+        ],
+        mappings=[{"kind": "exact", "uri": "http://www.wikidata.org/entity/Q115305900", "label": "large language model"}],
+        uri="http://example.org/concepts/llm",
+        notation="LM.1",
+    )
+    model = make_term("Language model", short_definition="A model of text.")
+    relate(llm, is_a, model)
+    gpt3 = make_term("GPT-3", labels=[{"text": "GPT-3", "language": "en", "kind": "preferred"},
+                                       {"text": "GPT", "language": "en", "kind": "alternative"}])
+    gpt4 = make_term("GPT-4", labels=[{"text": "GPT-4", "language": "en", "kind": "preferred"},
+                                       {"text": "GPT", "language": "en", "kind": "alternative"}])
+    return {"llm": llm, "model": model, "gpt3": gpt3, "gpt4": gpt4}
+
+
+def h1(response):
+    return re.search(r'<h1 id="term-title" lang="([^"]*)">([^<]*)</h1>', response.content.decode()).groups()
+
+
+def test_a_term_page_answers_in_the_language_asked_with_lang(client, multilingual):
+    assert h1(client.get("/terms/large-language-model/", {"lang": "fi"})) == ("fi", "Suuri kielimalli")
+    assert h1(client.get("/terms/large-language-model/")) == ("en", "Large language model")
+
+
+def test_without_lang_the_accept_language_header_chooses(client, multilingual):
+    response = client.get("/terms/large-language-model/", HTTP_ACCEPT_LANGUAGE="de-CH, fi;q=0.8, en;q=0.5")
+    assert h1(response) == ("de", "Großes Sprachmodell")
+    assert "Ein Sprachmodell mit sehr vielen Parametern." in response.content.decode()
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_the_page_cache_keeps_one_copy_per_language(client, multilingual):
+    assert h1(client.get("/terms/large-language-model/", HTTP_ACCEPT_LANGUAGE="fi"))[1] == "Suuri kielimalli"
+    assert h1(client.get("/terms/large-language-model/", HTTP_ACCEPT_LANGUAGE="de"))[1] == "Großes Sprachmodell"
+    assert h1(client.get("/terms/large-language-model/", HTTP_ACCEPT_LANGUAGE="fi"))[1] == "Suuri kielimalli"
+
+
+def test_a_term_without_a_label_in_that_language_falls_back_and_says_so(client, multilingual):
+    html = client.get("/terms/language-model/", {"lang": "fi"}).content.decode()
+    assert h1(client.get("/terms/language-model/", {"lang": "fi"})) == ("en", "Language model")
+    assert "No label in suomi yet: shown in en." in html
+    assert "No definition in suomi yet: shown in en." in html
+
+
+def test_the_chosen_language_stays_in_internal_links_and_search_forms(client, multilingual):
+    html = client.get("/terms/large-language-model/", {"lang": "fi"}).content.decode()
+    assert 'href="/terms/language-model/?lang=fi"' in html
+    assert '<input type="hidden" name="lang" value="fi">' in html
+    assert not re.search(r'href="/static/[^"]*lang=', html)
+
+
+def test_the_language_switcher_lists_the_glossarys_languages_by_their_own_names(client, multilingual):
+    html = client.get("/terms/", {"lang": "de", "letter": "l"}).content.decode()
+    switcher = html[html.index('class="language-switcher"'):html.index("</nav>", html.index('class="language-switcher"'))]
+    assert 'href="?letter=l&amp;lang=fi"' in switcher or 'href="?letter=l&lang=fi"' in switcher
+    assert ">Deutsch <" in switcher and ">suomi <" in switcher and ">English <" in switcher
+    assert re.search(r'lang="de" aria-current="true"', switcher)
+
+
+def test_lists_and_search_results_show_names_in_the_readers_language(client, multilingual):
+    html = client.get("/terms/", {"lang": "fi"}).content.decode()
+    assert ">Suuri kielimalli<" in html
+    html = client.get("/search/", {"q": "sprachmodell", "lang": "de"}).content.decode()
+    assert "<mark>Sprachmodell</mark>" in html
+
+
+def test_the_term_page_lists_labels_in_other_languages_and_hides_hidden_labels(client, multilingual):
+    services.label_create(term=multilingual["llm"], text="larg langauge model", language="en", kind="hidden")
+    html = client.get("/terms/large-language-model/").content.decode()
+    section = html[html.index("In other languages"):]
+    assert "Deutsch" in section and "Großes Sprachmodell" in section and "LLM-Modell" in section
+    assert "Suuri kielimalli" in section
+    assert "larg langauge model" not in html
+
+
+def test_the_term_page_shows_its_uri_notation_notes_and_other_vocabularies(client, staff_user, multilingual):
+    html = client.get("/terms/large-language-model/").content.decode()
+    assert 'value="http://example.org/concepts/llm" readonly' in html
+    assert "<code>LM.1</code>" in html
+    assert "Text models only." in html
+    assert "Check the German label." not in html  # editorial notes are for curators
+    mappings = html[html.index("In other vocabularies"):]
+    assert 'href="http://www.wikidata.org/entity/Q115305900"' in mappings and "exact match" in mappings
+    client.force_login(staff_user)
+    assert "Check the German label." in client.get("/terms/large-language-model/").content.decode()
+
+
+def test_a_term_without_its_own_uri_shows_the_one_exports_mint(client, multilingual, settings):
+    settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
+    html = client.get("/terms/language-model/").content.decode()
+    assert 'value="https://glossary.example.org/terms/language-model" readonly' in html
+
+
+def test_a_shared_alternative_label_leads_to_a_may_refer_to_list_in_search(client, multilingual):
+    html = client.get("/search/", {"q": "GPT"}).content.decode()
+    box = html[html.index("may refer to"):]
+    assert 'href="/terms/gpt-3/">GPT-3<' in box and 'href="/terms/gpt-4/">GPT-4<' in box
+
+
+def test_a_wiki_link_to_a_shared_label_lists_every_term_it_may_mean(client, multilingual):
+    html = client.get("/terms/large-language-model/").content.decode()
+    assert re.search(
+        r'<span class="wikilink-ambiguous">GPT \(may refer to: <a class="wikilink" href="/terms/gpt-3/">GPT-3</a>, '
+        r'<a class="wikilink" href="/terms/gpt-4/">GPT-4</a>\)</span>', html)
+
+
+def test_the_path_form_with_a_shared_label_asks_which_term(client, multilingual):
+    response = client.get("/terms/language-model/path/", {"to": "gpt"}, follow=True)
+    assert "“gpt” may refer to “GPT-3”, “GPT-4”; pick one of them." in response.content.decode()
+
+
+def test_autocomplete_matches_labels_of_every_language(client, multilingual):
+    found = client.get("/api/terms/autocomplete/", {"q": "suuri"}).json()
+    assert found == [{"slug": "large-language-model", "name": "Large language model", "matched": "Suuri kielimalli"}]
+    shared = {s["slug"] for s in client.get("/api/terms/autocomplete/", {"q": "gpt"}).json()}
+    assert shared == {"gpt-3", "gpt-4"}
+
+
+def test_the_api_answers_in_the_readers_language(client, multilingual):
+    body = client.get("/api/terms/large-language-model/", {"lang": "de"}).json()
+    assert body["name"] == "Large language model" and body["name_language"] == "en"  # the stored name
+    assert body["in_language"] == {
+        "language": "de", "name": "Großes Sprachmodell", "name_language": "de",
+        "definition": "Ein Sprachmodell mit sehr vielen Parametern.", "definition_language": "de",
+    }
+    listed = client.get("/api/terms/", HTTP_ACCEPT_LANGUAGE="fi").json()["results"]
+    shown = {item["slug"]: item["in_language"]["name"] for item in listed}
+    assert shown["large-language-model"] == "Suuri kielimalli" and shown["language-model"] == "Language model"
+    assert body["uri"] == "http://example.org/concepts/llm" and body["notation"] == "LM.1"
+
+
+def test_a_deprecated_terms_page_in_another_language_names_its_replacement(client, make_term, multilingual):
+    old = make_term("Big language model")
+    services.term_update(term=old, status=TermStatus.DEPRECATED, replaced_by=multilingual["llm"])
+    html = client.get("/terms/big-language-model/", {"lang": "fi"}).content.decode()
+    assert "Deprecated." in html and 'href="/terms/large-language-model/?lang=fi"' in html
