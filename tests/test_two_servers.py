@@ -120,8 +120,7 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def get(self, path, **kwargs):
-        return self.request(path, **kwargs)
+    get = request
 
     def engine(self, token):
         status, body = self.get("/api/graph/engine/", token=token)
