@@ -36,15 +36,17 @@ def key_dict(keys: frozenset) -> MappingProxyType:
     return shared
 
 
-def add_keyed_edges(G: nx.MultiDiGraph, edges) -> None:
+def add_keyed_edges(G: nx.MultiDiGraph, edges) -> int:
     """Add each ``(u, v, key)`` of ``edges`` to a graph being built, with shared key dicts.
 
     Both ends must be nodes of ``G`` already. The adjacency dicts are filled directly — the
     structure ``add_edges_from`` builds, one key dict shared by ``_succ[u][v]`` and
-    ``_pred[v][u]`` — without its per-edge argument handling and dict allocations.
+    ``_pred[v][u]`` — without its per-edge argument handling and dict allocations. Returns how
+    many edges were new.
     """
     succ, pred = G._succ, G._pred
     single = {}
+    added = 0
     for u, v, key in edges:
         keys = succ[u].get(v)
         if keys is None:
@@ -56,6 +58,8 @@ def add_keyed_edges(G: nx.MultiDiGraph, edges) -> None:
         else:
             keys = key_dict(frozenset(keys).union((key,)))
         succ[u][v] = pred[v][u] = keys
+        added += 1
+    return added
 
 
 def undirected_view(G: nx.MultiDiGraph) -> nx.MultiGraph:
@@ -99,6 +103,8 @@ class GraphEdit:
         self._graph_attrs = None
         self._node = self._succ = self._pred = None
         self._copied = set()  # (which side, node) whose inner adjacency dict is already ours
+        self.touched = set()  # nodes whose edges (hence degree) changed, or that came or went
+        self.edge_delta = 0  # edges added minus edges removed
 
     @property
     def changed(self) -> bool:
@@ -140,6 +146,7 @@ class GraphEdit:
         if (side, n) not in self._copied:
             outer[n] = dict(outer.get(n, ()))
             self._copied.add((side, n))
+            self.touched.add(n)
         return outer[n]
 
     # Edits.
@@ -161,11 +168,14 @@ class GraphEdit:
         """Remove ``n`` and its edges; nothing if it is not there."""
         if n not in self.nodes():
             return
-        for v in list(self.succ()[n]):
+        for v, keys in list(self.succ()[n].items()):
             self._inner("pred", v).pop(n, None)
-        for u in list(self.pred()[n]):
+            self.edge_delta -= len(keys)
+        for u, keys in list(self.pred()[n].items()):
             self._inner("succ", u).pop(n, None)
+            self.edge_delta -= len(keys) if u != n else 0
         del self._own_nodes()[n]
+        self.touched.add(n)
         del self._outer("succ")[n], self._outer("pred")[n]
         self._copied.difference_update({("succ", n), ("pred", n)})
 
@@ -193,6 +203,7 @@ class GraphEdit:
             self._set_keys(u, v, key_dict(rest) if rest else None)
 
     def _set_keys(self, u, v, keys) -> None:
+        self.edge_delta += len(keys or ()) - len(self.succ()[u].get(v, ()))
         if keys is None:
             self._inner("succ", u).pop(v, None)
             self._inner("pred", v).pop(u, None)

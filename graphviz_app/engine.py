@@ -36,9 +36,12 @@ from glossary.models import (
     Term,
     TermStatus,
 )
+from graphviz_app import queries
 from graphviz_app.editing import GraphEdit, add_keyed_edges, undirected_view
 
 URL_PLACEHOLDER = "__slug__"
+# Ranked nodes kept beyond what was asked for, so a few changes do not force a new ranking.
+RANKING_MARGIN = 100
 AUDIENCES = {False: "public", True: "staff"}
 # One string object per status for all nodes, rather than one per node.
 _STATUSES = {status: status for status in TermStatus.values}
@@ -53,9 +56,11 @@ class GraphSnapshot:
     terms: dict  # term pk → slug, for the terms in G
     types: dict  # relation type pk → slug
     categories: dict  # category pk → slug
+    edge_count: int  # G.number_of_edges(), which networkx counts anew each time
     # Private graphs: changes applied beyond ``upto`` (seq, txid), some perhaps uncommitted.
     applied: frozenset = frozenset()
     _memo: dict = field(default_factory=dict, repr=False)
+    _ranking: "Ranking | None" = field(default=None, repr=False)
 
     @cached_property
     def undirected(self):
@@ -73,11 +78,45 @@ class GraphSnapshot:
             self._memo[key] = compute(self.G)
         return self._memo[key]
 
+    def top_nodes(self, limit: int) -> list:
+        """``queries.top_nodes(G, limit)``, kept from graph to graph rather than recomputed."""
+        ranking = self._ranking
+        if ranking is None or (len(ranking.nodes) < limit and not ranking.complete):
+            nodes = queries.top_nodes(self.G, limit + RANKING_MARGIN)
+            self._ranking = ranking = Ranking(nodes, complete=len(nodes) == len(self.G))
+        return ranking.nodes[:limit]
+
     def moved(self, upto: int, applied: frozenset = frozenset()) -> "GraphSnapshot":
         """The same graph, with what is derived from it, at another place in the log."""
-        moved = GraphSnapshot(self.G, upto, self.terms, self.types, self.categories, applied, self._memo)
+        moved = GraphSnapshot(self.G, upto, self.terms, self.types, self.categories, self.edge_count, applied,
+                              self._memo, self._ranking)
         moved.__dict__.update({k: v for k, v in self.__dict__.items() if k in ("undirected", "slug_by_name")})
         return moved
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The best connected nodes, best first, as `queries.top_nodes` orders them."""
+
+    nodes: list
+    complete: bool  # every node of the graph is in it
+
+    def after(self, edit: GraphEdit, old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> "Ranking":
+        """The ranking of ``new``, made from ``edit`` on ``old``: only touched nodes are re-ranked.
+
+        A node neither ranked nor touched kept its degree, so it still ranks behind the last
+        ranked node's old place; every re-ranked node ahead of that place is ranked exactly.
+        """
+        candidates = {n for n in (*self.nodes, *edit.touched) if n in new}
+        ranked = sorted(candidates, key=lambda n: _rank_key(new, n))
+        if self.complete or not self.nodes:
+            return Ranking(ranked, self.complete)
+        bar = _rank_key(old, self.nodes[-1])
+        return Ranking([n for n in ranked if _rank_key(new, n) < bar], False)
+
+
+def _rank_key(G, n):
+    return -G.degree(n), str(n)
 
 
 _lock = threading.RLock()
@@ -168,8 +207,8 @@ def build_public() -> GraphSnapshot:
         succ[slug] = {}
         pred[slug] = {}
     rows = _relation_rows(Relation.objects.all()).iterator(chunk_size=20_000)
-    add_keyed_edges(G, _keyed_edges(rows, term_slugs, type_slugs))
-    return GraphSnapshot(G, 0, term_slugs, type_slugs, category_slugs)
+    edges = add_keyed_edges(G, _keyed_edges(rows, term_slugs, type_slugs))
+    return GraphSnapshot(G, 0, term_slugs, type_slugs, category_slugs, edges)
 
 
 def with_drafts(public: GraphSnapshot) -> GraphSnapshot:
@@ -185,7 +224,8 @@ def with_drafts(public: GraphSnapshot) -> GraphSnapshot:
         rows = _relation_rows(Relation.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids)))
         for u, v, key in _keyed_edges(rows, term_slugs, public.types):
             edit.add_edge(u, v, key)
-    return GraphSnapshot(edit.graph(), public.upto, term_slugs, public.types, public.categories, public.applied)
+    return GraphSnapshot(edit.graph(), public.upto, term_slugs, public.types, public.categories,
+                         public.edge_count + edit.edge_delta, public.applied)
 
 
 def build_graph(*, include_drafts: bool = False) -> nx.MultiDiGraph:
@@ -252,7 +292,10 @@ def apply_changes(snapshot: GraphSnapshot, entries, *, include_drafts: bool) -> 
                 edit.remove_edge(u, v, key)
     if not edit.changed:
         return snapshot
-    result = GraphSnapshot(edit.graph(), snapshot.upto, term_slugs, type_slugs, category_slugs, snapshot.applied)
+    result = GraphSnapshot(edit.graph(), snapshot.upto, term_slugs, type_slugs, category_slugs,
+                           snapshot.edge_count + edit.edge_delta, snapshot.applied)
+    if snapshot._ranking is not None:
+        result._ranking = snapshot._ranking.after(edit, snapshot.G, result.G)
     names = snapshot.__dict__.get("slug_by_name")
     if names is not None:
         # Patched rather than recomputed over every node by the next reader that needs it.

@@ -19,7 +19,7 @@ def whole_graph(snapshot, *, types=None, categories=None, limit):
     """The whole graph, filtered; above the cap, its best connected terms."""
     G = snapshot.G
     if categories is None and types is None:
-        nodes = snapshot.memo(("top", limit), lambda G: queries.top_nodes(G, limit))
+        nodes = snapshot.top_nodes(limit)
         total = len(G)
     else:
         F = queries.graph_filter(G, types=types, categories=categories)

@@ -65,6 +65,8 @@ def test_edits_make_a_new_graph_and_leave_the_old_one_alone():
         [("a", "b", "is-a"), ("a", "b", "uses"), ("b", "c2", "uses"), ("d", "a", "uses")],
     )
     assert structure(H) == structure(expected)
+    assert edit.edge_delta == H.number_of_edges() - G.number_of_edges()
+    assert edit.touched >= {"a", "b", "c", "c2", "d"}
     assert H.nodes["a"] is G.nodes["a"]  # untouched parts are shared
     assert H._succ["a"]["b"] is key_dict(frozenset({"is-a", "uses"})) is H._pred["b"]["a"]
 
@@ -75,6 +77,7 @@ def test_removing_a_node_removes_its_edges_both_ways():
     edit.remove_node("b")
     H = edit.graph()
     assert structure(H) == structure(reference("ac", []))
+    assert edit.edge_delta == -3
     assert "b" in G and G.number_of_edges() == 3
 
 

@@ -71,3 +71,39 @@ def test_a_write_committed_by_another_connection_is_seen(client, make_term, make
     assert Relation.objects.count() == 1
     edges = client.get("/api/graph/").json()["edges"]
     assert [(e["source"], e["key"], e["target"]) for e in edges] == [(a.slug, "uses", b.slug)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_ranking_carried_over_edits_is_exact_as_far_as_it_goes(seed):
+    import random
+
+    import networkx as nx
+
+    from graphviz_app import queries
+    from graphviz_app.editing import GraphEdit, add_keyed_edges
+    from graphviz_app.engine import Ranking
+
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(f"n{i}" for i in range(40))
+    add_keyed_edges(G, [(f"n{rng.randrange(40)}", f"n{rng.randrange(40)}", rng.choice("ab")) for _ in range(120)])
+    ranking = Ranking(queries.top_nodes(G, 8), complete=False)
+    reranked = 0
+    for step in range(30):
+        edit = GraphEdit(G)
+        for _ in range(rng.randrange(1, 4)):
+            u, v = rng.sample(list(edit.nodes()), 2)
+            dice = rng.random()
+            if dice < 0.5:
+                edit.add_edge(u, v, rng.choice("ab"))
+            elif dice < 0.9:
+                edit.remove_edge(u, v, "a")
+            else:
+                edit.remove_node(u)
+        H = edit.graph()
+        ranking = ranking.after(edit, G, H)
+        assert ranking.nodes == queries.top_nodes(H, len(ranking.nodes))
+        if len(ranking.nodes) < 4:
+            ranking, reranked = Ranking(queries.top_nodes(H, 8), complete=False), reranked + 1
+        G = H
+    assert reranked < 30  # most steps kept a usable ranking
