@@ -2,9 +2,10 @@
 
 Signals rather than service calls so that the admin, `loaddata`, the shell and cascades are
 covered too; bulk paths that skip signals call `changelog_record_bulk()` themselves. Every model
-of the glossary app is followed, including ones added later: terms, relations, relation types and
-categories by what they are; any other model with a foreign key to Term as a change of that term;
-the rest as "other" — no meaning for the graph, but caches of pages depend on them too.
+of the glossary app is followed, including ones added later (but the log itself and uploads
+awaiting import): terms, relations, relation types and categories by what they are; any other
+model with a foreign key to Term as a change of that term; the rest as "other" — no meaning for
+the graph, but caches of pages depend on them too.
 """
 
 from functools import cache
@@ -14,8 +15,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from glossary.changelog import changelog_record
-from glossary.models import Category, Change, ChangeAction, ChangeKind, Relation, RelationType, Term
+from glossary.models import Category, Change, ChangeAction, ChangeKind, ImportJob, Relation, RelationType, Term
 
+# Rows of the glossary app that are not glossary content: the log itself, uploads awaiting import.
+UNLOGGED = (Change, ImportJob)
 RELATION_FIELDS = ("source_id", "type_id", "target_id")
 OWN_KINDS = {Term: ChangeKind.TERM, RelationType: ChangeKind.RELATION_TYPE, Category: ChangeKind.CATEGORY}
 _BEFORE = "_changelog_before"
@@ -26,7 +29,7 @@ def _role(model) -> tuple[str, tuple[str, ...]] | None:
     """How changes of ``model`` are logged: (kind, fields whose previous values matter)."""
     model = model._meta.concrete_model
     # Migrations' historical models run before the log's table exists, and log nothing.
-    if model._meta.app_label != "glossary" or model is Change or model._meta.apps is not apps:
+    if model._meta.app_label != "glossary" or model in UNLOGGED or model._meta.apps is not apps:
         return None
     if model is Relation:
         return ChangeKind.RELATION, RELATION_FIELDS

@@ -241,9 +241,6 @@ def notes_for_reader(term, language: str, *, staff: bool) -> list[tuple[str, lis
 
 def term_detail(request, slug):
     term = selectors.term_get(slug=slug, user=request.user)
-    replacement = term.replaced_by
-    if replacement is not None and not replacement.is_public and not request.user.is_staff:
-        replacement = None
     language = reader_language(request)
     groups = group_relations(term, language)
     staff = request.user.is_active and request.user.is_staff
@@ -264,7 +261,8 @@ def term_detail(request, slug):
             "relation_groups": groups,
             "relation_count": sum(len(group.terms) for group in groups),
             "references": _with_hosts(term.references.all()),
-            "replacement": replacement,
+            # Prefetched among the terms the reader may see: a draft replacement is None.
+            "replacement": term.replaced_by,
             "is_staff": staff,
         },
     )

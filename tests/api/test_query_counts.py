@@ -41,7 +41,7 @@ def build(n):
 # endpoint → queries for an anonymous reader, whatever the number of rows; the first query of
 # each is the look at the change log that keys the anonymous response cache (glossary.middleware)
 EXPECTED = {
-    # change log, count, terms + category + replacement, labels, definitions in other languages
+    # change log, count, terms + category, labels, definitions in other languages
     "/api/terms/?page_size=200": 5,
     "/api/terms/?page_size=200&search=spoke": 5,
     # change log (read once, for the cache key and the ETag), term, labels, notes, mappings,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0005_labels_notes_mappings'),
+        ('glossary', '0006_import_jobs'),
     ]
 
     operations = [
