@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from glossary import services
 from glossary.changelog import changelog_trim, changes_position
-from glossary.models import Change, Reference, Relation, Term
+from glossary.models import Change, ImportJob, Reference, Relation, Term
 from tests.exchange.conftest import small_document
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,8 @@ def test_trim_command_refuses_keeping_nothing(make_term):
     with pytest.raises(CommandError, match="--keep"):
         call_command("trim_change_log", keep=0)
     assert Change.objects.count() == entries
+
+
+def test_an_upload_waiting_for_import_is_not_a_change_of_the_glossary(log):
+    ImportJob.objects.create(file_name="glossary.json", content=b"{}")
+    assert log() == []
