@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run dev test smoke bench bench-graph fuzz clean
+.PHONY: install run dev test smoke bench bench-graph bench-import bench-scale fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench-graph: install
 
 bench-import: install
 	$(PY) scripts/bench_import.py
+
+# PostgreSQL at 100,000 terms / 500,000 relations: DATABASE_URL=postgres://… make bench-scale
+bench-scale: install
+	$(PY) scripts/bench_scale.py
 
 # Schema-driven fuzzing of the REST API (schemathesis) against a throwaway server.
 fuzz: install

@@ -7,4 +7,4 @@ class GlossaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from glossary import signals  # noqa: F401  (connects the revision bump)
+        from glossary import signals  # noqa: F401  (connects the change log)

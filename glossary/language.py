@@ -20,8 +20,8 @@ from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from glossary.changelog import changes_position
 from glossary.models import Label, LabelKind, default_language, language_tag
-from glossary.revision import revision_current
 
 LANG_PARAM = "lang"
 # Internal links that a language choice follows: pages, not the admin, the API or static files.
@@ -31,7 +31,7 @@ _GET_FORM_END = re.compile(r"(<form\b(?:(?!method=\"post\")[^>])*>)(.*?)(</form>
 
 def glossary_languages() -> list[str]:
     """The language tags the glossary has preferred labels in, the glossary's own first."""
-    key = f"glossary-languages:{revision_current()}"
+    key = f"glossary-languages:{changes_position().token}"
     languages = cache.get(key)
     if languages is None:
         found = set(Label.objects.filter(kind=LabelKind.PREFERRED).exclude(language="")

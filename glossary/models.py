@@ -6,7 +6,6 @@ The rules themselves (label uniqueness, cycles, replacements) are pure functions
 """
 
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -589,18 +588,49 @@ class Reference(models.Model):
         return (self.url,)
 
 
-class Revision(models.Model):
-    """One row whose token changes in every transaction that changes the glossary.
+class ChangeKind(models.TextChoices):
+    TERM = "term", "term"
+    RELATION = "relation", "relation"
+    RELATION_TYPE = "relation_type", "relation type"
+    CATEGORY = "category", "category"
+    OTHER = "other", "other glossary row"
+    BULK = "bulk", "bulk write"
+    TRIM = "trim", "log trimmed"
 
-    Caches (the graph) compare their token with this one to know they are stale. A random
-    token rather than a counter: after a rollback the token returns to a value that matches
-    the data again, whereas a counter could be reused for different data.
+
+class ChangeAction(models.TextChoices):
+    ADDED = "added", "added"
+    CHANGED = "changed", "changed"
+    REMOVED = "removed", "removed"
+
+
+class Change(models.Model):
+    """One entry of the append-only change log, written in the transaction that made the change.
+
+    Caches and per-process graphs follow the log (`glossary.changelog`). The ids are plain
+    integers, not foreign keys: an entry outlives the row it describes.
     """
 
-    token = models.UUIDField(default=uuid.uuid4)
+    seq = models.BigAutoField(primary_key=True)
+    # PostgreSQL: the writing transaction's id, to find entries that commit out of seq order.
+    # SQLite: a random number, because SQLite hands the seq of a rolled-back entry out again.
+    txid = models.BigIntegerField(db_index=True)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, choices=ChangeKind.choices)
+    action = models.CharField(max_length=8, choices=ChangeAction.choices, blank=True)
+    # The row: the term, relation, relation type, category or other row (for "trim", the horizon).
+    object_id = models.BigIntegerField(null=True)
+    # For relations, what the graph keys them by.
+    source_id = models.BigIntegerField(null=True)
+    type_id = models.BigIntegerField(null=True)
+    target_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["seq"]
 
     def __str__(self):
-        return str(self.token)
+        return f"#{self.seq} {self.kind} {self.action}".rstrip()
+
 
 
 class ImportJobStatus(models.TextChoices):

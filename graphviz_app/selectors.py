@@ -24,7 +24,8 @@ def whole_graph(snapshot, *, types=None, categories=None, limit, isolated=True):
     G = snapshot.G
     min_degree = 0 if isolated else 1
     if categories is None and types is None:
-        nodes = snapshot.memo(("top", limit, min_degree), lambda G: queries.top_nodes(G, limit, min_degree=min_degree))
+        # The ranking follows the graph from change to change; isolated terms rank last.
+        nodes = [n for n in snapshot.top_nodes(limit) if G.degree(n) >= min_degree]
         total = snapshot.memo(("count", min_degree), lambda G: queries.count_nodes(G, min_degree=min_degree))
         everything = len(G)
     else:

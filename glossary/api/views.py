@@ -39,9 +39,9 @@ from glossary.api.serializers import (
     TermSerializer,
     TermSuggestionSerializer,
 )
+from glossary.changelog import changes_position
 from glossary.errors import RETRY_AFTER_SECONDS
 from glossary.health import cache_status, database_status
-from glossary.revision import revision_current
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 # Ids beyond 64-bit integers cannot exist; refusing them in the URL keeps them away from the database.
@@ -170,9 +170,9 @@ class TermViewSet(ServiceModelViewSet):
         return TermSerializer if self.action == "list" else TermDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        # Any write to the glossary changes the revision, and a term's page shows its neighbours,
-        # so the revision (plus who is asking and in which format) is a sound validator.
-        etag = quote_etag(f"{revision_current()}-{int(request.user.is_staff)}-{request.accepted_renderer.format}")
+        # Any committed write to the glossary moves the change log, and a term's page shows its
+        # neighbours, so the log's position (plus who asks, in which format) is a sound validator.
+        etag = quote_etag(f"{changes_position().token}-{int(request.user.is_staff)}-{request.accepted_renderer.format}")
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:

@@ -164,6 +164,18 @@ class StatsSerializer(serializers.Serializer):
     without_definition = SampleSerializer()
 
 
+class AudienceCountSerializer(serializers.Serializer):
+    public = serializers.IntegerField(min_value=0)
+    staff = serializers.IntegerField(min_value=0)
+
+
+class EngineSerializer(serializers.Serializer):
+    process = serializers.IntegerField(help_text="The answering process's id, to tell the workers apart.")
+    builds = AudienceCountSerializer(help_text="Graphs built from scratch by this process.")
+    updates = AudienceCountSerializer(help_text="Graphs brought up to date from the change log instead.")
+    position = serializers.CharField(help_text="Where the change log stood for this request.")
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 

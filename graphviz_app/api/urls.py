@@ -11,4 +11,5 @@ urlpatterns = [
     path("narrower/<slug:slug>/", views.NarrowerView.as_view(), name="graph-api-narrower"),
     path("top-concepts/", views.TopConceptsView.as_view(), name="graph-api-top-concepts"),
     path("stats/", views.StatsView.as_view(), name="graph-api-stats"),
+    path("engine/", views.EngineView.as_view(), name="graph-api-engine"),
 ]

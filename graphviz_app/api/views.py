@@ -1,17 +1,20 @@
 """Read-only graph endpoints under /api/graph/: node-link JSON from the cached graph."""
 
+import os
+
 import networkx as nx
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from glossary.changelog import changes_position
 from graphviz_app import params, selectors
 from graphviz_app.api import serializers as s
-from graphviz_app.engine import URL_PLACEHOLDER, graph_snapshot_for, term_url_template
+from graphviz_app.engine import URL_PLACEHOLDER, engine_counts, graph_snapshot_for, term_url_template
 from graphviz_app.serialize import node_link
 
 TAGS = ["graph"]
@@ -231,3 +234,20 @@ class StatsView(GraphAPIView):
     )
     def get(self, request):
         return Response(selectors.stats(self.snapshot()))
+
+
+class EngineView(APIView):
+    """For operators: whether this process keeps its graphs up to date or keeps rebuilding them."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="This process's graph engine (staff only)",
+        description="How often the answering process built its graphs from scratch and brought "
+        "them up to date from the change log. Each process keeps its own graphs, so behind a "
+        "load balancer successive answers may come from different processes.",
+        responses={200: s.EngineSerializer, 403: OpenApiResponse(s.ErrorDetailSerializer, description="Staff only.")},
+    )
+    def get(self, request):
+        return Response({"process": os.getpid(), **engine_counts(), "position": changes_position().token})

@@ -4,7 +4,7 @@
 from django import template
 from django.urls import reverse
 
-from graphviz_app import queries, selectors
+from graphviz_app import selectors
 from graphviz_app.engine import graph_snapshot_for, term_url_template
 from graphviz_app.render import vis_payload
 
@@ -41,12 +41,12 @@ def featured_graph(context):
     """The whole glossary when it is small; otherwise the surroundings of its best connected term."""
     snapshot = graph_snapshot_for(_viewer(context))
     G = snapshot.G
-    if G.number_of_edges() == 0:
+    if snapshot.edge_count == 0:
         return {"payload": None}
     if len(G) <= FEATURED_GRAPH_NODES:
         H, caption = G, ""
     else:
-        hub = snapshot.memo(("top", 1), lambda G: queries.top_nodes(G, 1))[0]
+        hub = snapshot.top_nodes(1)[0]
         H, _, _ = selectors.neighbourhood_graph(
             snapshot, hub, depth=1, types=None, direction="both", limit=FEATURED_GRAPH_NODES
         )
