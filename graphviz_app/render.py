@@ -83,7 +83,7 @@ def node_size(degree: int) -> int:
 
 
 def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edges=(), positions=None,
-                physics=True, fixed=None, pins=None, edge_labels=None, faint_types=()) -> dict:
+                physics=True, fixed=None, pins=None, edge_labels=None, faint_types=(), names=None) -> dict:
     """Nodes, edges, options and legend for vis-network, from a graph (or view) of the glossary.
 
     ``degrees`` (node → degree in the whole glossary, default ``H``'s own) sizes the nodes.
@@ -92,8 +92,10 @@ def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edg
     drawn when there are few edges. ``positions`` gives nodes their starting place, or their
     final one with ``physics=False``. ``fixed`` (the steps of a path) and ``pins`` (nodes the
     reader placed) map nodes to places the physics may not move. Edges of ``faint_types`` are
-    drawn faintly (in a hierarchy, the relations that do not make it).
+    drawn faintly (in a hierarchy, the relations that do not make it). ``names`` (node → name)
+    names terms in the reader's language where they have a label in it.
     """
+    names = names or {}
     degrees = degrees if degrees is not None else H.degree
     # Small graphs get vis-network's own improved layout, which is quick and tidier at that size.
     positions = {} if physics and len(H) <= IMPROVED_LAYOUT_MAX_NODES else (positions or {})
@@ -111,7 +113,7 @@ def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edg
         color = category["color"] if category else DEFAULT_CATEGORY_COLOR
         if category:
             used_categories[category["slug"]] = category
-        name = data.get("name", node)
+        name = names.get(node) or data.get("name", node)
         definition = data.get("short_definition", "")
         dimmed = bool(highlight_nodes) and node not in highlight_nodes
         place = {}

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from glossary.language import names_in, reader_language
 from glossary.views import resolve_or_redirect
 from graphviz_app import layout, params, queries, selectors
 from graphviz_app.engine import graph_snapshot_for, term_url, term_url_template
@@ -51,7 +52,12 @@ def _wants_json(request) -> bool:
     return wanted == "json"
 
 
-def _view_payload(snapshot, H, state, *, focus=None, start=None):
+def _names(request, H) -> dict:
+    """Names of ``H``'s terms in the reader's language, where they have one."""
+    return names_in(reader_language(request), H)
+
+
+def _view_payload(request, snapshot, H, state, *, focus=None, start=None):
     """The vis-network data of a view: layered positions for a hierarchy, else physics."""
     positions, physics, faint = start, True, ()
     if state["layout"] == "hierarchical":
@@ -61,7 +67,7 @@ def _view_payload(snapshot, H, state, *, focus=None, start=None):
         faint = set(snapshot.G.graph["types"]) - set(keys)
     return vis_payload(
         H, term_url_template(), degrees=snapshot.G.degree, focus=focus,
-        positions=positions, physics=physics, pins=state["pins"], faint_types=faint,
+        positions=positions, physics=physics, pins=state["pins"], faint_types=faint, names=_names(request, H),
     )
 
 
@@ -103,7 +109,7 @@ def explorer(request):
     H = selectors.with_changes(snapshot, H, types=context["types"], expand=context["expand"],
                                hide=context["hide"], limit=params.NODE_CAP_MAX)
     context.update(
-        meta=meta, payload=_view_payload(snapshot, H, context),
+        meta=meta, payload=_view_payload(request, snapshot, H, context),
         filter_count=len(context["types"] or ()) + len(context["categories"] or ()) + context["isolated"],
     )
     return _answer(request, "graphviz_app/explorer.html", context)
@@ -139,7 +145,7 @@ def neighbourhood(request, slug):
     start = layout.radial_positions({n: distances.get(n, context["depth"] + 1) for n in H},
                                     dict(H.nodes(data="category")))
     context.update(
-        meta=meta, payload=_view_payload(snapshot, H, context, focus=slug, start=start),
+        meta=meta, payload=_view_payload(request, snapshot, H, context, focus=slug, start=start),
         filter_count=len(context["types"] or ()) + (context["direction"] != "both"),
     )
     return _answer(request, "graphviz_app/neighbourhood.html", context)
@@ -180,7 +186,7 @@ def path(request):
         explanation="; ".join(texts),
         payload=vis_payload(
             H, term_url_template(), degrees=G.degree, highlight_edges=list(path_graph.edges(keys=True)),
-            fixed={node: (i * PATH_STEP_WIDTH, 0) for i, node in enumerate(on_path)},
+            fixed={node: (i * PATH_STEP_WIDTH, 0) for i, node in enumerate(on_path)}, names=_names(request, H),
         ),
     )
     return _render(request, "graphviz_app/path.html", context)
@@ -212,6 +218,7 @@ def learning_path(request, slug):
         payload=vis_payload(
             H, term_url_template(), degrees=G.degree, physics=False, edge_labels=False,
             positions=layout.layered_positions(H, [selectors.REQUIRES], aspect=LEARN_GRAPH_ASPECT),
+            names=_names(request, H),
         ) if generations else None,
     )
     return _render(request, "graphviz_app/learning_path.html", context)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from glossary.changelog import changes_position
+from glossary.language import names_in, reader_language
 from graphviz_app import params, selectors
 from graphviz_app.api import serializers as s
 from graphviz_app.engine import URL_PLACEHOLDER, engine_counts, graph_snapshot_for, term_url_template
@@ -46,6 +47,10 @@ class GraphAPIView(APIView):
     def snapshot(self):
         return graph_snapshot_for(self.request.user)
 
+    def node_link(self, H, **extra):
+        """``H`` as node-link JSON, terms named in the reader's language where they can be."""
+        return node_link(H, term_url_template(), names=names_in(reader_language(self.request), H), **extra)
+
 
 class WholeGraphView(GraphAPIView):
     @extend_schema(
@@ -64,7 +69,7 @@ class WholeGraphView(GraphAPIView):
             categories=params.parse_categories(query, snapshot.G),
             limit=params.parse_limit(query.get("limit")),
         )
-        return Response(node_link(H, term_url_template(), graph=meta))
+        return Response(self.node_link(H, graph=meta))
 
 
 class NeighbourhoodView(GraphAPIView):
@@ -86,7 +91,7 @@ class NeighbourhoodView(GraphAPIView):
             direction=params.parse_direction(query.get("direction")),
             limit=params.parse_limit(query.get("limit")),
         )
-        return Response(node_link(H, term_url_template(), graph=meta))
+        return Response(self.node_link(H, graph=meta))
 
 
 class PathView(GraphAPIView):
@@ -118,7 +123,7 @@ class PathView(GraphAPIView):
                 f"No path between “{names[source]['name']}” and “{names[target]['name']}”"
                 + (" over those relation types." if types else ".")
             ) from None
-        data = node_link(H, term_url_template())
+        data = self.node_link(H)
         data.update(
             length=len(steps),
             explanation="; ".join(texts),
@@ -152,7 +157,7 @@ class HierarchyView(GraphAPIView):
         G = snapshot.G
         key = params.parse_transitive_type(request.query_params.get("type"), G)
         H, ancestors, descendants = selectors.hierarchy_graph(snapshot, slug, key)
-        data = node_link(H, term_url_template())
+        data = self.node_link(H)
         data.update(term=slug, type=key, ancestors=_ranked(G, ancestors), descendants=_ranked(G, descendants))
         return Response(data)
 
@@ -176,7 +181,7 @@ class LearningPathView(GraphAPIView):
             request.query_params.getlist("known"), "known", snapshot.G, what="term"
         ) or []
         H, generations = selectors.learning_graph(snapshot, slug, known=known)
-        data = node_link(H, term_url_template())
+        data = self.node_link(H)
         data.update(term=slug, generations=generations, order=[t for g in generations for t in g])
         return Response(data)
 

@@ -4,6 +4,7 @@
 from django import template
 from django.urls import reverse
 
+from glossary.language import names_in, reader_language
 from graphviz_app import selectors
 from graphviz_app.engine import graph_snapshot_for, term_url_template
 from graphviz_app.render import vis_payload
@@ -30,7 +31,8 @@ def mini_graph(context, term):
         snapshot, term.slug, depth=1, types=None, direction="both", limit=MINI_GRAPH_NODES
     )
     return {
-        "payload": vis_payload(H, term_url_template(), degrees=snapshot.G.degree, focus=term.slug),
+        "payload": vis_payload(H, term_url_template(), degrees=snapshot.G.degree, focus=term.slug,
+                               names=names_in(reader_language(context.get("request")), H)),
         "meta": meta,
         "explore_url": reverse("graph:neighbourhood", kwargs={"slug": term.slug}),
     }
@@ -52,7 +54,8 @@ def featured_graph(context):
         )
         caption = f"Around {G.nodes[hub]['name']}, the best connected term"
     return {
-        "payload": vis_payload(H, term_url_template(), degrees=G.degree),
+        "payload": vis_payload(H, term_url_template(), degrees=G.degree,
+                               names=names_in(reader_language(context.get("request")), H)),
         "caption": caption,
         "explore_url": reverse("graph:explorer"),
     }
