@@ -513,6 +513,8 @@ class Relation(models.Model):
         others = Relation.objects.filter(type_id=self.type_id)
         if self.pk:
             others = others.exclude(pk=self.pk)
+        if others.filter(source_id=self.source_id, target_id=self.target_id).exists():
+            raise ValidationError(rules.duplicate_relation_message(), code="duplicate")
         if rtype.symmetric and others.filter(source_id=self.target_id, target_id=self.source_id).exists():
             raise ValidationError(
                 rules.symmetric_duplicate_message(self.target.name, rtype.label, self.source.name),

@@ -372,11 +372,23 @@ def _lock_types(*types: RelationType | None) -> None:
         list(RelationType.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
+# A relation's ends and type come as objects, so checking that their rows exist (a query each) and
+# running the constraints on them again would only repeat what `Relation.clean` states, by the rules.
+RELATION_ENDS = ["source", "type", "target"]
+
+
+def _apply_relation(relation: Relation, fields: Mapping[str, Any]) -> Relation:
+    for name, value in fields.items():
+        setattr(relation, name, value)
+    relation.full_clean(exclude=RELATION_ENDS)
+    relation.save()
+    return relation
+
+
 @transaction.atomic
 def relation_create(*, source: Term, type: RelationType, target: Term, note: str = "") -> Relation:
     _lock_types(type)
-    relation = Relation(source=source, type=type, target=target, note=note)
-    return _apply(relation, {})
+    return _apply_relation(Relation(source=source, type=type, target=target, note=note), {})
 
 
 @transaction.atomic
@@ -385,7 +397,7 @@ def relation_update(*, relation: Relation, **fields: Any) -> Relation:
     if relation.pk:
         previous_type = RelationType.objects.filter(relations__pk=relation.pk).first()
     _lock_types(previous_type, fields.get("type", relation.type))
-    return _apply(relation, fields)
+    return _apply_relation(relation, fields)
 
 
 @transaction.atomic
