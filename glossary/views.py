@@ -22,7 +22,7 @@ from glossary.resolver import resolve_name
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import NoteKind, Reference, Term, TermStatus, default_language, hex_color
-from glossary.search import MAX_QUERY_LENGTH, closest_names, highlight, normalise_query, search_terms
+from glossary.search import MAX_QUERY_LENGTH, highlight, normalise_query, search_key
 
 PAGE_SIZE = 25
 RECENT_COUNT = 8
@@ -69,8 +69,11 @@ def _page(request, items):
     """
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     language = reader_language(request)
+    staff = request.user.is_active and request.user.is_staff
     for term in page:
         term.shown = localize(term, language)
+        replacement = term.replaced_by if term.status == TermStatus.DEPRECATED else None
+        term.replacement = replacement if replacement is not None and (replacement.is_public or staff) else None
         term.shown_labels = [
             label for label in term.labels.all()
             if label.kind == "alternative" and label.language == term.shown.name_language
@@ -310,19 +313,27 @@ def search(request):
     if not form.is_valid():
         return _bad_request(request, form)
     query = normalise_query(form.cleaned_data["q"])
-    context = {"form": form, "query": query}
+    context = {"form": form, "query": query, "categories": selectors.category_list(user=request.user),
+               "status_choices": TermStatus.choices if request.user.is_staff else
+               [(s, label) for s, label in TermStatus.choices if s != TermStatus.DRAFT]}
     if not query:
         context["initials"] = _initials(request.user)
         return render(request, "glossary/search.html", context)
-    results = selectors.with_labels(search_terms(query, user=request.user).select_related("category"))
-    page = _page(request, results)
+    result, terms = selectors.term_search(
+        query=query, user=request.user, category=form.cleaned_data["category"], status=form.cleaned_data["status"]
+    )
+    page = _page(request, terms)
+    hits = {hit.term_id: hit for hit in result.hits}
+    marked = f"{query} {result.corrected}"
     for term in page:
-        term.name_html = highlight(term.shown.name, query)
-        term.definition_html = highlight(term.shown.definition, query)
+        term.name_html = highlight(term.shown.name, marked)
+        term.definition_html = highlight(term.shown.definition, marked)
+        matched = hits[term.pk].matched if term.pk in hits else None
+        shown = {search_key(term.shown.name), *(search_key(label.text) for label in term.shown_labels)}
+        term.matched_label = matched if matched and search_key(matched) not in shown else ""
+        if term.matched_label:
+            term.matched_html = highlight(matched, marked)
     resolution = resolve_name(query, user=request.user)
-    context.update(page=page, query_string=_query_without_page(request),
+    context.update(page=page, query_string=_query_without_page(request), corrected=result.corrected,
                    may_refer_to=resolution.candidates if resolution.ambiguous else [])
-    if not page.paginator.count:
-        context["suggestions"] = closest_names(query, user=request.user)
     return render(request, "glossary/search.html", context)
-
