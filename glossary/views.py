@@ -22,7 +22,7 @@ from glossary.resolver import resolve_name
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import NoteKind, Reference, Term, TermStatus, default_language, hex_color
-from glossary.search import MAX_QUERY_LENGTH, highlight, normalise_query, search_key
+from glossary.search import highlight, normalise_query, search_key
 
 PAGE_SIZE = 25
 RECENT_COUNT = 8
@@ -30,8 +30,15 @@ RECENT_COUNT = 8
 GRAPH_PATH_URL = "/graph/path/"
 
 
+class SearchTextField(forms.CharField):
+    """Whatever was typed is a query: control characters (NUL too) become spaces, long text is cut."""
+
+    def to_python(self, value):
+        return normalise_query(super().to_python(value))
+
+
 class TermFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
+    q = SearchTextField(required=False)
     category = forms.SlugField(required=False, max_length=100)
     letter = forms.RegexField(
         required=False, regex=r"^[A-Za-z0-9]$", error_messages={"invalid": "Use one letter or digit."}
