@@ -248,6 +248,11 @@ def vocabulary(alias: str) -> Vocabulary:
     return loaded
 
 
+def forget_vocabularies() -> None:
+    """Drop the cached vocabularies (tests: the next search reads them, as after any new word)."""
+    _vocabularies.clear()
+
+
 def _correct(query: Query, vocab: Vocabulary) -> tuple[Query, list[str]] | None:
     """``query`` with its unknown words replaced by close known ones, or None if none is close.
 

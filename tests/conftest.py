@@ -10,6 +10,7 @@ from django.core.management import call_command
 from glossary import services
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
 from glossary.revision import revision_bump
+from glossary.search import forget_vocabularies
 
 SEED_FIXTURE = "fixtures/llm_glossary.json"
 
@@ -39,8 +40,9 @@ def seed(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: a test may change rows behind the revision's back."""
+    """Each test starts with empty caches: a test may change rows behind the revision's back."""
     cache.clear()
+    forget_vocabularies()
 
 
 def labels_of(name, aliases, language="en"):

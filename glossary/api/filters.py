@@ -25,8 +25,8 @@ class SearchText(serializers.CharField):
     A search box answers "no match" rather than 400, as the web page does.
     """
 
-    def __init__(self, **kwargs):
-        super().__init__(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+    def __init__(self, *, required=False, **kwargs):
+        super().__init__(required=required, allow_blank=True, trim_whitespace=False, **kwargs)
 
     def to_internal_value(self, data):
         return normalise_query(super().to_internal_value(data))
@@ -55,7 +55,7 @@ class TermListParams(serializers.Serializer):
 
 
 class AutocompleteParams(serializers.Serializer):
-    q = SearchText(help_text="What has been typed: the beginning of a label in any language, or a misspelling of one.")
+    q = SearchText(required=True, help_text="What has been typed: the beginning of a label in any language, or a misspelling of one.")
 
 
 class RelationListParams(serializers.Serializer):

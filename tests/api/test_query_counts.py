@@ -43,7 +43,9 @@ def build(n):
 EXPECTED = {
     # revision, count, terms + category + replacement, labels, definitions in other languages
     "/api/terms/?page_size=200": 5,
-    "/api/terms/?page_size=200&search=spoke": 5,
+    # the same plus the search: its matches (one statement for all tiers), the newest word of the
+    # vocabulary, the vocabulary itself (read once per process after a label brought a new word)
+    "/api/terms/?page_size=200&search=spoke": 8,
     # revision (read once, for the cache key and the ETag), term, labels, notes, mappings,
     # relations out and their targets' names, relations in and their sources' names, references,
     # [[wiki link]] targets
@@ -52,7 +54,8 @@ EXPECTED = {
     "/api/categories/?page_size=200": 3,
     "/api/relation-types/?page_size=200": 3,
     "/api/references/?page_size=200": 4,  # revision, count, references, their visible terms
-    "/api/terms/autocomplete/?q=s": 1,  # not cached: one query either way
+    # not cached: matches, newest vocabulary word (the vocabulary itself was read by the search above)
+    "/api/terms/autocomplete/?q=sp": 2,
 }
 
 
