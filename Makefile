@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless told otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG-1}
 
-.PHONY: install run test bench bench-graph fuzz clean
+.PHONY: install run test bench bench-graph bench-import bench-search fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,13 +29,17 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
 # Benchmarks are scripts, never timed unit tests.
-bench: bench-graph bench-import
+bench: bench-graph bench-import bench-search
 
 bench-graph: install
 	$(PY) scripts/bench_graph.py
 
 bench-import: install
 	$(PY) scripts/bench_import.py
+
+# Search and autocomplete at 100,000 terms; SQLite unless DATABASE_URL names PostgreSQL.
+bench-search: install
+	$(PY) scripts/bench_search.py
 
 # Schema-driven fuzzing of the REST API (schemathesis) against a throwaway server.
 fuzz: install

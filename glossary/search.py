@@ -181,6 +181,7 @@ class Vocabulary:
         self.sorted = words
         self.known = set(words)
         self.by_length: dict[int, list[str]] = {}
+        self._beginning_cache: dict[tuple[str, int], dict[str, str]] = {}
         for word in words:
             self.by_length.setdefault(len(word), []).append(word)
 
@@ -205,18 +206,27 @@ class Vocabulary:
         """(beginning, a word it begins) pairs: beginnings of known words spelt like ``word``.
 
         For the word being typed ("halu" → "hallu", "hall"). Only words with the same first
-        letter are compared: it keeps this a slice of the sorted vocabulary.
+        letter are compared, which keeps each list a slice of the vocabulary.
         """
         allowed = typos_allowed(word)
-        start = bisect.bisect_left(self.sorted, word[:1])
-        end = bisect.bisect_left(self.sorted, word[:1] + "\U0010ffff")
         beginnings: dict[str, str] = {}
-        for known in self.sorted[start:end]:
-            for length in range(max(len(word) - allowed, 1), len(word) + allowed + 1):
-                beginnings.setdefault(known[:length], known)
+        for length in range(max(len(word) - allowed, 1), len(word) + allowed + 1):
+            beginnings.update(self._beginnings(word[:1], length))
         found = process.extract(word, list(beginnings), scorer=OSA.distance, score_cutoff=allowed, limit=None)
         return [(beginning, beginnings[beginning])
                 for beginning in _closest_first(word, [(text, distance) for text, distance, _ in found])]
+
+    def _beginnings(self, letter: str, length: int) -> dict[str, str]:
+        """The distinct ``length``-letter beginnings of the words starting with ``letter``, each with one such word."""
+        key = (letter, length)
+        if key not in self._beginning_cache:
+            start = bisect.bisect_left(self.sorted, letter)
+            end = bisect.bisect_left(self.sorted, letter + "\U0010ffff")
+            found: dict[str, str] = {}
+            for known in self.sorted[start:end]:
+                found.setdefault(known[:length], known)
+            self._beginning_cache[key] = found
+        return self._beginning_cache[key]
 
 
 def typos_allowed(word: str) -> int:

@@ -3,7 +3,8 @@
  * Keyboard: ArrowDown/ArrowUp move through the suggestions, Enter picks one, Escape closes the
  * list (a second Escape clears the box), Tab leaves. data-mode="go" opens the picked term's page;
  * data-mode="fill" puts its name into the box (the "how is this related to …?" form).
- * The endpoint answers { slug, name, matched } items, as a list or as { results: [...] }.
+ * The endpoint answers { slug, name, matched } items, as a list or as { results: [...] }; the
+ * server finds beginnings and misspellings of labels in any language, so no filtering here.
  */
 (function () {
   "use strict";
@@ -62,7 +63,7 @@
         var empty = document.createElement("li");
         empty.className = "combo-empty";
         empty.setAttribute("role", "presentation");
-        empty.textContent = "No term starts with “" + query + "” — press Enter to search";
+        empty.textContent = "No term matches “" + query + "” — press Enter to search";
         list.appendChild(empty);
       }
       results.forEach(function (item, i) {
