@@ -24,12 +24,13 @@ the same code for both backends. The engines: SQLite FTS5 tables kept by trigger
 """
 
 import bisect
+import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connections, router
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from rapidfuzz import process
@@ -57,13 +58,15 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@functools.lru_cache(maxsize=65536)
 def search_key(text: str) -> str:
     """The form labels are compared in for EXACT and PREFIX: folded, letters and digits only."""
     return "".join(_WORD.findall(fold(text)))
 
 
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+@functools.lru_cache(maxsize=65536)
+def words_of(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(text)))
 
 
 def normalise_query(query) -> str:
@@ -174,16 +177,20 @@ def rank(query: Query, rows, *, tier_floor: int = 0) -> dict[int, Hit]:
 
 
 class Vocabulary:
-    """The folded words of every label, by length, for correcting misspelt query words."""
+    """The folded words of every label, for correcting misspelt query words.
+
+    A misspelt word is compared with the known words that begin with the same letter (typos
+    are rarer there), of a length it could reach: a slice of the vocabulary, not all of it.
+    """
 
     def __init__(self, raw_words):
         words = sorted({word for raw in raw_words for word in words_of(raw)})
         self.sorted = words
         self.known = set(words)
-        self.by_length: dict[int, list[str]] = {}
-        self._beginning_cache: dict[tuple[str, int], dict[str, str]] = {}
+        self.by_start: dict[tuple[str, int], list[str]] = {}
         for word in words:
-            self.by_length.setdefault(len(word), []).append(word)
+            self.by_start.setdefault((word[:1], len(word)), []).append(word)
+        self._beginning_cache: dict[tuple[str, int], tuple[list[str], dict[str, str]]] = {}
 
     def knows(self, word: str, *, prefix: bool) -> bool:
         if word in self.known:
@@ -198,25 +205,25 @@ class Vocabulary:
         allowed = typos_allowed(word)
         found = []
         for length in range(len(word) - allowed, len(word) + allowed + 1):
-            found += process.extract(word, self.by_length.get(length, ()), scorer=OSA.distance,
+            found += process.extract(word, self.by_start.get((word[:1], length), ()), scorer=OSA.distance,
                                      score_cutoff=allowed, limit=None)
         return _closest_first(word, [(candidate, distance) for candidate, distance, _ in found])
 
     def closest_beginnings(self, word: str) -> list[tuple[str, str]]:
         """(beginning, a word it begins) pairs: beginnings of known words spelt like ``word``.
 
-        For the word being typed ("halu" → "hallu", "hall"). Only words with the same first
-        letter are compared, which keeps each list a slice of the vocabulary.
+        For the word being typed: "halu" → "hallu", "hall".
         """
         allowed = typos_allowed(word)
-        beginnings: dict[str, str] = {}
+        found, example = [], {}
         for length in range(max(len(word) - allowed, 1), len(word) + allowed + 1):
-            beginnings.update(self._beginnings(word[:1], length))
-        found = process.extract(word, list(beginnings), scorer=OSA.distance, score_cutoff=allowed, limit=None)
-        return [(beginning, beginnings[beginning])
+            beginnings, words = self._beginnings(word[:1], length)
+            found += process.extract(word, beginnings, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+            example.update(words)
+        return [(beginning, example[beginning])
                 for beginning in _closest_first(word, [(text, distance) for text, distance, _ in found])]
 
-    def _beginnings(self, letter: str, length: int) -> dict[str, str]:
+    def _beginnings(self, letter: str, length: int) -> tuple[list[str], dict[str, str]]:
         """The distinct ``length``-letter beginnings of the words starting with ``letter``, each with one such word."""
         key = (letter, length)
         if key not in self._beginning_cache:
@@ -224,8 +231,9 @@ class Vocabulary:
             end = bisect.bisect_left(self.sorted, letter + "\U0010ffff")
             found: dict[str, str] = {}
             for known in self.sorted[start:end]:
-                found.setdefault(known[:length], known)
-            self._beginning_cache[key] = found
+                if len(known) >= length:
+                    found.setdefault(known[:length], known)
+            self._beginning_cache[key] = (list(found), found)
         return self._beginning_cache[key]
 
 
@@ -325,16 +333,47 @@ def scope_for(user, **filters) -> Scope:
     return Scope(statuses=None if staff else PUBLIC_STATUSES, **filters)
 
 
-def terms_of(result: Result, *, user=None):
-    """The terms of ``result`` as a queryset in its order, annotated with ``search_position``.
+class RankedTerms(Sequence):
+    """The terms of a search result in its order, fetched a slice (a page) at a time.
 
-    Visibility is applied again by `TermQuerySet.visible_to`, the one rule for it.
+    Paginators need only the length and slices, so no count query and no ordering expression
+    over the ids is built; each slice is one query on ``terms`` (plus its prefetches).
+    ``order_by`` gives up the ranking for another order, as a queryset.
     """
-    terms = Term.objects.visible_to(user).filter(pk__in=result.ids)
-    if not result.hits:
-        return terms
-    position = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(result.ids)), output_field=IntegerField())
-    return terms.annotate(search_position=position).order_by("search_position")
+
+    model = Term  # for DRF's model permissions
+
+    def __init__(self, result: Result, terms):
+        self.result = result
+        self.terms = terms
+
+    def __len__(self):
+        return len(self.result.hits)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1 or None]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        ids = self.result.ids[index]
+        fetched = {term.pk: term for term in self.terms.filter(pk__in=ids)} if ids else {}
+        return [fetched[pk] for pk in ids if pk in fetched]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def order_by(self, *fields):
+        return self.terms.filter(pk__in=self.result.ids).order_by(*fields)
+
+    def map_terms(self, change):
+        """The same result over ``change(terms)`` (e.g. with more joined or prefetched)."""
+        return RankedTerms(self.result, change(self.terms))
+
+
+def terms_of(result: Result, *, user=None) -> RankedTerms:
+    """The terms of ``result`` that ``user`` may see (`TermQuerySet.visible_to`, the one rule), in order."""
+    return RankedTerms(result, Term.objects.visible_to(user))
 
 
 def search_terms(text: str, *, user=None, **filters):

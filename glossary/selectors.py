@@ -11,7 +11,7 @@ from django.db.models.functions import Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
-from glossary.search import AUTOCOMPLETE_LIMIT, Result, search, scope_for, suggest, terms_of
+from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, search, scope_for, suggest, terms_of
 
 # ?ordering= values and the SQL order each one means; the name sorts ignoring case, like the A–Z index.
 TERM_ORDERINGS = {
@@ -40,7 +40,7 @@ def term_list(
     status: str = "",
     letter: str = "",
     ordering: str = "",
-) -> QuerySet:
+) -> QuerySet | RankedTerms:
     """Terms the user may see, filtered; ranked by relevance when searching, else by ``ordering``.
 
     ``category`` is a category slug; ``letter`` a single letter or digit (the A–Z index);
@@ -60,13 +60,15 @@ def term_list(
     return with_labels(terms.select_related("category", "replaced_by"))
 
 
-def term_search(*, query: str, user, category: str = "", status: str = "", letter: str = "") -> tuple[Result, QuerySet]:
+def term_search(*, query: str, user, category: str = "", status: str = "", letter: str = "") -> tuple[Result, RankedTerms]:
     """The search's ranked result and its terms in that order, with what a list shows of each.
 
     The filters apply while searching, so a narrow filter still gets all of its matches.
     """
     result = search(query, scope=scope_for(user, category=category, status=status, letter=letter))
-    return result, with_labels(terms_of(result, user=user).select_related("category", "replaced_by"))
+    return result, terms_of(result, user=user).map_terms(
+        lambda terms: with_labels(terms.select_related("category", "replaced_by"))
+    )
 
 
 def with_labels(terms: QuerySet) -> QuerySet:
