@@ -114,6 +114,8 @@ class Row:
 
 @dataclass
 class Hit:
+    """A term found: its rank (tier, then the order within the tier) and the label that matched."""
+
     term_id: int
     slug: str
     name: str
@@ -129,8 +131,10 @@ class Hit:
 
 @dataclass
 class Result:
+    """The hits of a search, best first, and the corrected query when only close spellings matched."""
+
     hits: list[Hit] = field(default_factory=list)
-    corrected: str = ""  # the query as corrected, when only close spellings matched
+    corrected: str = ""
 
     @property
     def ids(self) -> list[int]:

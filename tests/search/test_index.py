@@ -122,11 +122,12 @@ def test_sqlite_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(make
 def test_postgresql_answers_each_tier_from_an_index_not_a_scan(db):
     from glossary.search import Query, Scope, postgresql_rows
 
+    # Each word is in one row only: the plan must find that row through an index.
     terms = Term.objects.bulk_create(
-        Term(name=f"Concept {i}", slug=f"concept-{i}", short_definition=f"Definition with word{i}.") for i in range(3000)
+        Term(name=f"Concept alpha{i}", slug=f"concept-{i}", short_definition=f"Defined as alpha{i}.") for i in range(3000)
     )
     Label.objects.bulk_create(Label(term=t, text=t.name, language="en", kind="preferred") for t in terms)
-    Note.objects.bulk_create(Note(term=t, kind="definition", language="de", text=f"Wort{i}") for i, t in enumerate(terms))
+    Note.objects.bulk_create(Note(term=t, kind="definition", language="de", text=f"Wort alpha{i}") for i, t in enumerate(terms))
     captured = []
 
     def keep(execute, sql, params, many, context):
@@ -135,7 +136,7 @@ def test_postgresql_answers_each_tier_from_an_index_not_a_scan(db):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(keep):
-        postgresql_rows(connection.alias, Query.parse("concept 1234"), Scope())
+        postgresql_rows(connection.alias, Query.parse("alpha1234"), Scope())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE glossary_term, glossary_label, glossary_note")
         cursor.execute("EXPLAIN " + captured[0][0], captured[0][1])
