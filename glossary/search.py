@@ -43,6 +43,9 @@ MAX_QUERY_LENGTH = 200
 CANDIDATES_PER_TIER = 100
 MAX_RESULTS = 100
 MAX_WORDS = 8
+# A word being typed matches the words it begins from this length on: shorter beginnings
+# ("mo") begin too many words to be worth reading; labels beginning with them still match.
+MIN_WORD_BEGINNING = 4
 AUTOCOMPLETE_LIMIT = 10
 
 EXACT, PREFIX, WORDS, TEXT, CLOSE = 1, 2, 3, 4, 5
@@ -97,6 +100,7 @@ class Scope:
     status: str = ""
     letter: str = ""
     labels_only: bool = False  # autocomplete: names, not definitions
+    per_tier: int = CANDIDATES_PER_TIER
 
 
 @dataclass(frozen=True)
@@ -387,7 +391,7 @@ def search_terms(text: str, *, user=None, **filters):
 
 def suggest(text: str, *, user=None, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
     """Autocomplete: up to ``limit`` terms ``{slug, name, matched}`` found by their labels."""
-    result = search(text, scope=scope_for(user, labels_only=True), limit=limit)
+    result = search(text, scope=scope_for(user, labels_only=True, per_tier=3 * limit), limit=limit)
     return [{"slug": hit.slug, "name": hit.name, "matched": hit.matched or hit.name} for hit in result.hits]
 
 
@@ -423,7 +427,7 @@ def _fts_words(query: Query) -> str:
     for position, spellings in enumerate(query.words):
         options = [f'"{word}"' for word in spellings]
         if query.prefix and position == len(query.words) - 1:
-            options += [f'"{word}"*' for word in spellings if len(word) >= 2]
+            options += [f'"{word}"*' for word in spellings if len(word) >= MIN_WORD_BEGINNING]
         groups.append(f"({' OR '.join(options)})")
     return " AND ".join(groups)
 
@@ -437,7 +441,7 @@ def sqlite_rows(alias: str, query: Query, scope: Scope) -> list[Row]:
         params.append(match)
         scoped = _scope_sql(scope, params)
         parts.append(f"SELECT * FROM (SELECT '{source}', {TERM_COLUMNS}, {select_from} "
-                     f"WHERE {match_sql} MATCH %s{scoped} LIMIT {CANDIDATES_PER_TIER})")
+                     f"WHERE {match_sql} MATCH %s{scoped} LIMIT {int(scope.per_tier)})")
 
     labels = "l.text, l.kind FROM {} s JOIN glossary_label l ON l.id = s.rowid JOIN glossary_term t ON t.id = l.term_id"
     part("key", labels.format("glossary_search_label_key"), "s.key", f'"{query.key}"')
@@ -461,12 +465,12 @@ def _tsquery(query: Query, *, prefix: bool) -> str:
     for position, spellings in enumerate(query.words):
         options = list(spellings)
         if prefix and position == len(query.words) - 1:
-            options += [f"{word}:*" for word in spellings if len(word) >= 2]
+            options += [f"{word}:*" for word in spellings if len(word) >= MIN_WORD_BEGINNING]
         groups.append(f"({' | '.join(options)})")
     return " & ".join(groups)
 
 
-LABEL_KEY = "glossary_search_key(l.text)"
+LABEL_KEY = 'glossary_search_key(l.text) COLLATE "C"'
 LABEL_WORDS = "to_tsvector('glossary_search', l.text)"
 TERM_TEXT = "to_tsvector('glossary_search', t.name || ' ' || t.short_definition || ' ' || t.body)"
 NOTE_TEXT = "to_tsvector('glossary_search', n.text)"
@@ -484,15 +488,15 @@ def postgresql_rows(alias: str, query: Query, scope: Scope) -> list[Row]:
         params.append(value)
         scoped = _scope_sql(scope, params)
         parts.append(f"(SELECT '{source}', {TERM_COLUMNS}, {select_from} WHERE {condition}{scoped}{order} "
-                     f"LIMIT {CANDIDATES_PER_TIER})")
+                     f"LIMIT {int(scope.per_tier)})")
 
     labels = "l.text, l.kind FROM glossary_label l JOIN glossary_term t ON t.id = l.term_id"
     # The query's key is folded by the same function as the labels' (unaccent's rules, not
     # Python's); both are constants once planned, so the index answers.
     part("key", labels, f"{LABEL_KEY} = glossary_search_key(%s)", query.key)
     if len(query.key) >= 2 and query.prefix:
-        # Keys hold letters and digits only, so the pattern needs no escaping; in key order, the
-        # shortest labels with this beginning come first.
+        # Keys hold letters and digits only, so the pattern needs no escaping. In key order the
+        # shortest labels with this beginning come first, and the index scan stops at the limit.
         part("prefix", labels, f"{LABEL_KEY} LIKE glossary_search_key(%s) || '%%'", query.key,
              order=f" ORDER BY {LABEL_KEY}")
     part("words", labels, f"{LABEL_WORDS} @@ to_tsquery('glossary_search', %s)", _tsquery(query, prefix=query.prefix))

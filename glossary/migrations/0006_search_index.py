@@ -40,7 +40,8 @@ DROP INDEX IF EXISTS term_name_trgm_gin;
 DROP INDEX IF EXISTS label_search_vector_gin;
 DROP INDEX IF EXISTS label_text_trgm_gin;
 
-CREATE INDEX glossary_label_search_key ON glossary_label (glossary_search_key(text) text_pattern_ops);
+-- In byte order ("C"): equality, LIKE 'beginning%' and ORDER BY all come from this one index.
+CREATE INDEX glossary_label_search_key ON glossary_label ((glossary_search_key(text) COLLATE "C"));
 CREATE INDEX glossary_label_search_words ON glossary_label
     USING gin (to_tsvector('glossary_search'::regconfig, text));
 CREATE INDEX glossary_term_search_text ON glossary_term
