@@ -2,13 +2,13 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _reinstall_search_index(using, **kwargs):
+def _repair_search_index(using, **kwargs):
     """A migration that rebuilt a SQLite table dropped its search triggers: put them back."""
     from django.db import connections
 
-    from glossary.search_index import install_sqlite
+    from glossary.search_index import repair_sqlite
 
-    install_sqlite(connections[using])
+    repair_sqlite(connections[using])
 
 
 class GlossaryConfig(AppConfig):
@@ -19,4 +19,4 @@ class GlossaryConfig(AppConfig):
     def ready(self):
         from glossary import signals  # noqa: F401  (connects the revision bump)
 
-        post_migrate.connect(_reinstall_search_index, sender=self)
+        post_migrate.connect(_repair_search_index, sender=self)

@@ -16,7 +16,7 @@ the tables themselves (migration 0006_search_index).
   away only proposes a correction that finds nothing.
 
 Django rebuilds a SQLite table to alter it (new table, copy, drop, rename), which drops its
-triggers: `install_sqlite` is idempotent and runs again after every `migrate` (see apps.py).
+triggers: `repair_sqlite` puts them back after every `migrate` (see apps.py).
 """
 
 # Removed from label keys; the query's key drops every character that is not a letter or digit
@@ -114,22 +114,29 @@ def _existing(cursor, kind: str) -> set[str]:
 
 
 def install_sqlite(connection) -> None:
-    """Create whatever part of the SQLite search index is missing; fill it when it was created."""
+    """Create the SQLite search index and its triggers, and fill it from the glossary tables."""
+    with connection.cursor() as cursor:
+        for statement in SQLITE_TABLES:
+            cursor.execute(statement)
+    rebuild_sqlite(connection)
+    repair_sqlite(connection)
+
+
+def repair_sqlite(connection) -> None:
+    """Put back the triggers a table rebuild dropped, where the index is installed.
+
+    The index tables keep the right rows through a rebuild (same ids, same text); only writes
+    made while a trigger was missing would be lost, and `migrate` makes none after rebuilding.
+    """
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        tables = _existing(cursor, "table")
-        if not {"glossary_term", "glossary_label", "glossary_note"} <= tables:
-            return  # migrating from scratch: 0006_search_index installs it
-        created = not set(SQLITE_INDEX_TABLES) <= tables
-        for statement in SQLITE_TABLES:
-            cursor.execute(statement)
+        if not set(SQLITE_INDEX_TABLES) <= _existing(cursor, "table"):
+            return  # not installed (yet, or any more)
         triggers = _existing(cursor, "trigger")
         for name, body in SQLITE_TRIGGERS.items():
             if name not in triggers:
                 cursor.execute(f"CREATE TRIGGER {name} {body}")
-        if created:
-            rebuild_sqlite(connection)
 
 
 def rebuild_sqlite(connection) -> None:

@@ -149,7 +149,7 @@ def main():
     from glossary import search_index
     from glossary.exchange.write import insert_rows
     from glossary.models import Label, Term
-    from glossary.search import forget_vocabularies
+    from glossary.search import forget_vocabularies, scope_for, search
 
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = f"{workdir}/bench_test.sqlite3"
@@ -193,7 +193,8 @@ def main():
 
         # Signed in with a token, as an API client is: never served from the anonymous cache.
         client = APIClient()
-        token = Token.objects.create(user=User.objects.create_superuser("bench", "bench@example.com", "bench-pass-123"))
+        user = User.objects.create_superuser("bench", "bench@example.com", "bench-pass-123")
+        token = Token.objects.create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         forget_vocabularies()
         client.get("/api/terms/autocomplete/", {"q": "warm"})  # reads the vocabulary once, as a process does
@@ -213,6 +214,11 @@ def main():
             assert response.status_code == 200, (url, text, response.status_code)
             samples.setdefault(kind, []).append(elapsed)
             samples.setdefault(f"ALL {endpoint}", []).append(elapsed)
+            if endpoint == "search":
+                # The search alone (ranked ids), without fetching and serialising the page.
+                started = time.perf_counter()
+                search(text, scope=scope_for(user))
+                samples.setdefault("ALL search, ranking only", []).append((time.perf_counter() - started) * 1000)
         if args.profile:
             profiler.disable()
             import pstats
