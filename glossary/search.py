@@ -226,10 +226,11 @@ class Vocabulary:
         found, example = [], {}
         for length in range(max(len(word) - allowed, 1), len(word) + allowed + 1):
             beginnings, words = self._beginnings(word[:1], length)
-            found += process.extract(word, beginnings, scorer=OSA.distance, score_cutoff=allowed, limit=None)
-            example.update(words)
-        return [(beginning, example[beginning])
-                for beginning in _closest_first(word, [(text, distance) for text, distance, _ in found])]
+            for beginning, distance, _ in process.extract(word, beginnings, scorer=OSA.distance,
+                                                          score_cutoff=allowed, limit=None):
+                found.append((beginning, distance))
+                example[beginning] = words[beginning]
+        return [(beginning, example[beginning]) for beginning in _closest_first(word, found)]
 
     def _beginnings(self, letter: str, length: int) -> tuple[list[str], dict[str, str]]:
         """The distinct ``length``-letter beginnings of the words starting with ``letter``, each with one such word."""
