@@ -4,10 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Local development runs with DEBUG on unless told otherwise.
-RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG-1}
 
-.PHONY: install run test bench bench-graph bench-import bench-search fuzz clean
+.PHONY: install run dev test smoke bench bench-graph bench-import bench-search fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,16 +15,24 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Serve as deployed: gunicorn, DEBUG off, hashed static files, the background task worker.
 run: install
-	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py load_seed_if_empty
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh run
+
+# Develop: runserver with DEBUG and autoreload, and the task worker.
+dev: install
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh dev
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Deploy as production does (collectstatic + gunicorn, DEBUG off) on a throwaway database and
+# request every page type and API endpoint: no 500.
+smoke: install
+	$(PY) scripts/smoke_production.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .cache
 
 # Benchmarks are scripts, never timed unit tests.
 bench: bench-graph bench-import bench-search

@@ -1,10 +1,9 @@
 """The Django admin: everything a curator needs, with saves going through the services."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 
 from glossary import services
@@ -17,23 +16,46 @@ TERM_FORM_FIELDS = (
 )
 
 
-class ServiceFormSetMixin:
+class ServiceDeleteMixin:
+    """The "delete selected" action deletes each object through its service, like the delete page."""
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+
+class ServiceFormSetMixin(ServiceDeleteMixin):
     """Save inline rows through the services so their rules and locks apply.
 
     Forms validate each row against the database as it was; rows of one submission can still
     conflict with each other (an outgoing and an incoming relation closing a cycle) or with a
-    concurrent write. The service then refuses, the whole save is rolled back, and the curator
-    gets the reason instead of a server error.
+    concurrent write. The service then refuses and the whole save is rolled back; the form is
+    shown again with what the curator typed, every inline row included, and the reason.
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
-            self.message_user(
-                request, "Nothing was saved: " + " ".join(error.messages), level=messages.ERROR
-            )
-            return HttpResponseRedirect(request.get_full_path())
+            # The same submission again, with the form refusing it: the admin then renders the
+            # bound form and formsets as for any invalid form.
+            request.service_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "service_error", None)
+        if error is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                self.add_error(None, "Nothing was saved: " + " ".join(error.messages))
+                return cleaned_data
+
+        return RefusedForm
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -187,7 +209,7 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "color", "term_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -207,7 +229,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RelationType)
-class RelationTypeAdmin(admin.ModelAdmin):
+class RelationTypeAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["slug", "label", "inverse_label", "symmetric", "transitive", "acyclic",
                     "skos_mapping", "usage"]
     list_filter = ["symmetric", "transitive", "acyclic", "skos_mapping"]
@@ -229,7 +251,7 @@ class RelationTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Relation)
-class RelationAdmin(admin.ModelAdmin):
+class RelationAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["source", "type", "target", "note", "created_at"]
     list_filter = ["type"]
     list_select_related = ["source", "type", "target"]
@@ -249,7 +271,7 @@ class RelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["text", "term", "language", "kind", "subkind"]
     list_filter = ["kind", "subkind", "language"]
     list_select_related = ["term"]
@@ -268,7 +290,7 @@ class LabelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["title", "url"]

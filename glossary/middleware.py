@@ -10,6 +10,7 @@ A hit costs one small query instead of the view's queries and its rendering.
 import hashlib
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 
@@ -17,6 +18,7 @@ from glossary.language import resolve_reader_language
 from glossary.revision import revision_current, revision_pinned
 
 CACHE_SECONDS = 600
+MESSAGE_COOKIE_NAME = CookieStorage.cookie_name
 # Never cached: the admin, sign-in, exports (streamed, possibly large), the health probe (it
 # must answer for this process), and autocomplete — one indexed query already, asked with a
 # different prefix at nearly every keystroke.
@@ -29,6 +31,9 @@ def _cacheable_request(request) -> bool:
         and not request.path.startswith(UNCACHED_PREFIXES)
         # Signed-in readers (session or token) may see drafts; they always get a fresh answer.
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # A pending message (cookie storage; session storage needs the session cookie above) must
+        # be shown on this very page, which therefore is neither served from nor stored in the cache.
+        and MESSAGE_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         # Conditional requests are answered (304) by the views that support them.
         and "HTTP_IF_NONE_MATCH" not in request.META

@@ -600,3 +600,40 @@ class Revision(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class ImportJobStatus(models.TextChoices):
+    CHECKING = "checking", "Checking"
+    READY = "ready", "Ready to import"
+    INVALID = "invalid", "Refused"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(models.Model):
+    """A file uploaded to the admin import: kept in the database until it is imported or expires.
+
+    Any app server can read it (no local folder), and the background task worker checks and
+    imports it. What the check or the import found is kept here too; the progress of a running
+    task lives in the cache (`glossary.exchange.jobs`).
+    """
+
+    file_name = models.CharField(max_length=255, help_text="The uploaded file's own name.")
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField(default=0)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.CHECKING)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task now running for this job.")
+    report = models.JSONField(default=dict, blank=True, help_text="Rows, lines and warnings of the check or import.")
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

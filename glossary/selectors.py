@@ -6,7 +6,7 @@ Querysets come back with what their callers display already joined or prefetched
 of SQL queries does not grow with the number of rows or relations.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +22,11 @@ TERM_ORDERINGS = {
     "created_at": ("created_at", "pk"),
     "-created_at": ("-created_at", "-pk"),
 }
+
+
+def replacement_visible_to(user) -> Prefetch:
+    """Prefetch ``replaced_by`` among the terms the user may see: a draft replacement reads as None."""
+    return Prefetch("replaced_by", queryset=Term.objects.visible_to(user))
 
 
 def relations_visible_to(user) -> QuerySet:
@@ -57,7 +62,7 @@ def term_list(
     if letter:
         terms = terms.annotate(initial=Upper(Substr("name", 1, 1))).filter(initial=letter.upper())
     terms = terms.order_by(*TERM_ORDERINGS[ordering or "name"])
-    return with_labels(terms.select_related("category", "replaced_by"))
+    return with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
 
 
 def term_search(*, query: str, user, category: str = "", status: str = "", letter: str = "") -> tuple[Result, RankedTerms]:
@@ -67,7 +72,7 @@ def term_search(*, query: str, user, category: str = "", status: str = "", lette
     """
     result = search(query, scope=scope_for(user, category=category, status=status, letter=letter))
     return result, terms_of(result, user=user).map_terms(
-        lambda terms: with_labels(terms.select_related("category", "replaced_by"))
+        lambda terms: with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
     )
 
 
@@ -80,15 +85,18 @@ def with_labels(terms: QuerySet) -> QuerySet:
 
 
 def term_detail_queryset(*, user, terms: QuerySet | None = None) -> QuerySet:
-    """``terms`` (default: those the user may see) with all the detail view shows, in 10 queries.
+    """``terms`` (default: those the user may see) with all the detail view shows, in 10 queries
+    (11 when one has a replacement).
 
     ``relations_out`` and ``relations_in`` hold only relations whose other end the user may see,
-    with that end's preferred labels (its name in every language).
+    with that end's preferred labels (its name in every language); ``replaced_by`` is None when
+    the replacement is a draft the user may not see.
     """
     visible = relations_visible_to(user)
     preferred_labels = Label.objects.filter(kind="preferred")
     terms = terms if terms is not None else Term.objects.visible_to(user)
-    return terms.select_related("category", "replaced_by").prefetch_related(
+    return terms.select_related("category").prefetch_related(
+        replacement_visible_to(user),
         Prefetch("labels", queryset=Label.objects.order_by("language", "kind", Lower("text"))),
         Prefetch("notes", queryset=Note.objects.order_by("kind", "language", "pk")),
         Prefetch("mappings", queryset=Mapping.objects.order_by("kind", "uri")),
@@ -130,9 +138,11 @@ def relation_list(*, user, source: str = "", target: str = "", type: str = "") -
     return relations.order_by("pk")
 
 
-def relation_type_list() -> QuerySet:
-    """Relation types with the number of relations of each."""
-    return RelationType.objects.annotate(relation_count=Count("relations")).order_by("slug")
+def relation_type_list(*, user) -> QuerySet:
+    """Relation types with the number of relations of each that the user may see."""
+    visible = Term.objects.visible_to(user)
+    seen = Q(relations__source__in=visible, relations__target__in=visible)
+    return RelationType.objects.annotate(relation_count=Count("relations", filter=seen)).order_by("slug")
 
 
 def category_list(*, user) -> QuerySet:
@@ -144,6 +154,11 @@ def category_list(*, user) -> QuerySet:
 
 
 def reference_list(*, user) -> QuerySet:
-    """References with the slugs of the terms the user may see prefetched."""
+    """References the user may see, with the slugs of the terms the user may see prefetched.
+
+    A reference attached only to drafts is as hidden as they are; one attached to nothing is public.
+    """
     terms = Term.objects.visible_to(user).only("pk", "slug").order_by("slug")
-    return Reference.objects.prefetch_related(Prefetch("terms", queryset=terms)).order_by("title", "pk")
+    links = Reference.terms.through.objects.filter(reference=OuterRef("pk"))
+    references = Reference.objects.filter(~Exists(links) | Exists(links.filter(term__in=terms)))
+    return references.prefetch_related(Prefetch("terms", queryset=terms)).order_by("title", "pk")

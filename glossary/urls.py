@@ -11,3 +11,6 @@ urlpatterns = [
     path("graph/", include("graphviz_app.urls")),
     path("", include("glossary.web_urls")),
 ]
+
+# A database outage is a 503 with Retry-After (JSON under /api/), other errors a plain 500 page.
+handler500 = "glossary.errors.server_error"

@@ -76,11 +76,10 @@ def _page(request, items):
     """
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     language = reader_language(request)
-    staff = request.user.is_active and request.user.is_staff
     for term in page:
         term.shown = localize(term, language)
-        replacement = term.replaced_by if term.status == TermStatus.DEPRECATED else None
-        term.replacement = replacement if replacement is not None and (replacement.is_public or staff) else None
+        # `replaced_by` is prefetched among the terms the reader may see: a draft one is None.
+        term.replacement = term.replaced_by if term.status == TermStatus.DEPRECATED else None
         term.shown_labels = [
             label for label in term.labels.all()
             if label.kind == "alternative" and label.language == term.shown.name_language
@@ -251,9 +250,6 @@ def notes_for_reader(term, language: str, *, staff: bool) -> list[tuple[str, lis
 
 def term_detail(request, slug):
     term = selectors.term_get(slug=slug, user=request.user)
-    replacement = term.replaced_by
-    if replacement is not None and not replacement.is_public and not request.user.is_staff:
-        replacement = None
     language = reader_language(request)
     groups = group_relations(term, language)
     staff = request.user.is_active and request.user.is_staff
@@ -274,7 +270,8 @@ def term_detail(request, slug):
             "relation_groups": groups,
             "relation_count": sum(len(group.terms) for group in groups),
             "references": _with_hosts(term.references.all()),
-            "replacement": replacement,
+            # Prefetched among the terms the reader may see: a draft replacement is None.
+            "replacement": term.replaced_by,
             "is_staff": staff,
         },
     )

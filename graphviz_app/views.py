@@ -90,6 +90,14 @@ def neighbourhood(request, slug):
     return _render(request, "graphviz_app/neighbourhood.html", context)
 
 
+def _resolve_field(snapshot, raw, param):
+    """The term named in the form field ``param``; an unknown name is that field's error."""
+    try:
+        return params.resolve_term(snapshot, raw, param)
+    except nx.NodeNotFound as missing:
+        raise ValidationError({param: str(missing)}) from None
+
+
 def path(request):
     """The shortest path between two terms, highlighted among their neighbours and explained."""
     snapshot = graph_snapshot_for(request.user)
@@ -100,15 +108,13 @@ def path(request):
         return _render(request, "graphviz_app/path.html", context)
     try:
         context["types"] = params.parse_types(query, G)
-        source = params.resolve_term(snapshot, context["source"], "from")
-        target = params.resolve_term(snapshot, context["target"], "to")
+        source = _resolve_field(snapshot, context["source"], "from")
+        target = _resolve_field(snapshot, context["target"], "to")
         if source == target:
             raise ValidationError({"to": "Pick a term other than the starting one."})
         path_graph, steps, texts = selectors.path_graph(snapshot, source, target, types=context["types"])
     except ValidationError as errors:
         return _render(request, "graphviz_app/path.html", context, errors)
-    except nx.NodeNotFound as missing:
-        return _render(request, "graphviz_app/path.html", context, ValidationError({"from": str(missing)}))
     except nx.NetworkXNoPath:
         context["no_path"] = True
         return _render(request, "graphviz_app/path.html", context)

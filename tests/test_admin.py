@@ -115,12 +115,32 @@ def test_inlines_that_together_close_a_cycle_are_refused_without_a_server_error(
         outgoing=[{"type": is_a.pk, "target": other.pk, "note": ""}],
         incoming=[{"type": is_a.pk, "source": other.pk, "note": ""}],
     )
-    response = admin_client.post(reverse("admin:glossary_term_add"), data, follow=True)
-    assert response.status_code == 200
+    response = admin_client.post(reverse("admin:glossary_term_add"), data)
+    assert response.status_code == 200  # the form again, not a redirect that loses the typed rows
     assert "Nothing was saved" in response.content.decode()
     assert "would create a cycle" in response.content.decode()
     assert not Term.objects.filter(slug="new").exists()
     assert Relation.objects.count() == 0
+
+
+def test_a_refused_save_shows_the_form_again_with_every_typed_row(admin_client, make_term, is_a):
+    other = make_term("Other")
+    data = term_form(
+        "New", "new", short_definition="Typed with care.",
+        labels=[{"text": "NW", "language": "en", "kind": "alternative", "subkind": "abbreviation"}],
+        outgoing=[{"type": is_a.pk, "target": other.pk, "note": "first note"}],
+        incoming=[{"type": is_a.pk, "source": other.pk, "note": "second note"}],
+    )
+    response = admin_client.post(reverse("admin:glossary_term_add"), data)
+    assert response.context["adminform"].form.non_field_errors()[0].startswith("Nothing was saved: ")
+    assert response.context["adminform"].form["short_definition"].value() == "Typed with care."
+    typed = {formset.formset.prefix: [form["note" if "relations" in formset.formset.prefix else "text"].value()
+                                      for form in formset.formset.forms]
+             for formset in response.context["inline_admin_formsets"] if formset.formset.prefix != "notes"
+             and formset.formset.prefix != "mappings"}
+    assert typed == {"labels": ["NW"], "relations_out": ["first note"], "relations_in": ["second note"]}
+    html = response.content.decode()
+    assert 'value="first note"' in html and 'value="second note"' in html and 'value="NW"' in html
 
 
 def test_relation_admin_refuses_self_loop_duplicate_and_cycle(admin_client, make_term, is_a, relate):
@@ -204,3 +224,31 @@ def test_deleting_a_term_through_the_admin(admin_client, make_term):
     response = admin_client.post(reverse("admin:glossary_term_delete", args=[term.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Term.objects.exists()
+
+
+@pytest.mark.parametrize("model, service, make", [
+    ("term", "term_delete", lambda make_term, is_a, relate: make_term()),
+    ("category", "category_delete", lambda make_term, is_a, relate: Category.objects.create(
+        name=f"C{Category.objects.count()}", slug=f"c{Category.objects.count()}")),
+    ("relationtype", "relation_type_delete", lambda make_term, is_a, relate: RelationType.objects.create(
+        slug=f"t{RelationType.objects.count()}", label="x", inverse_label="y")),
+    ("relation", "relation_delete", lambda make_term, is_a, relate: relate(make_term(), is_a, make_term())),
+    ("label", "label_delete", lambda make_term, is_a, relate: Label.objects.create(
+        term=make_term(), text=f"A{Label.objects.count()}", language="en", kind="alternative")),
+    ("reference", "reference_delete", lambda make_term, is_a, relate: Reference.objects.create(
+        title="R", url=f"https://example.org/{Reference.objects.count()}")),
+])
+def test_bulk_delete_goes_through_the_service_for_each_object(admin_client, make_term, is_a, relate,
+                                                               model, service, make):
+    from unittest import mock
+
+    from glossary import services
+
+    objects = [make(make_term, is_a, relate), make(make_term, is_a, relate)]
+    model_class = type(objects[0])
+    with mock.patch.object(services, service, wraps=getattr(services, service)) as spy:
+        response = admin_client.post(reverse(f"admin:glossary_{model}_changelist"), {
+            "action": "delete_selected", "_selected_action": [o.pk for o in objects], "post": "yes"})
+    assert response.status_code == 302
+    assert spy.call_count == 2
+    assert not model_class.objects.filter(pk__in=[o.pk for o in objects]).exists()

@@ -65,3 +65,20 @@ def test_an_anonymous_graph_page_reads_the_revision_once(client, term, make_term
         assert client.get("/graph/attention/").status_code == 200
     revision_reads = [q for q in queries.captured_queries if "glossary_revision" in q["sql"]]
     assert len(revision_reads) == 1
+
+
+def test_a_redirect_with_a_message_lands_on_a_page_showing_it(client, term):
+    client.get("/terms/attention/")  # the page is now in the anonymous cache
+    response = client.get("/terms/attention/path/", {"to": "No such thing"}, follow=True)
+    assert response.redirect_chain[-1][1] == 302
+    assert "No term named “No such thing”" in response.content.decode()
+    # Shown once: the next pages do not carry it, and they are served from the cache again.
+    assert "No term named" not in client.get("/terms/").content.decode()
+    assert "No term named" not in client.get("/terms/attention/").content.decode()
+
+
+def test_a_page_showing_a_message_is_not_stored_for_other_readers(client, term):
+    from django.test import Client
+
+    client.get("/terms/attention/path/", {"to": "No such thing"}, follow=True)
+    assert "No term named" not in Client().get("/terms/attention/").content.decode()

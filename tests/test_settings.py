@@ -42,11 +42,25 @@ def test_debug_mode_runs_without_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def test_cache_url_selects_redis():
+def test_cache_url_selects_redis_that_fails_soft_with_short_timeouts():
     from glossary.settings import cache_from_url
 
-    assert cache_from_url("redis://127.0.0.1:6379/1") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/1",
-    }
+    config = cache_from_url("redis://127.0.0.1:6379/1")
+    assert config["BACKEND"] == "glossary.cache.ResilientRedisCache"
+    assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert config["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
     assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
+
+
+def secure_settings(env):
+    code = ("from django.conf import settings as s; "
+            "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)")
+    result = run_manage("shell", "-v0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_is_https_only_unless_told_it_serves_plain_http():
+    assert secure_settings(PRODUCTION_ENV) == ["True", "True", "True", "31536000"]
+    # `make run` serves http://127.0.0.1:8000: no redirect to https, cookies a browser sends over http.
+    assert secure_settings({**PRODUCTION_ENV, "DJANGO_HTTPS": "0"}) == ["False", "False", "False", "0"]

@@ -7,7 +7,9 @@ back from the service as Django ``ValidationError`` and become a 400 in ``except
 
 from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.http import parse_etags, quote_etag
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -16,12 +18,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from glossary import selectors, services
 from glossary.api.filters import AutocompleteParams, RelationListParams, TermListParams, validated_params
+from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
 from glossary.api.serializers import (
     CategorySerializer,
@@ -32,6 +36,8 @@ from glossary.api.serializers import (
     TermSerializer,
     TermSuggestionSerializer,
 )
+from glossary.errors import RETRY_AFTER_SECONDS
+from glossary.health import cache_status, database_status
 from glossary.revision import revision_current
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
@@ -40,8 +46,21 @@ ID_REGEX = r"[0-9]{1,18}"
 
 
 def health(request):
-    """A trivial liveness probe (no database): also the baseline for API benchmarks."""
-    return JsonResponse({"status": "ok"})
+    """Whether this process can reach its database and its cache; 503 when the database is down.
+
+    A cache outage only costs speed (see ``glossary.cache``), so it is reported but still a 200.
+    """
+    database, cache = database_status(), cache_status()
+    if database["status"] != "ok":
+        overall = "unavailable"
+    else:
+        overall = "ok" if cache["status"] == "ok" else "degraded"
+    response = JsonResponse({"status": overall, "database": database, "cache": cache},
+                            status=503 if overall == "unavailable" else 200)
+    if overall == "unavailable":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @csrf_exempt  # a 404 changes nothing, whatever the method: no CSRF page in the way
@@ -188,7 +207,7 @@ class RelationTypeViewSet(ServiceModelViewSet):
     service_functions = (services.relation_type_create, services.relation_type_update, services.relation_type_delete)
 
     def get_queryset(self):
-        return selectors.relation_type_list()
+        return selectors.relation_type_list(user=self.request.user)
 
 
 class CategoryViewSet(ServiceModelViewSet):
@@ -212,17 +231,32 @@ class ReferenceViewSet(ServiceModelViewSet):
         return selectors.reference_list(user=self.request.user)
 
 
+LOCKED_OUT = "Too many failed sign-ins for this user from this address; try again later."
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
 @extend_schema(
     request=AuthTokenSerializer,
-    responses={200: TokenSerializer},
+    responses={
+        200: TokenSerializer,
+        429: OpenApiResponse(
+            ERROR_SCHEMA,
+            description="Too many attempts from this address, or too many failed sign-ins for this user "
+            "from it; wait for the number of seconds in Retry-After (if given) and try again later.",
+        ),
+    },
     summary="Exchange a username and password for an API token",
 )
+@method_decorator(never_cache, name="dispatch")  # a token must never sit in a shared or browser cache
 class ObtainTokenView(ObtainAuthToken):
     parser_classes = [JSONParser, FormParser]
+    # Password guessing: a few tries per minute per address (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]);
+    # django-axes locks the user name out from that address after repeated failures.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth-token"
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -230,6 +264,8 @@ class ObtainTokenView(ObtainAuthToken):
             serializer.is_valid(raise_exception=True)
         except serializers.ValidationError as exc:
             # Wrong credentials are an authentication failure (401), not malformed input (400).
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(detail=LOCKED_OUT) from exc
             if "authorization" in str(exc.get_codes()):
                 raise AuthenticationFailed(exc.detail["non_field_errors"][0]) from exc
             raise

@@ -1,29 +1,30 @@
-"""Admin pages for exchange: "Export selected terms" and the staff import page (upload, preview, confirm)."""
+"""Admin pages for exchange: "Export selected terms" and the staff import (upload, preview, confirm).
 
-import os
-import secrets
-import tempfile
+An upload becomes an `ImportJob` kept in the database; the background worker checks it (dry
+run) and, once the curator confirms the preview, imports it. The job's page shows the progress
+while a task runs (refreshing itself), then the preview, the problems or the result.
+"""
+
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 
-from glossary.exchange.document import ExchangeError
-from glossary.exchange.formats import read_file
-from glossary.exchange.importer import import_document
+from glossary.exchange import jobs
 from glossary.exchange.jsonfmt import MEDIA_TYPE, iter_json
 from glossary.exchange.snapshot import glossary_snapshot
-from glossary.models import Term
+from glossary.models import ImportJob, ImportJobStatus, Term
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "glossary-imports"
 UPLOAD_SUFFIXES = (".json", ".ttl", ".rdf", ".xml", ".jsonld", ".csv")
-SESSION_KEY = "glossary_import_upload"
+RECENT_JOBS = 10
+REFRESH_SECONDS = 2
 
 
 class ImportForm(forms.Form):
@@ -35,6 +36,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
             raise forms.ValidationError(f"Upload one of: {', '.join(UPLOAD_SUFFIXES)}.")
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(f"The file is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB.")
         return upload
 
 
@@ -47,65 +50,69 @@ def export_terms_response(queryset):
     return response
 
 
-def _keep_upload(upload):
-    UPLOAD_DIR.mkdir(exist_ok=True)
-    path = UPLOAD_DIR / f"{secrets.token_hex(16)}{Path(upload.name).suffix.lower()}"
-    with open(path, "wb") as f:
-        for chunk in upload.chunks():
-            f.write(chunk)
-    return path
-
-
-def _run(path, dry_run, name=None):
-    """(report, errors) of importing the kept upload; errors name the uploaded file."""
-    try:
-        return import_document(read_file(path, name=name), dry_run=dry_run), []
-    except ExchangeError as exc:
-        return None, exc.errors
-
-
-def import_view(model_admin, request):
-    """Upload → dry-run preview of every change or error → confirm to import."""
+def _check_rights(model_admin, request):
     if not (request.user.is_staff and model_admin.has_add_permission(request)
             and model_admin.has_change_permission(request)):
         raise PermissionDenied
-    changelist = reverse("admin:glossary_term_changelist")
-    context = {
+
+
+def _context(model_admin, request, title, **extra):
+    return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Import a glossary",
+        "title": title,
+        **extra,
     }
-    kept = request.session.get(SESSION_KEY)
-    if request.method == "POST" and "confirm" in request.POST:
-        if not kept or not Path(kept["path"]).is_file():
-            messages.error(request, "The uploaded file has expired; upload it again.")
-            return redirect("admin:glossary_term_import")
-        report, errors = _run(kept["path"], dry_run=False, name=kept["name"])
-        if errors:
-            context.update(form=ImportForm(), errors=errors, name=kept["name"])
-            return TemplateResponse(request, "admin/glossary/term/import.html", context)
-        os.remove(kept["path"])
-        del request.session[SESSION_KEY]
-        messages.success(request, f"Imported {kept['name']}: " + "; ".join(report.lines()) + ".")
-        return redirect(changelist)
+
+
+def import_view(model_admin, request):
+    """The upload form, and the recent imports with their state."""
+    _check_rights(model_admin, request)
+    # Uploads nobody confirmed do not stay forever: expired ones go whenever this page is opened.
+    jobs.jobs_expire()
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        path = _keep_upload(upload)
-        if kept and Path(kept["path"]).is_file():
-            os.remove(kept["path"])
-        request.session[SESSION_KEY] = {"path": str(path), "name": upload.name}
-        report, errors = _run(path, dry_run=True, name=upload.name)
-        context.update(report=report, errors=errors, name=upload.name)
-    context["form"] = form
+        job = jobs.job_create(upload=form.cleaned_data["file"], user=request.user)
+        return redirect("admin:glossary_term_import_job", job_id=job.pk)
+    context = _context(
+        model_admin, request, "Import a glossary",
+        form=form, jobs=ImportJob.objects.defer("content").select_related("created_by")[:RECENT_JOBS],
+        expiry_hours=settings.IMPORT_JOB_HOURS,
+    )
     return TemplateResponse(request, "admin/glossary/term/import.html", context)
 
 
+def import_job_view(model_admin, request, job_id):
+    """One import: progress while its task runs, then the preview, the problems or the result."""
+    _check_rights(model_admin, request)
+    job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id)
+    running = job.status in jobs.RUNNING
+    crashed = jobs.job_crashed(job)
+    context = _context(
+        model_admin, request, f"Import of {job.file_name}",
+        job=job, running=running and not crashed, crashed=crashed,
+        progress=jobs.job_progress(job), waiting=running and jobs.task_state(job) in (None, TaskResultStatus.READY),
+        refresh_seconds=REFRESH_SECONDS, form=ImportForm(), statuses=ImportJobStatus,
+    )
+    return TemplateResponse(request, "admin/glossary/term/import_job.html", context)
+
+
+def import_confirm_view(model_admin, request, job_id):
+    """Queue the import of a checked file."""
+    _check_rights(model_admin, request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = get_object_or_404(ImportJob, pk=job_id, status=ImportJobStatus.READY)
+    jobs.job_start(job=job, dry_run=False)
+    return redirect("admin:glossary_term_import_job", job_id=job.pk)
+
+
 def import_urls(model_admin):
+    def view(function):
+        return model_admin.admin_site.admin_view(lambda request, **kwargs: function(model_admin, request, **kwargs))
+
     return [
-        path(
-            "import/",
-            model_admin.admin_site.admin_view(lambda request: import_view(model_admin, request)),
-            name="glossary_term_import",
-        ),
+        path("import/", view(import_view), name="glossary_term_import"),
+        path("import/<int:job_id>/", view(import_job_view), name="glossary_term_import_job"),
+        path("import/<int:job_id>/confirm/", view(import_confirm_view), name="glossary_term_import_confirm"),
     ]

@@ -41,11 +41,11 @@ def build(n):
 # endpoint → queries for an anonymous reader, whatever the number of rows; the first query of
 # each is the revision token that keys the anonymous response cache (glossary.middleware)
 EXPECTED = {
-    # revision, count, terms + category + replacement, labels, definitions in other languages
+    # revision, count, terms + category, labels, definitions in other languages
     "/api/terms/?page_size=200": 5,
     # revision, the search's matches (one statement for all tiers), the newest word of the
     # vocabulary, the vocabulary itself (read once per process after a label brought a new word),
-    # terms + category + replacement, labels, definitions (no count: the search knows it)
+    # terms + category, labels, definitions (no count: the search knows it)
     "/api/terms/?page_size=200&search=spoke": 7,
     # revision (read once, for the cache key and the ETag), term, labels, notes, mappings,
     # relations out and their targets' names, relations in and their sources' names, references,

@@ -1,12 +1,19 @@
 """GET /api/export/ and the admin pages: export selected terms, import with preview and confirm."""
 
 import json
+import tempfile
+from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from glossary.models import Term
+from glossary.exchange import jobs
+from glossary.models import ImportJob, ImportJobStatus, Term
 from tests.exchange.conftest import row_counts, small_document
 
 
@@ -79,32 +86,116 @@ def test_admin_action_exports_only_the_selected_terms(client, staff_user, make_t
     assert [t["slug"] for t in data["relation_types"]] == ["is-a"]
 
 
-def upload(doc):
-    return SimpleUploadedFile("glossary.json", json.dumps(doc).encode(), content_type="application/json")
+def upload(doc, name="glossary.json"):
+    return SimpleUploadedFile(name, json.dumps(doc).encode(), content_type="application/json")
 
 
-def test_admin_import_previews_then_imports_on_confirm(client, staff_user):
+def run_tasks():
+    """What `make run`'s task worker does: run every queued background task, then stop."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+@pytest.fixture
+def curator(client, transactional_db, staff_user):
+    """A signed-in staff client; transactional: the worker sees the jobs the requests committed."""
     client.force_login(staff_user)
-    assert "Import glossary" in client.get("/admin/glossary/term/").content.decode()
+    return client
+
+
+def test_admin_import_previews_then_imports_on_confirm_in_the_background(curator):
+    assert "Import glossary" in curator.get("/admin/glossary/term/").content.decode()
     before = row_counts()
-    preview = client.post("/admin/glossary/term/import/", {"file": upload(small_document())})
-    assert preview.status_code == 200
-    html = preview.content.decode()
-    assert "Preview of glossary.json" in html and "Confirm and import" in html
+    uploaded = curator.post("/admin/glossary/term/import/", {"file": upload(small_document())})
+    job = ImportJob.objects.get()
+    assert uploaded.status_code == 302 and uploaded["Location"] == f"/admin/glossary/term/import/{job.pk}/"
+    waiting = curator.get(uploaded["Location"]).content.decode()
+    assert "Waiting for the background worker" in waiting and 'http-equiv="refresh"' in waiting
+    run_tasks()
+    preview = curator.get(uploaded["Location"]).content.decode()
+    assert "Preview of glossary.json" in preview and "Confirm and import" in preview
+    assert 'http-equiv="refresh"' not in preview
     assert row_counts() == before
-    done = client.post("/admin/glossary/term/import/", {"confirm": "1"})
-    assert done.status_code == 302
+    confirmed = curator.post(f"/admin/glossary/term/import/{job.pk}/confirm/")
+    assert confirmed.status_code == 302
+    assert not Term.objects.filter(slug="large-language-model").exists()  # queued, not run in the request
+    run_tasks()
+    done = curator.get(uploaded["Location"]).content.decode()
+    assert "Imported glossary.json" in done
     assert Term.objects.filter(slug="large-language-model").exists()
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE and bytes(job.content) == b""
 
 
-def test_admin_import_shows_every_problem_and_offers_no_confirm(client, staff_user):
-    client.force_login(staff_user)
+def test_admin_import_shows_every_problem_under_the_uploaded_name_and_offers_no_confirm(curator):
     doc = small_document()
     doc["relations"][0]["target"] = "no-such-term"
-    html = client.post("/admin/glossary/term/import/", {"file": upload(doc)}).content.decode()
+    curator.post("/admin/glossary/term/import/", {"file": upload(doc, name="my terms.json")})
+    run_tasks()
+    html = curator.get(f"/admin/glossary/term/import/{ImportJob.objects.get().pk}/").content.decode()
+    assert "problem in my terms.json" in html
     assert "relations[0].target: no term &#x27;no-such-term&#x27;" in html
+    assert "glossary-import-" not in html and "/tmp" not in html  # no temporary file name
     assert "Confirm and import" not in html
+    assert curator.post(f"/admin/glossary/term/import/{ImportJob.objects.get().pk}/confirm/").status_code == 404
     assert Term.objects.count() == 0
+
+
+def test_an_unreadable_upload_is_reported_under_its_own_name(curator):
+    curator.post("/admin/glossary/term/import/", {"file": SimpleUploadedFile("broken.json", b"{not json")})
+    run_tasks()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJobStatus.INVALID
+    assert job.errors and all("broken.json" in error for error in job.errors), job.errors
+
+
+def test_the_upload_waits_in_the_database_and_leaves_no_file_behind(curator, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    content = json.dumps(small_document()).encode()
+    curator.post("/admin/glossary/term/import/", {"file": upload(small_document())})
+    job = ImportJob.objects.get()
+    assert bytes(job.content) == content and job.file_name == "glossary.json"
+    run_tasks()
+    assert ImportJob.objects.get().status == ImportJobStatus.READY
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_of_a_running_import_is_shown(curator, monkeypatch):
+    curator.post("/admin/glossary/term/import/", {"file": upload(small_document())})
+    job = ImportJob.objects.get()
+    progress = jobs.JobProgress(job.pk)
+    items = list(progress(["a", "b", "c"], desc="checking terms", unit="term"))
+    assert items == ["a", "b", "c"]
+    monkeypatch.setattr(jobs, "task_state", lambda job: "RUNNING")
+    html = curator.get(f"/admin/glossary/term/import/{job.pk}/").content.decode()
+    assert "Checking terms: 3 of 3 terms (100 %)" in html
+    assert '<progress max="3" value="3">' in html
+
+
+def test_a_task_that_crashed_is_reported_and_stops_refreshing(curator, monkeypatch):
+    curator.post("/admin/glossary/term/import/", {"file": upload(small_document())})
+    monkeypatch.setattr(jobs, "read_file", lambda path: 1 / 0)
+    run_tasks()
+    html = curator.get(f"/admin/glossary/term/import/{ImportJob.objects.get().pk}/").content.decode()
+    assert "stopped on an unexpected error" in html and 'http-equiv="refresh"' not in html
+
+
+def test_uploads_expire_after_a_day_unless_a_task_is_running(curator, settings):
+    for _ in range(2):
+        curator.post("/admin/glossary/term/import/", {"file": upload(small_document())})
+    old, running = ImportJob.objects.order_by("pk")
+    ImportJob.objects.filter(pk=old.pk).update(status=ImportJobStatus.READY)
+    ImportJob.objects.update(created_at=timezone.now() - timedelta(hours=settings.IMPORT_JOB_HOURS + 1))
+    curator.get("/admin/glossary/term/import/")  # expired uploads go when the page is opened
+    assert list(ImportJob.objects.values_list("pk", flat=True)) == [running.pk]
+    call_command("expire_import_jobs", verbosity=0)
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_too_large_upload_is_refused(curator, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 0
+    response = curator.post("/admin/glossary/term/import/", {"file": upload(small_document())})
+    assert response.status_code == 200 and "larger than 0 MB" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_admin_import_page_is_for_staff_with_change_rights(client, editor, reader):

@@ -79,6 +79,14 @@ def test_path_page_explains_and_handles_no_path(client, llm_graph):
     assert client.get("/graph/path/?from=ghost&to=llm").status_code == 400
 
 
+def test_an_unknown_end_of_a_path_is_reported_under_its_own_field(client, llm_graph):
+    response = client.get("/graph/path/?from=gpt-4&to=ghost")
+    assert response.status_code == 400
+    assert list(response.context["errors"]) == ["to"]
+    assert "<strong>to</strong>: No term called “ghost”." in response.content.decode()
+    assert list(client.get("/graph/path/?from=ghost&to=gpt-4").context["errors"]) == ["from"]
+
+
 def test_hostile_names_and_definitions_are_escaped_everywhere(client, llm_graph, make_term, relate, related_to):
     evil = make_term(EVIL, slug="evil", short_definition='<a href="javascript:alert(1)">href</a>')
     relate(evil, related_to, llm_graph["llm"])

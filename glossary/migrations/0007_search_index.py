@@ -105,6 +105,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("glossary", "0005_labels_notes_mappings")]
+    dependencies = [("glossary", "0006_import_jobs")]
 
     operations = [migrations.RunPython(install, uninstall)]

@@ -1,0 +1,68 @@
+"""Drafts stay invisible to anonymous readers on every surface that names another term or counts rows."""
+
+import pytest
+
+from glossary import services
+from glossary.models import Reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def replaced_by_draft(glossary):
+    """RAGTruth is deprecated in favour of a term still in draft."""
+    services.term_update(term=glossary["ragtruth"], status="deprecated", replaced_by=glossary["draft"])
+    return glossary
+
+
+def test_term_list_hides_a_draft_replacement_from_anonymous_readers(anon, replaced_by_draft):
+    items = {t["slug"]: t for t in anon.get("/api/terms/").json()["results"]}
+    assert items["ragtruth"]["replaced_by"] is None
+    assert "secret-draft" not in anon.get("/api/terms/").content.decode()
+
+
+def test_term_detail_hides_a_draft_replacement_from_anonymous_readers(anon, replaced_by_draft):
+    response = anon.get("/api/terms/ragtruth/")
+    assert response.json()["replaced_by"] is None
+    assert "secret-draft" not in response.content.decode()
+
+
+def test_staff_still_see_a_draft_replacement(as_staff, replaced_by_draft):
+    assert as_staff.get("/api/terms/ragtruth/").json()["replaced_by"] == "secret-draft"
+    items = {t["slug"]: t for t in as_staff.get("/api/terms/").json()["results"]}
+    assert items["ragtruth"]["replaced_by"] == "secret-draft"
+
+
+def test_term_page_hides_a_draft_replacement_from_anonymous_readers(client, replaced_by_draft):
+    page = client.get("/terms/ragtruth/").content.decode()
+    assert "no longer recommended" in page
+    assert "secret-draft" not in page and "Secret draft" not in page
+
+
+def test_an_editor_keeps_a_draft_replacement_when_changing_another_field(as_editor, replaced_by_draft):
+    response = as_editor.patch("/api/terms/ragtruth/", {"short_definition": "Changed."}, format="json")
+    assert response.status_code == 200
+    replaced_by_draft["ragtruth"].refresh_from_db()
+    assert replaced_by_draft["ragtruth"].replaced_by == replaced_by_draft["draft"]
+
+
+def test_references_attached_only_to_drafts_are_not_listed(anon, glossary):
+    hidden = services.reference_create(title="Draft notes", url="https://example.org/draft",
+                                       terms=[glossary["draft"]])
+    Reference.objects.create(title="Unattached", url="https://example.org/loose")
+    titles = [r["title"] for r in anon.get("/api/references/").json()["results"]]
+    assert titles == ["RAG paper", "Unattached"]
+    assert anon.get(f"/api/references/{hidden.pk}/").status_code == 404
+
+
+def test_staff_see_references_attached_only_to_drafts(as_staff, glossary):
+    services.reference_create(title="Draft notes", url="https://example.org/draft", terms=[glossary["draft"]])
+    titles = [r["title"] for r in as_staff.get("/api/references/").json()["results"]]
+    assert "Draft notes" in titles
+
+
+def test_relation_type_counts_leave_out_relations_of_drafts(anon, as_staff, glossary):
+    anonymous = {t["slug"]: t["relation_count"] for t in anon.get("/api/relation-types/").json()["results"]}
+    staff = {t["slug"]: t["relation_count"] for t in as_staff.get("/api/relation-types/").json()["results"]}
+    assert anonymous["uses"] == 1  # RAG uses LLM; the draft's "uses" is not counted
+    assert staff["uses"] == 2

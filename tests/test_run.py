@@ -1,0 +1,91 @@
+"""`make run` serves as deployed (gunicorn, DEBUG off, hashed static files, the task worker) and stops cleanly."""
+
+import os
+import re
+import signal
+import sqlite3
+import stat
+import subprocess
+import time
+from urllib.error import HTTPError
+from urllib.request import urlopen
+
+import pytest
+
+from tests.servers import ROOT, free_port
+
+
+def get(url):
+    try:
+        with urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def start(env):
+    process = subprocess.Popen(
+        ["bash", "scripts/run.sh", "run"], cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{env['PORT']}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read()
+        try:
+            get(base + "/api/health/")
+            return process, base
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    pytest.fail("make run did not serve within 90 s")
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+def processes_of_group(pgid):
+    result = subprocess.run(["ps", "-o", "pid=", "-g", str(pgid)], capture_output=True, text=True)
+    return result.stdout.split()
+
+
+def test_make_run_serves_with_debug_off_keeps_its_key_and_data_and_stops_both_processes(tmp_path):
+    key_file = tmp_path / "secret_key"
+    env = {
+        "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"),
+        "PY": str(ROOT / ".venv" / "bin" / "python"), "HOST": "127.0.0.1", "PORT": str(free_port()),
+        "WEB_CONCURRENCY": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"), "DJANGO_SECRET_KEY_FILE": str(key_file),
+        "CACHE_URL": f"file://{tmp_path / 'cache'}",
+    }
+    process, base = start(env)
+    try:
+        status, home = get(base + "/")
+        assert status == 200
+        assert re.search(r'/static/glossary/site\.[0-9a-f]{12}\.css', home)  # the hashed manifest
+        status, missing = get(base + "/no-such-page/")
+        assert status == 404 and "URLconf" not in missing  # DEBUG is off
+        assert get(base + "/api/health/")[0] == 200
+        pgid = os.getpgid(process.pid)
+        assert any("db_worker" in line for line in subprocess.run(
+            ["ps", "-o", "args=", "-g", str(pgid)], capture_output=True, text=True).stdout.splitlines())
+    finally:
+        first_output = stop(process)
+    assert "Loaded the seed glossary" in first_output
+    with sqlite3.connect(tmp_path / "db.sqlite3") as database:  # WAL is a property of the file
+        assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert processes_of_group(pgid) == []  # gunicorn and the task worker are gone
+    key = key_file.read_text()
+    assert len(key.strip()) >= 50 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+    env["PORT"] = str(free_port())
+    process, base = start(env)
+    try:
+        assert get(base + "/")[0] == 200
+    finally:
+        second_output = stop(process)
+    assert "seed not loaded" in second_output  # the data was kept
+    assert key_file.read_text() == key
