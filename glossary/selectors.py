@@ -11,7 +11,7 @@ from django.db.models.functions import Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
-from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, search, scope_for, suggest, terms_of
+from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
 # ?ordering= values and the SQL order each one means; the name sorts ignoring case, like the A–Z index.
 TERM_ORDERINGS = {
@@ -70,7 +70,7 @@ def term_search(*, query: str, user, category: str = "", status: str = "", lette
 
     The filters apply while searching, so a narrow filter still gets all of its matches.
     """
-    result = search(query, scope=scope_for(user, category=category, status=status, letter=letter))
+    result = search(query, scope=Scope(user=user, category=category, status=status, letter=letter))
     return result, terms_of(result, user=user).map_terms(
         lambda terms: with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
     )

@@ -43,10 +43,9 @@ def build(n):
 EXPECTED = {
     # revision, count, terms + category, labels, definitions in other languages
     "/api/terms/?page_size=200": 5,
-    # revision, the search's matches (one statement for all tiers), the newest word of the
-    # vocabulary, the vocabulary itself (read once per process after a label brought a new word),
-    # terms + category, labels, definitions (no count: the search knows it)
-    "/api/terms/?page_size=200&search=spoke": 7,
+    # revision, the search's matches (one statement for all tiers), terms + category, labels,
+    # definitions (no count: the search knows it)
+    "/api/terms/?page_size=200&search=spoke": 5,
     # revision (read once, for the cache key and the ETag), term, labels, notes, mappings,
     # relations out and their targets' names, relations in and their sources' names, references,
     # [[wiki link]] targets
@@ -55,8 +54,7 @@ EXPECTED = {
     "/api/categories/?page_size=200": 3,
     "/api/relation-types/?page_size=200": 3,
     "/api/references/?page_size=200": 4,  # revision, count, references, their visible terms
-    # not cached: matches, newest vocabulary word (the vocabulary itself was read by the search above)
-    "/api/terms/autocomplete/?q=sp": 2,
+    "/api/terms/autocomplete/?q=sp": 1,  # not cached: the matches of every tier, one statement
 }
 
 

@@ -15,13 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query):
-    return [hit.slug for hit in search(query, scope=_any()).hits]
-
-
-def _any():
-    from glossary.search import Scope
-
-    return Scope(statuses=None)
+    return [hit.slug for hit in search(query).hits]
 
 
 def test_a_term_made_through_the_services_is_found_at_once(make_term):
