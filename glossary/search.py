@@ -406,7 +406,9 @@ def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
         subquery, subquery_params = (
             visible.filter(pk=RawSQL("t.id", ())).order_by().values("pk").query.get_compiler(using=alias).as_sql()
         )
-        sql += f" AND EXISTS ({subquery})"
+        # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a join and, on a small
+        # table, hash every visible term; this is one primary-key lookup per candidate, always.
+        sql += f" AND ({subquery}) IS NOT NULL"
         params += list(subquery_params)
     if scope.status:
         sql += " AND t.status = %s"
