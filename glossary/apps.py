@@ -17,6 +17,6 @@ class GlossaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from glossary import signals  # noqa: F401  (connects the revision bump)
+        from glossary import signals  # noqa: F401  (connects the change log)
 
         post_migrate.connect(_repair_search_index, sender=self)

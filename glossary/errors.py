@@ -70,7 +70,7 @@ def server_error(request):
     """handler500: a database that cannot be reached is a 503 with Retry-After, anything else a 500.
 
     Django calls this while handling the exception, for errors raised in a view or a middleware,
-    so a database outage anywhere in the request (the read cache's revision check included) lands here.
+    so a database outage anywhere in the request (the read cache's look at the change log included) lands here.
     """
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):

@@ -20,8 +20,8 @@ from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from glossary.changelog import changes_position
 from glossary.models import Label, LabelKind, default_language, language_tag
-from glossary.revision import revision_current
 
 LANG_PARAM = "lang"
 # Internal links that a language choice follows: pages, not the admin, the API or static files.
@@ -31,7 +31,7 @@ _GET_FORM_END = re.compile(r"(<form\b(?:(?!method=\"post\")[^>])*>)(.*?)(</form>
 
 def glossary_languages() -> list[str]:
     """The language tags the glossary has preferred labels in, the glossary's own first."""
-    key = f"glossary-languages:{revision_current()}"
+    key = f"glossary-languages:{changes_position().token}"
     languages = cache.get(key)
     if languages is None:
         found = set(Label.objects.filter(kind=LabelKind.PREFERRED).exclude(language="")
@@ -115,6 +115,22 @@ def localize(term, language: str) -> Localized:
         definition=definition, definition_language=definition_language,
         definition_fallback=definition_fallback,
     )
+
+
+def names_in(language: str, slugs) -> dict:
+    """slug → preferred label in ``language``, for the terms that have one; one query.
+
+    Empty (and no query) when ``language`` is the glossary's own: names are the terms' names then.
+    """
+    if best_tag([default_language()], language) is not None:
+        return {}
+    primary = language.split("-")[0]
+    found = {}
+    rows = Label.objects.filter(kind=LabelKind.PREFERRED, term__slug__in=list(slugs), language__istartswith=primary)
+    for slug, tag, text in rows.values_list("term__slug", "language", "text"):
+        found.setdefault(slug, {})[tag] = text
+    return {slug: by_tag[best_tag(list(by_tag), language)] for slug, by_tag in found.items()
+            if best_tag(list(by_tag), language) is not None}
 
 
 def keep_language_in_links(html: str, language: str) -> str:

@@ -1,10 +1,10 @@
-"""Whole-response cache for anonymous reads, keyed by the glossary revision.
+"""Whole-response cache for anonymous reads, keyed by the position of the change log.
 
 Anonymous readers all see the same thing (published and deprecated terms), so a rendered page
-or API response can be served again until the glossary changes. The key holds the revision
-token, which every writing transaction changes (`glossary.revision`), so a cached response is
-never stale — whichever process or worker made the write — and nothing needs invalidating.
-A hit costs one small query instead of the view's queries and its rendering.
+or API response can be served again until the glossary changes. The key holds the key of the
+change-log entries visible (`glossary.changelog`), which every committed write changes, so a
+cached response is never stale — whichever process or machine made the write — and nothing
+needs invalidating. A hit costs one small query instead of the view's queries and its rendering.
 """
 
 import hashlib
@@ -14,8 +14,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from glossary.changelog import changes_pinned, changes_position
 from glossary.language import resolve_reader_language
-from glossary.revision import revision_current, revision_pinned
 
 CACHE_SECONDS = 600
 MESSAGE_COOKIE_NAME = CookieStorage.cookie_name
@@ -58,8 +58,8 @@ class AnonymousReadCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        # Anonymous GETs write nothing: one read of the token serves the key, graph and ETag.
-        with revision_pinned():
+        # Anonymous GETs write nothing: one look at the log serves the key, graph and ETag.
+        with changes_pinned():
             return self._cached_response(request)
 
     def _cached_response(self, request):
@@ -80,6 +80,6 @@ class AnonymousReadCacheMiddleware:
     def _key(request) -> str:
         # The absolute URL: pagination links and canonical URLs carry scheme and host.
         # The reader's language, not the raw Accept-Language header: one entry per language served.
-        parts = (revision_current(), request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""),
+        parts = (changes_position().token, request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""),
                  resolve_reader_language(request))
         return "anon-read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

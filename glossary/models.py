@@ -6,12 +6,11 @@ The rules themselves (label uniqueness, cycles, replacements) are pure functions
 """
 
 import re
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -532,27 +531,28 @@ class Relation(models.Model):
 def path_along_type(type_id: int, start: int, goal: int, *, exclude: int | None = None) -> list[int] | None:
     """Term ids of a shortest path ``start → … → goal`` over relations of one type, or None.
 
-    Reads only the relations reachable from ``start`` (a recursive query), never the whole type:
-    for an is-a hierarchy that is the ancestors of one term. ``exclude`` leaves one relation out
-    (the one being edited).
+    A search from both ends (`rules.meeting_path`), one indexed query per step, reading only the
+    relations around the two ends — never the whole type. ``exclude`` leaves one relation out
+    (the one being edited). It runs in the writer's transaction, so relations the same
+    transaction wrote earlier count too.
     """
-    table = connection.ops.quote_name(Relation._meta.db_table)
-    excluded = "AND r.id <> %s" if exclude else ""
-    sql = f"""
-        WITH RECURSIVE reach(node) AS (
-            SELECT CAST(%s AS BIGINT)
-            UNION
-            SELECT r.target_id FROM {table} r JOIN reach ON r.source_id = reach.node
-            WHERE r.type_id = %s {excluded}
-        )
-        SELECT r.source_id, r.target_id FROM {table} r JOIN reach ON r.source_id = reach.node
-        WHERE r.type_id = %s {excluded}
-    """
-    params = [start, type_id, *([exclude] if exclude else []), type_id, *([exclude] if exclude else [])]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        edges = cursor.fetchall()
-    return rules.path_in_edges(edges, start, goal)
+    relations = Relation.objects.filter(type_id=type_id)
+    if exclude:
+        relations = relations.exclude(pk=exclude)
+
+    def step(column):
+        def edges(nodes):
+            nodes = list(nodes)
+            for i in range(0, len(nodes), FRONTIER_BATCH):
+                yield from relations.filter(**{f"{column}__in": nodes[i:i + FRONTIER_BATCH]}).values_list(
+                    "source_id", "target_id")
+        return edges
+
+    return rules.meeting_path(step("source_id"), step("target_id"), start, goal)
+
+
+# Ids per query when a search step has a wide frontier (databases bound the parameters of one query).
+FRONTIER_BATCH = 10_000
 
 
 class ReferenceKind(models.TextChoices):
@@ -588,18 +588,49 @@ class Reference(models.Model):
         return (self.url,)
 
 
-class Revision(models.Model):
-    """One row whose token changes in every transaction that changes the glossary.
+class ChangeKind(models.TextChoices):
+    TERM = "term", "term"
+    RELATION = "relation", "relation"
+    RELATION_TYPE = "relation_type", "relation type"
+    CATEGORY = "category", "category"
+    OTHER = "other", "other glossary row"
+    BULK = "bulk", "bulk write"
+    TRIM = "trim", "log trimmed"
 
-    Caches (the graph) compare their token with this one to know they are stale. A random
-    token rather than a counter: after a rollback the token returns to a value that matches
-    the data again, whereas a counter could be reused for different data.
+
+class ChangeAction(models.TextChoices):
+    ADDED = "added", "added"
+    CHANGED = "changed", "changed"
+    REMOVED = "removed", "removed"
+
+
+class Change(models.Model):
+    """One entry of the append-only change log, written in the transaction that made the change.
+
+    Caches and per-process graphs follow the log (`glossary.changelog`). The ids are plain
+    integers, not foreign keys: an entry outlives the row it describes.
     """
 
-    token = models.UUIDField(default=uuid.uuid4)
+    seq = models.BigAutoField(primary_key=True)
+    # PostgreSQL: the writing transaction's id, to find entries that commit out of seq order.
+    # SQLite: a random number, because SQLite hands the seq of a rolled-back entry out again.
+    txid = models.BigIntegerField(db_index=True)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, choices=ChangeKind.choices)
+    action = models.CharField(max_length=8, choices=ChangeAction.choices, blank=True)
+    # The row: the term, relation, relation type, category or other row (for "trim", the horizon).
+    object_id = models.BigIntegerField(null=True)
+    # For relations, what the graph keys them by.
+    source_id = models.BigIntegerField(null=True)
+    type_id = models.BigIntegerField(null=True)
+    target_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["seq"]
 
     def __str__(self):
-        return str(self.token)
+        return f"#{self.seq} {self.kind} {self.action}".rstrip()
+
 
 
 class ImportJobStatus(models.TextChoices):

@@ -182,6 +182,58 @@ def shortest_path(neighbours: Callable[[Hashable], Iterable[Hashable]], start, g
     return None
 
 
+def meeting_path(forward: Callable, backward: Callable, start, goal) -> list | None:
+    """A shortest path ``start → … → goal``, searched from both ends at once; None if there is none.
+
+    ``forward(nodes)`` gives the edges ``(u, v)`` leaving ``nodes``, ``backward(nodes)`` the edges
+    entering them. Each round expands the smaller of the two frontiers by one step, so the search
+    reads about what lies between the two ends rather than all that either end reaches — the
+    relations of one type need not be read, one call per step (a query when they live in a database).
+
+    >>> edges = [(1, 2), (2, 3), (3, 4), (9, 4)]
+    >>> out = lambda nodes: [e for e in edges if e[0] in nodes]
+    >>> into = lambda nodes: [e for e in edges if e[1] in nodes]
+    >>> meeting_path(out, into, 1, 4)
+    [1, 2, 3, 4]
+    >>> meeting_path(out, into, 4, 1) is None
+    True
+    """
+    if start == goal:
+        return [start]
+    before = {start: None}  # node → the node it was reached from, from the start
+    after = {goal: None}  # node → the node it leads to, towards the goal
+    ahead, behind = {start}, {goal}
+    while ahead and behind:
+        if len(ahead) <= len(behind):
+            reached = set()
+            for u, v in forward(ahead):
+                if v not in before:
+                    before[v] = u
+                    reached.add(v)
+                    if v in after:
+                        return _joined(before, after, v)
+            ahead = reached
+        else:
+            reached = set()
+            for u, v in backward(behind):
+                if u not in after:
+                    after[u] = v
+                    reached.add(u)
+                    if u in before:
+                        return _joined(before, after, u)
+            behind = reached
+    return None
+
+
+def _joined(before: dict, after: dict, middle) -> list:
+    path = [middle]
+    while before[path[0]] is not None:
+        path.insert(0, before[path[0]])
+    while after[path[-1]] is not None:
+        path.append(after[path[-1]])
+    return path
+
+
 def path_in_edges(edges: Iterable[tuple], start, goal) -> list | None:
     """`shortest_path` over a plain list of directed ``(source, target)`` edges.
 

@@ -19,7 +19,7 @@ own indexes with a bounded number of rows per tier (no ranking expression over e
 cause of the old 653 ms); the tiers are then decided here, in Python, on those few rows, with
 the same code for both backends. The engines: SQLite FTS5 tables kept by triggers
 (glossary/search_index.py); PostgreSQL expression indexes with unaccent and English stemming
-(migration 0007_search_index). Close spellings are looked up in the vocabulary of label words
+(migration 0008_search_index). Close spellings are looked up in the vocabulary of label words
 (a table both backends keep with triggers), cached per process and read again when it grows.
 """
 
@@ -481,7 +481,7 @@ NOTE_TEXT = "to_tsvector('glossary_search', n.text)"
 
 
 def postgresql_rows(alias: str, query: Query, scope: Scope) -> list[Row]:
-    """Matching rows from the expression indexes of migration 0007_search_index, in one statement.
+    """Matching rows from the expression indexes of migration 0008_search_index, in one statement.
 
     The expressions are the indexed ones, written the same way, or PostgreSQL cannot use them.
     """

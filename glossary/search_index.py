@@ -3,7 +3,7 @@
 Every write — services, admin, the bulk importer's executemany, `loaddata`, raw `bulk_create`,
 migrations — goes through SQLite, so triggers update the index in the writer's own transaction
 and nothing can forget to. PostgreSQL needs none of this: its index is expression indexes on
-the tables themselves (migration 0007_search_index).
+the tables themselves (migration 0008_search_index).
 
 - ``glossary_search_label_key``: each label's *key* (the text without spaces, hyphens and other
   punctuation), so "fine tuning", "Fine-tuning" and "finetuning" are one token; unicode61 folds

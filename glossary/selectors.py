@@ -118,6 +118,11 @@ def term_reload(*, term: Term, user) -> Term:
     return term_detail_queryset(user=user, terms=Term.objects.all()).get(pk=term.pk)
 
 
+def terms_replaced_by(*, term: Term, user) -> QuerySet:
+    """The deprecated terms that name ``term`` as their replacement, for its page ("replaces Bard")."""
+    return Term.objects.visible_to(user).filter(replaced_by=term).order_by(Lower("name"))
+
+
 def term_autocomplete(*, query: str, user, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
     """Up to ``limit`` suggestions ``{slug, name, matched}``: the search's rules on labels only.
 

@@ -7,13 +7,17 @@ Reads go through `glossary.selectors` (drafts stay hidden from anyone but staff)
 
 import string
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr, Upper
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from glossary import selectors
@@ -24,6 +28,7 @@ from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import NoteKind, Reference, Term, TermStatus, default_language, hex_color
 from glossary.search import highlight, normalise_query, search_key
 
+FAVICON = Path(__file__).resolve().parent / "static" / "glossary" / "favicon.ico"
 PAGE_SIZE = 25
 RECENT_COUNT = 8
 # The path page belongs to the graph app; its address is fixed by the design (DESIGN.md §3).
@@ -197,6 +202,33 @@ def group_relations(term, language=None) -> list[RelationGroup]:
     return sorted(groups.values(), key=lambda g: (g.direction == "in", g.label.lower()))
 
 
+def resolve_or_redirect(request, text, url_name):
+    """A URL that names a term by a name or alias instead of its slug (`/terms/llm/`).
+
+    Redirects to the same page of the term the resolver finds (the query string kept); a label
+    several terms share gets a "may refer to" page listing them; anything else is a 404.
+    """
+    if "\x00" in text:  # a URL path may hold one (queries are refused earlier); PostgreSQL refuses it
+        raise Http404("No term by that name.")
+    resolution = resolve_name(text, user=request.user)
+    if resolution.term is not None:
+        url = reverse(url_name, kwargs={"slug": resolution.term.slug})
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+    if resolution.ambiguous:
+        candidates = [
+            {"name": ref.name, "url": reverse(url_name, kwargs={"slug": ref.slug})} for ref in resolution.candidates
+        ]
+        return render(request, "glossary/may_refer_to.html", {"text": text, "matched": resolution.matched,
+                                                              "candidates": candidates})
+    raise Http404("No term by that name.")
+
+
+def term_by_name(request, name):
+    """`/terms/<anything that is not a slug>/`, e.g. a name with spaces: resolved like any other name."""
+    return resolve_or_redirect(request, name, "glossary:term-detail")
+
+
 @dataclass
 class LanguageLabels:
     """A term's shown labels in one language (hidden labels are for search only)."""
@@ -249,7 +281,10 @@ def notes_for_reader(term, language: str, *, staff: bool) -> list[tuple[str, lis
 
 
 def term_detail(request, slug):
-    term = selectors.term_get(slug=slug, user=request.user)
+    try:
+        term = selectors.term_get(slug=slug, user=request.user)
+    except Http404:
+        return resolve_or_redirect(request, slug, "glossary:term-detail")
     language = reader_language(request)
     groups = group_relations(term, language)
     staff = request.user.is_active and request.user.is_staff
@@ -260,6 +295,7 @@ def term_detail(request, slug):
         "glossary/term_detail.html",
         {
             "term": term,
+            "replaces": selectors.terms_replaced_by(term=term, user=request.user),
             "localized": localize(term, language),
             "also_known_as": also_known_as,
             "other_languages": other_languages,
@@ -341,3 +377,16 @@ def search(request):
     context.update(page=page, query_string=_query_without_page(request), corrected=result.corrected,
                    may_refer_to=resolution.candidates if resolution.ambiguous else [])
     return render(request, "glossary/search.html", context)
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that name no icon (the admin, DRF's pages)."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response

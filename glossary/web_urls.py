@@ -9,6 +9,8 @@ urlpatterns = [
     path("terms/", views.term_list, name="term-list"),
     path("terms/<slug:slug>/", views.term_detail, name="term-detail"),
     path("terms/<slug:slug>/path/", views.term_path, name="term-path"),
+    # Last of the term URLs: a name or alias with characters a slug cannot hold ("/terms/GPT 4/").
+    path("terms/<str:name>/", views.term_by_name, name="term-by-name"),
     path("categories/", views.category_list, name="category-list"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
     path("search/", views.search, name="search"),

@@ -229,9 +229,81 @@ def graph_filter(G, *, types=None, categories=None):
     return restrict_types(H, types)
 
 
-def top_nodes(G, limit: int) -> list:
-    """The ``limit`` best connected nodes, hubs first; ties go to the first slug alphabetically."""
-    return [n for n, _ in heapq.nsmallest(limit, G.degree, key=lambda item: (-item[1], str(item[0])))]
+def top_nodes(G, limit: int, *, min_degree: int = 0) -> list:
+    """The ``limit`` best connected nodes, hubs first; ties go to the first slug alphabetically.
+
+    Nodes with fewer than ``min_degree`` edges are left out (1: no isolated node).
+
+    >>> G = nx.MultiDiGraph([("a", "b", "uses"), ("c", "b", "uses")]); G.add_node("lonely")
+    >>> top_nodes(G, 2), top_nodes(G, 9, min_degree=1)
+    (['b', 'a'], ['b', 'a', 'c'])
+    """
+    degrees = ((n, d) for n, d in G.degree if d >= min_degree)
+    return [n for n, _ in heapq.nsmallest(limit, degrees, key=lambda item: (-item[1], str(item[0])))]
+
+
+def count_nodes(G, *, min_degree: int = 0) -> int:
+    """How many nodes have at least ``min_degree`` edges."""
+    return len(G) if min_degree <= 0 else sum(1 for _, d in G.degree if d >= min_degree)
+
+
+def narrower(G, node, key="is-a") -> list:
+    """The terms directly below ``node`` along relation type ``key`` (those related *to* it).
+
+    >>> G = nx.MultiDiGraph([("gpt-4", "llm", "is-a"), ("bert", "llm", "is-a"), ("llm", "model", "is-a")])
+    >>> sorted(narrower(G, "llm"))
+    ['bert', 'gpt-4']
+    """
+    _require_node(G, node)
+    return [u for u, keys in G._pred[node].items() if key in keys and u != node]
+
+
+def broader(G, node, key="is-a") -> list:
+    """The terms directly above ``node`` along relation type ``key``; several in a polyhierarchy.
+
+    >>> G = nx.MultiDiGraph([("gpt-4", "llm", "is-a"), ("gpt-4", "product", "is-a")])
+    >>> sorted(broader(G, "gpt-4"))
+    ['llm', 'product']
+    """
+    _require_node(G, node)
+    return [v for v, keys in G._succ[node].items() if key in keys and v != node]
+
+
+def top_concepts(G, key="is-a") -> list:
+    """The terms that have narrower terms along ``key`` but nothing broader: the tops of its trees.
+
+    >>> G = nx.MultiDiGraph([("gpt-4", "llm", "is-a"), ("llm", "model", "is-a"), ("x", "y", "uses")])
+    >>> top_concepts(G)
+    ['model']
+    """
+    has_broader, has_narrower = set(), set()
+    for u, v, k in G.edges(keys=True):
+        if k == key and u != v:
+            has_broader.add(u)
+            has_narrower.add(v)
+    return sorted(has_narrower - has_broader)
+
+
+def broader_paths(G, node, key="is-a", *, limit=20) -> list[list]:
+    """Chains from a top concept down to ``node`` along ``key``, broadest first (at most ``limit``).
+
+    In a polyhierarchy a term has several broader terms, so it has several chains; a cycle
+    (impossible through the model rules, but imported data may hold one) is not followed round.
+
+    >>> G = nx.MultiDiGraph([("gpt-4", "llm", "is-a"), ("llm", "model", "is-a"), ("gpt-4", "product", "is-a")])
+    >>> broader_paths(G, "gpt-4")
+    [['model', 'llm', 'gpt-4'], ['product', 'gpt-4']]
+    """
+    _require_node(G, node)
+    name = lambda n: str(G.nodes[n].get("name", n)).lower()  # noqa: E731
+    paths, stack = [], [[node]]
+    while stack and len(paths) < limit:
+        path = stack.pop()
+        parents = sorted((p for p in broader(G, path[0], key) if p not in path), key=name, reverse=True)
+        if not parents:
+            paths.append(path)
+        stack.extend([parent, *path] for parent in parents)
+    return sorted(paths, key=lambda p: [name(n) for n in p])
 
 
 def acyclic_type_cycles(G) -> dict:

@@ -15,17 +15,47 @@ def _capped(G, nodes, limit, types, total=None):
     return queries.restrict_types(G.subgraph(shown), types), meta
 
 
-def whole_graph(snapshot, *, types=None, categories=None, limit):
-    """The whole graph, filtered; above the cap, its best connected terms."""
+def whole_graph(snapshot, *, types=None, categories=None, limit, isolated=True):
+    """The whole graph, filtered; above the cap, its best connected terms.
+
+    ``isolated=False`` leaves out the terms without any relation in the filtered graph; the
+    returned meta counts them (``isolated_hidden``) so a page can offer to show them.
+    """
     G = snapshot.G
+    min_degree = 0 if isolated else 1
     if categories is None and types is None:
-        nodes = snapshot.memo(("top", limit), lambda G: queries.top_nodes(G, limit))
-        total = len(G)
+        # The ranking follows the graph from change to change; isolated terms rank last.
+        nodes = [n for n in snapshot.top_nodes(limit) if G.degree(n) >= min_degree]
+        total = snapshot.memo(("count", min_degree), lambda G: queries.count_nodes(G, min_degree=min_degree))
+        everything = len(G)
     else:
         F = queries.graph_filter(G, types=types, categories=categories)
-        nodes = queries.top_nodes(F, limit)
-        total = len(F)
-    return _capped(G, nodes, limit, types, total)
+        nodes = queries.top_nodes(F, limit, min_degree=min_degree)
+        total = queries.count_nodes(F, min_degree=min_degree)
+        everything = len(F)
+    H, meta = _capped(G, nodes, limit, types, total)
+    if not isolated:
+        meta["isolated_hidden"] = everything - total
+    return H, meta
+
+
+def with_changes(snapshot, H, *, types=None, expand=(), hide=(), limit):
+    """``H`` with the neighbours of the ``expand`` terms added and the ``hide`` terms removed.
+
+    What a reader did to a view (expand a node in place, hide another), applied again from the
+    view's URL. The neighbours follow the view's relation types; the result holds at most
+    ``limit`` terms, the view's own first.
+    """
+    if not expand and not hide:
+        return H
+    G = snapshot.G
+    nodes = dict.fromkeys(H)
+    for slug in expand:
+        nodes.setdefault(slug)
+        nodes.update(dict.fromkeys(queries.neighbourhood_distances(G, slug, 1, types=types, undirected=snapshot.undirected)))
+    for slug in hide:
+        nodes.pop(slug, None)
+    return queries.restrict_types(G.subgraph(list(islice(nodes, limit))), types)
 
 
 def neighbourhood_graph(snapshot, slug, *, depth, types, direction, limit):
@@ -60,6 +90,76 @@ def learning_graph(snapshot, slug, *, known):
     generations = queries.learning_path(snapshot.G, slug, known=known, key=REQUIRES)
     nodes = [slug, *(t for generation in generations for t in generation)]
     return queries.restrict_types(snapshot.G.subgraph(nodes), [REQUIRES]), generations
+
+
+def transitive_types(snapshot) -> list[dict]:
+    """The relation types a broader/narrower tree follows (transitive ones), by label.
+
+    Prerequisites (`requires`) are left to the learning path, which orders them for reading.
+    """
+    return sorted((t for t in snapshot.G.graph["types"].values() if t.get("transitive") and t["slug"] != REQUIRES),
+                  key=lambda t: t["label"].lower())
+
+
+def _tree_item(G, node, key):
+    return {"slug": node, **G.nodes[node], "narrower_count": len(queries.narrower(G, node, key))}
+
+
+def _by_name(G, nodes):
+    return sorted(nodes, key=lambda n: (str(G.nodes[n].get("name", n)).lower(), n))
+
+
+def narrower_terms(snapshot, slug, key, *, limit=None) -> tuple[list[dict], int]:
+    """The terms directly below ``slug`` along ``key``, by name, each with its own narrower count."""
+    G = snapshot.G
+    children = _by_name(G, queries.narrower(G, slug, key))
+    return [_tree_item(G, n, key) for n in children[:limit]], len(children)
+
+
+def top_concepts(snapshot, key, *, limit=None) -> tuple[list[dict], int]:
+    """The tops of the trees of relation type ``key``, by name, each with its narrower count."""
+    G = snapshot.G
+    tops = snapshot.memo(("top-concepts", key), lambda G: _by_name(G, queries.top_concepts(G, key)))
+    return [_tree_item(G, n, key) for n in tops[:limit]], len(tops)
+
+
+def broader_tree(snapshot, slug, key, *, children_limit):
+    """A term's place in the hierarchy of ``key``, for a collapsible tree: None if it has none.
+
+    The tree starts at each top concept above the term and goes down every chain to it (a term
+    with several broader terms shows under each); the term's own narrower terms close it.
+    Every item is ``{slug, name, status, narrower_count, children, current, open}``; an item
+    whose ``children`` is None loads them on demand.
+    """
+    G = snapshot.G
+    if slug not in G:
+        return None
+    paths = queries.broader_paths(G, slug, key)
+    children, total = narrower_terms(snapshot, slug, key, limit=children_limit)
+    if paths == [[slug]] and not total:
+        return None
+    roots = {}
+    for path in paths:
+        level = roots
+        for depth, node in enumerate(path):
+            last = depth == len(path) - 1
+            item = level.get(node)
+            if item is None:
+                item = level[node] = {**_tree_item(G, node, key), "current": last, "open": not last, "children": {}}
+            level = item["children"]
+
+    def finish(level):
+        items = [level[n] for n in _by_name(G, level)]
+        for item in items:
+            if item["current"]:
+                item["children"] = [{**child, "current": False, "open": False, "children": None} for child in children]
+                item["more"] = total - len(children)
+                item["open"] = bool(children)
+            else:
+                item["children"] = finish(item["children"])
+        return items
+
+    return finish(roots)
 
 
 def stats(snapshot):

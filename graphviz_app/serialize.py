@@ -3,11 +3,11 @@
 from graphviz_app.engine import URL_PLACEHOLDER
 
 
-def node_payload(G, node, url_template: str) -> dict:
+def node_payload(G, node, url_template: str, names=None) -> dict:
     data = G.nodes[node]
     return {
         "id": node,
-        "name": data.get("name", node),
+        "name": (names or {}).get(node) or data.get("name", node),
         "category": data.get("category"),
         "status": data.get("status", "published"),
         "url": url_template.replace(URL_PLACEHOLDER, node),
@@ -15,17 +15,18 @@ def node_payload(G, node, url_template: str) -> dict:
     }
 
 
-def node_link(H, url_template: str, *, graph: dict | None = None) -> dict:
+def node_link(H, url_template: str, *, graph: dict | None = None, names=None) -> dict:
     """``H`` as node-link JSON that ``nx.node_link_graph(…, edges="edges")`` reads back.
 
-    Edge ``key`` and ``type`` are the relation type slug; ``label`` is how it reads.
+    Edge ``key`` and ``type`` are the relation type slug; ``label`` is how it reads. ``names``
+    (node → name) gives terms their name in the reader's language where they have one.
     """
     types = H.graph.get("types", {})
     return {
         "directed": True,
         "multigraph": True,
         "graph": graph or {},
-        "nodes": [node_payload(H, n, url_template) for n in H],
+        "nodes": [node_payload(H, n, url_template, names) for n in H],
         "edges": [
             {
                 "source": u,

@@ -1,16 +1,30 @@
-"""Graph pages: the explorer, a term's neighbourhood and the path between two terms."""
+"""Graph pages: the explorer, a term's neighbourhood, the path between two terms, a learning path
+and the hierarchy of a transitive relation type.
+
+The explorer and neighbourhood pages keep their whole state in the URL — filters, layout and
+what the reader did (expanded, hidden, pinned nodes) — so a link shows the same view. With
+``?format=json`` they answer the view's vis-network data instead, which is how ``graph.js``
+expands a node in place: it asks for the view with one more ``expand`` and adds what is new.
+"""
 
 import networkx as nx
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import JsonResponse
 from django.shortcuts import render
 
-from graphviz_app import params, queries, selectors
+from glossary.language import names_in, reader_language
+from glossary.views import resolve_or_redirect
+from graphviz_app import layout, params, queries, selectors
 from graphviz_app.engine import graph_snapshot_for, term_url, term_url_template
-from graphviz_app.render import radial_positions, vis_payload
+from graphviz_app.render import vis_payload
 
 PATH_CONTEXT_NODES = 30
 PATH_STEP_WIDTH = 220
+TOP_CONCEPTS_SHOWN = 300
+TREE_CHILDREN_SHOWN = 50
+# With this few top concepts, the hierarchy page opens them one level.
+TOP_CONCEPTS_OPENED = 12
+LEARN_GRAPH_ASPECT = 0.8
 
 
 def _types_and_categories(G):
@@ -31,71 +45,110 @@ def _render(request, template, context, errors=None):
     return render(request, template, context, status=400 if errors else 200)
 
 
+def _wants_json(request) -> bool:
+    wanted = request.GET.get("format", "")
+    if wanted not in ("", "json"):
+        raise ValidationError({"format": f"Only “json” is offered; got “{wanted}”."})
+    return wanted == "json"
+
+
+def _names(request, H) -> dict:
+    """Names of ``H``'s terms in the reader's language, where they have one."""
+    return names_in(reader_language(request), H)
+
+
+def _view_payload(request, snapshot, H, state, *, focus=None, start=None):
+    """The vis-network data of a view: layered positions for a hierarchy, else physics."""
+    positions, physics, faint = start, True, ()
+    if state["layout"] == "hierarchical":
+        keys = layout.hierarchy_keys(snapshot.G, state["types"])
+        positions = layout.layered_positions(H, keys)
+        physics = False
+        faint = set(snapshot.G.graph["types"]) - set(keys)
+    return vis_payload(
+        H, term_url_template(), degrees=snapshot.G.degree, focus=focus,
+        positions=positions, physics=physics, pins=state["pins"], faint_types=faint, names=_names(request, H),
+    )
+
+
+def _answer(request, template, context):
+    """The page, or with ``?format=json`` the data a page uses to update itself in place."""
+    if context.get("as_json"):
+        return JsonResponse({"payload": context["payload"], "meta": context["meta"]})
+    return _render(request, template, context)
+
+
+def _refusal(request, template, context, errors):
+    if request.GET.get("format") == "json":
+        return JsonResponse(errors.message_dict, status=400)
+    return _render(request, template, context, errors)
+
+
 def explorer(request):
     """The whole graph, filtered by relation types and categories, with search-to-focus."""
     snapshot = graph_snapshot_for(request.user)
+    G = snapshot.G
     query = request.GET
-    context = {"snapshot": snapshot, "types": None, "categories": None}
+    context = {"snapshot": snapshot, "types": None, "categories": None, "layout": "force"}
     try:
         context.update(
-            types=params.parse_types(query, snapshot.G),
-            categories=params.parse_categories(query, snapshot.G),
+            as_json=_wants_json(request),
+            types=params.parse_types(query, G),
+            categories=params.parse_categories(query, G),
             limit=params.parse_limit(query.get("limit")),
+            isolated=params.parse_flag(query.get("isolated"), "isolated"),
+            layout=params.parse_layout(query.get("layout")),
+            **params.parse_view_changes(query, G),
         )
     except ValidationError as errors:
-        return _render(request, "graphviz_app/explorer.html", context, errors)
+        return _refusal(request, "graphviz_app/explorer.html", context, errors)
     H, meta = selectors.whole_graph(
-        snapshot, types=context["types"], categories=context["categories"], limit=context["limit"]
+        snapshot, types=context["types"], categories=context["categories"], limit=context["limit"],
+        isolated=context["isolated"],
     )
-    hierarchical = query.get("layout") == "hierarchical"
+    H = selectors.with_changes(snapshot, H, types=context["types"], expand=context["expand"],
+                               hide=context["hide"], limit=params.NODE_CAP_MAX)
     context.update(
-        meta=meta,
-        hierarchical=hierarchical,
-        payload=vis_payload(H, term_url_template(), hierarchical=hierarchical),
+        meta=meta, payload=_view_payload(request, snapshot, H, context),
+        filter_count=len(context["types"] or ()) + len(context["categories"] or ()) + context["isolated"],
     )
-    return _render(request, "graphviz_app/explorer.html", context)
+    return _answer(request, "graphviz_app/explorer.html", context)
 
 
 def neighbourhood(request, slug):
     """The terms around one term, to a chosen depth, direction and set of relation types."""
     snapshot = graph_snapshot_for(request.user)
-    if slug not in snapshot.G:
-        raise Http404("No such term.")
+    G = snapshot.G
+    if slug not in G:
+        return resolve_or_redirect(request, slug, "graph:neighbourhood")
     query = request.GET
-    context = {"snapshot": snapshot, "term": {"slug": slug, **snapshot.G.nodes[slug]},
-               "types": None, "depth": params.DEPTH_DEFAULT, "direction": "both"}
+    context = {"snapshot": snapshot, "term": {"slug": slug, **G.nodes[slug]}, "term_url": term_url(slug),
+               "types": None, "depth": params.DEPTH_DEFAULT, "direction": "both", "layout": "force"}
     try:
         context.update(
+            as_json=_wants_json(request),
             depth=params.parse_depth(query.get("depth")),
             direction=params.parse_direction(query.get("direction")),
-            types=params.parse_types(query, snapshot.G),
+            types=params.parse_types(query, G),
             limit=params.parse_limit(query.get("limit")),
+            layout=params.parse_layout(query.get("layout")),
+            **params.parse_view_changes(query, G),
         )
     except ValidationError as errors:
-        return _render(request, "graphviz_app/neighbourhood.html", context, errors)
+        return _refusal(request, "graphviz_app/neighbourhood.html", context, errors)
     H, meta, distances = selectors.neighbourhood_graph(
         snapshot, slug, depth=context["depth"], types=context["types"],
         direction=context["direction"], limit=context["limit"],
     )
-    hierarchical = query.get("layout") == "hierarchical"
+    H = selectors.with_changes(snapshot, H, types=context["types"], expand=context["expand"],
+                               hide=[s for s in context["hide"] if s != slug], limit=params.NODE_CAP_MAX)
+    start = layout.radial_positions({n: distances.get(n, context["depth"] + 1) for n in H},
+                                    dict(H.nodes(data="category")))
     context.update(
-        meta=meta,
-        hierarchical=hierarchical,
-        term_url=term_url(slug),
-        payload=vis_payload(
-            H, term_url_template(), focus=slug, hierarchical=hierarchical,
-            start=radial_positions({n: distances[n] for n in H}, dict(H.nodes(data="category"))),
-        ),
+        meta=meta, payload=_view_payload(request, snapshot, H, context, focus=slug, start=start),
+        filter_count=len(context["types"] or ()) + (context["direction"] != "both"),
     )
-    return _render(request, "graphviz_app/neighbourhood.html", context)
-
-
-def _resolve_field(snapshot, raw, param):
-    """The term named in the form field ``param``; an unknown name is that field's error."""
-    try:
-        return params.resolve_term(snapshot, raw, param)
-    except nx.NodeNotFound as missing:
-        raise ValidationError({param: str(missing)}) from None
+    return _answer(request, "graphviz_app/neighbourhood.html", context)
 
 
 def path(request):
@@ -108,13 +161,15 @@ def path(request):
         return _render(request, "graphviz_app/path.html", context)
     try:
         context["types"] = params.parse_types(query, G)
-        source = _resolve_field(snapshot, context["source"], "from")
-        target = _resolve_field(snapshot, context["target"], "to")
+        ends = params.resolve_terms(snapshot, {"from": context["source"], "to": context["target"]}, user=request.user)
+        source, target = ends["from"], ends["to"]
         if source == target:
             raise ValidationError({"to": "Pick a term other than the starting one."})
         path_graph, steps, texts = selectors.path_graph(snapshot, source, target, types=context["types"])
     except ValidationError as errors:
         return _render(request, "graphviz_app/path.html", context, errors)
+    except params.TermNotFound as missing:
+        return _render(request, "graphviz_app/path.html", context, ValidationError({missing.param: str(missing)}))
     except nx.NetworkXNoPath:
         context["no_path"] = True
         return _render(request, "graphviz_app/path.html", context)
@@ -130,8 +185,68 @@ def path(request):
         steps=[{"text": text, "to": G.nodes[b]["name"], "url": term_url(b)} for (_, b, _, _), text in zip(steps, texts)],
         explanation="; ".join(texts),
         payload=vis_payload(
-            H, term_url_template(), highlight_edges=list(path_graph.edges(keys=True)),
-            pinned={node: (i * PATH_STEP_WIDTH, 0) for i, node in enumerate(on_path)},
+            H, term_url_template(), degrees=G.degree, highlight_edges=list(path_graph.edges(keys=True)),
+            fixed={node: (i * PATH_STEP_WIDTH, 0) for i, node in enumerate(on_path)}, names=_names(request, H),
         ),
     )
     return _render(request, "graphviz_app/path.html", context)
+
+
+def learning_path(request, slug):
+    """What to learn before a term, step by step, minus what the reader says they know."""
+    snapshot = graph_snapshot_for(request.user)
+    G = snapshot.G
+    if slug not in G:
+        return resolve_or_redirect(request, slug, "graphsite:learn")
+    context = {"snapshot": snapshot, "term": {"slug": slug, "url": term_url(slug), **G.nodes[slug]}}
+    try:
+        known = params.parse_slug_list(request.GET.getlist("known"), "known", G, what="term") or []
+    except ValidationError as errors:
+        return _render(request, "graphviz_app/learning_path.html", context, errors)
+    H, generations = selectors.learning_graph(snapshot, slug, known=known)
+    everything = [t for generation in queries.learning_path(G, slug, key=selectors.REQUIRES) for t in generation]
+
+    def item(node):
+        return {"slug": node, "url": term_url(node), **G.nodes[node]}
+
+    context.update(
+        steps=[[item(n) for n in generation] for generation in generations],
+        known=[item(n) for n in known if n != slug],
+        # Prerequisites left out because the reader knows something they lead to.
+        skipped=[item(n) for n in everything if n not in H and n not in known],
+        # Upright, to suit the column it is drawn in; first steps at the top.
+        payload=vis_payload(
+            H, term_url_template(), degrees=G.degree, physics=False, edge_labels=False,
+            positions=layout.layered_positions(H, [selectors.REQUIRES], aspect=LEARN_GRAPH_ASPECT),
+            names=_names(request, H),
+        ) if generations else None,
+    )
+    return _render(request, "graphviz_app/learning_path.html", context)
+
+
+def hierarchy(request):
+    """The tops of a transitive relation type's trees; narrower terms load on demand."""
+    snapshot = graph_snapshot_for(request.user)
+    transitive = selectors.transitive_types(snapshot)
+    context = {"snapshot": snapshot, "hierarchy_types": transitive, "items": []}
+    if not transitive:
+        return _render(request, "graphviz_app/hierarchy.html", context)
+    default = "is-a" if any(t["slug"] == "is-a" for t in transitive) else transitive[0]["slug"]
+    try:
+        key = params.parse_transitive_type(request.GET.get("type"), snapshot.G, default=default)
+    except ValidationError as errors:
+        return _render(request, "graphviz_app/hierarchy.html", context, errors)
+    items, total = selectors.top_concepts(snapshot, key, limit=TOP_CONCEPTS_SHOWN)
+    opened = total <= TOP_CONCEPTS_OPENED
+    for item in items:
+        children, count = (selectors.narrower_terms(snapshot, item["slug"], key, limit=TREE_CHILDREN_SHOWN)
+                           if opened else (None, 0))
+        item.update(children=children, open=opened, more=count - len(children or ()))
+    context.update(
+        type=snapshot.G.graph["types"][key],
+        items=items,
+        total=total,
+        more=total - len(items),
+    )
+    return _render(request, "graphviz_app/hierarchy.html", context)
+

@@ -8,9 +8,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from glossary import services
+from glossary.changelog import changelog_record_bulk, feed
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
-from glossary.revision import revision_bump
 from glossary.search import forget_vocabularies
+from graphviz_app.engine import clear_graph_cache
 
 SEED_FIXTURE = "fixtures/llm_glossary.json"
 
@@ -35,13 +36,16 @@ def seed(db):
         return
     for model in SEED_MODELS:
         model.objects.bulk_create(model(**row) for row in _seed_rows[model])
-    revision_bump()
+    changelog_record_bulk()
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with empty caches: a test may change rows behind the revision's back."""
+def _fresh_caches():
+    """Each test starts with empty caches, graphs and search vocabularies, as a new process would:
+    the database is emptied between tests without going through the change log."""
     cache.clear()
+    clear_graph_cache()
+    feed.forget()
     forget_vocabularies()
 
 

@@ -65,12 +65,13 @@ def silent_peer():
 
 
 @contextmanager
-def app_server(env: dict, *, workers: int = 1):
-    """The app under gunicorn on a free local port, with ``env`` on top of a production-like one.
+def app_server(env: dict, *, workers: int = 1, port: int | None = None):
+    """The app under gunicorn on a free local port (or ``port``), with ``env`` on top of a
+    production-like one.
 
     Yields the base URL once the app answers; the server is stopped afterwards.
     """
-    port = free_port()
+    port = port or free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CACHE_"))}
     log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(

@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 
 from glossary import services
 from glossary.models import Label, Relation, Term, TermStatus
-from glossary.revision import revision_current
 
 
 def error_messages(excinfo):
@@ -351,7 +350,7 @@ def test_reference_attaches_to_terms(make_term):
     assert list(t.references.all()) == [ref]
 
 
-# Natural keys and revision ------------------------------------------------------------------
+# Natural keys ---------------------------------------------------------------------------------
 
 
 def test_natural_keys_are_slugs(make_term, is_a, relate):
@@ -360,14 +359,6 @@ def test_natural_keys_are_slugs(make_term, is_a, relate):
     assert Term.objects.get_by_natural_key("masked-language-modeling") == a
     assert relation.natural_key() == ("masked-language-modeling", "is-a", "self-supervised-learning")
     assert Relation.objects.get_by_natural_key(*relation.natural_key()) == relation
-
-
-def test_every_write_changes_the_revision_token(make_term, is_a, relate):
-    before = revision_current()
-    a = make_term("A")
-    after_term = revision_current()
-    relate(a, is_a, make_term("B"))
-    assert len({before, after_term, revision_current()}) == 3
 
 
 def test_label_language_must_be_a_language_tag(make_term):

@@ -56,15 +56,15 @@ def test_different_hosts_get_their_own_absolute_links(client, make_term, setting
     assert first.startswith("http://a.example/") and second.startswith("http://b.example/")
 
 
-def test_an_anonymous_graph_page_reads_the_revision_once(client, term, make_term, relate, related_to):
+def test_an_anonymous_graph_page_looks_at_the_change_log_once(client, term, make_term, relate, related_to):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     relate(term, related_to, make_term("Transformer"))
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/graph/attention/").status_code == 200
-    revision_reads = [q for q in queries.captured_queries if "glossary_revision" in q["sql"]]
-    assert len(revision_reads) == 1
+    log_reads = [q for q in queries.captured_queries if "glossary_change" in q["sql"]]
+    assert len(log_reads) == 1
 
 
 def test_a_redirect_with_a_message_lands_on_a_page_showing_it(client, term):

@@ -58,6 +58,10 @@ class AutocompleteParams(serializers.Serializer):
     q = SearchText(required=True, help_text="What has been typed: the beginning of a label in any language, or a misspelling of one.")
 
 
+class LookupParams(serializers.Serializer):
+    label = serializers.CharField(max_length=200, help_text="A term's slug, name or alias, in any case.")
+
+
 class RelationListParams(serializers.Serializer):
     source = slug_param("Only relations from the term with this slug.")
     target = slug_param("Only relations to the term with this slug.")

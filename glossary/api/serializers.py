@@ -8,6 +8,7 @@ Every reference to another object is by slug (terms, categories, relation types)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from django.db import models
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
@@ -284,6 +285,24 @@ class TermSuggestionSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     matched = serializers.CharField(help_text="The label (in any language) that matched the query.")
+
+
+class TermRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="The term page.")
+
+    def get_url(self, ref) -> str:
+        return reverse("glossary:term-detail", kwargs={"slug": ref.slug})
+
+
+class TermLookupSerializer(serializers.Serializer):
+    """What `glossary.resolver` made of a typed label."""
+
+    text = serializers.CharField(help_text="The label as compared: spaces collapsed, case folded.")
+    term = TermRefSerializer(allow_null=True, help_text="The term it names; null when several share it.")
+    matched = serializers.CharField(allow_blank=True, help_text="The alias that matched, when not the term's name or slug.")
+    candidates = TermRefSerializer(many=True, help_text="The terms a shared label may refer to.")
 
 
 class CategorySerializer(StrictModelSerializer):

@@ -8,6 +8,7 @@ from glossary.api import views
 class Router(DefaultRouter):
     # No `.json` suffix routes: ?format=json does the same, and the schema stays one path per resource.
     include_format_suffixes = False
+    APIRootView = views.APIRootView
 
 
 router = Router()
@@ -20,7 +21,8 @@ router.register("references", views.ReferenceViewSet, basename="reference")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's start-up script served as a file (?script), not inline: the CSP allows no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="glossary/api_docs.html"),
+         name="api-docs"),
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
     path("health/", views.health, name="api-health"),
     *router.urls,

@@ -6,6 +6,7 @@ back from the service as Django ``ValidationError`` and become a 400 in ``except
 """
 
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import parse_etags, quote_etag
@@ -13,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import routers, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -24,25 +25,60 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from glossary import selectors, services
-from glossary.api.filters import AutocompleteParams, RelationListParams, TermListParams, validated_params
+from glossary.api.filters import AutocompleteParams, LookupParams, RelationListParams, TermListParams, validated_params
 from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
+from glossary.resolver import resolve_name
 from glossary.api.serializers import (
     CategorySerializer,
     ReferenceSerializer,
     RelationSerializer,
     RelationTypeSerializer,
     TermDetailSerializer,
+    TermLookupSerializer,
     TermSerializer,
     TermSuggestionSerializer,
 )
+from glossary.changelog import changes_position
 from glossary.errors import RETRY_AFTER_SECONDS
 from glossary.health import cache_status, database_status
-from glossary.revision import revision_current
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 # Ids beyond 64-bit integers cannot exist; refusing them in the URL keeps them away from the database.
 ID_REGEX = r"[0-9]{1,18}"
+
+
+class APIRootView(routers.APIRootView):
+    """The API's front page: the resources, and the other endpoints a client starts from."""
+
+    # Names of routes outside the router, and of those that need a term: shown as URI templates.
+    extra_names = {
+        "autocomplete": "term-autocomplete",
+        "lookup": "term-lookup",
+        "graph": "graph-api-whole",
+        "graph-stats": "graph-api-stats",
+        "graph-top-concepts": "graph-api-top-concepts",
+        "graph-path": "graph-api-path",
+        "export": "export",
+        "schema": "schema",
+        "docs": "api-docs",
+        "health": "api-health",
+        "token": "api-token",
+    }
+    slug_names = {
+        "graph-neighborhood": "graph-api-neighborhood",
+        "graph-hierarchy": "graph-api-hierarchy",
+        "graph-narrower": "graph-api-narrower",
+        "graph-learning-path": "graph-api-learning-path",
+    }
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for key, name in self.extra_names.items():
+            response.data[key] = request.build_absolute_uri(reverse(name))
+        for key, name in self.slug_names.items():
+            response.data[key] = request.build_absolute_uri(reverse(name, kwargs={"slug": "SLUG"})).replace("SLUG", "{slug}")
+        return response
 
 
 def health(request):
@@ -138,9 +174,9 @@ class TermViewSet(ServiceModelViewSet):
         return TermSerializer if self.action == "list" else TermDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        # Any write to the glossary changes the revision, and a term's page shows its neighbours,
-        # so the revision (plus who is asking and in which format) is a sound validator.
-        etag = quote_etag(f"{revision_current()}-{int(request.user.is_staff)}-{request.accepted_renderer.format}")
+        # Any committed write to the glossary moves the change log, and a term's page shows its
+        # neighbours, so the log's position (plus who asks, in which format) is a sound validator.
+        etag = quote_etag(f"{changes_position().token}-{int(request.user.is_staff)}-{request.accepted_renderer.format}")
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
@@ -175,6 +211,20 @@ class TermViewSet(ServiceModelViewSet):
         params = validated_params(AutocompleteParams, request)
         suggestions = selectors.term_autocomplete(query=params.get("q", ""), user=request.user)
         return Response(TermSuggestionSerializer(suggestions, many=True).data)
+
+    @extend_schema(
+        parameters=[LookupParams],
+        responses=TermLookupSerializer,
+        summary="Find the term a name stands for (slug, name or alias)",
+        description="The rule every page uses for a typed name. A label several terms share "
+        "answers with `term` null and the `candidates` it may refer to; a label nothing has, with "
+        "`term` null and no candidates.",
+    )
+    @action(detail=False, methods=["get"], url_path="lookup", url_name="lookup", pagination_class=None)
+    def lookup_label(self, request):
+        params = validated_params(LookupParams, request)
+        resolution = resolve_name(params["label"], user=request.user)
+        return Response(TermLookupSerializer(resolution).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[RelationListParams]))

@@ -16,7 +16,7 @@ from glossary.exchange.check import Plan, Report, no_progress
 from glossary.exchange.document import ExchangeError
 from glossary.exchange.write import write_plan
 from glossary.models import RelationType
-from glossary.revision import revision_bump
+from glossary.changelog import changelog_record_bulk
 
 __all__ = ["ImportReport", "import_document"]
 
@@ -61,5 +61,5 @@ def import_document(document, *, dry_run=False, progress=no_progress, max_second
             except IntegrityError as exc:
                 raise ExchangeError([f"the database refused the import: {exc}"]) from exc
             if plan.report.changes:
-                revision_bump()
+                changelog_record_bulk()
     return plan.report

@@ -107,6 +107,34 @@ class LearningPathSerializer(NodeLinkSerializer):
     order = serializers.ListField(child=serializers.CharField(), help_text="The steps flattened.")
 
 
+class TreeQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=params.NODE_CAP_MAX, default=params.TREE_LIMIT_DEFAULT,
+        help_text="At most this many terms, by name; `count` tells how many there are.",
+    )
+
+
+class TreeItemSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Term slug.")
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=TermStatus.choices)
+    url = serializers.CharField(help_text="The term page.")
+    narrower_count = serializers.IntegerField(min_value=0, help_text="Terms directly below this one.")
+
+
+class NarrowerSerializer(serializers.Serializer):
+    term = serializers.CharField()
+    type = serializers.CharField()
+    count = serializers.IntegerField(min_value=0)
+    narrower = TreeItemSerializer(many=True)
+
+
+class TopConceptsSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    count = serializers.IntegerField(min_value=0)
+    top_concepts = TreeItemSerializer(many=True)
+
+
 class SampleSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
     sample = serializers.ListField(child=serializers.CharField())
@@ -134,6 +162,18 @@ class StatsSerializer(serializers.Serializer):
         help_text="For each acyclic relation type holding a cycle, one cycle (closed).",
     )
     without_definition = SampleSerializer()
+
+
+class AudienceCountSerializer(serializers.Serializer):
+    public = serializers.IntegerField(min_value=0)
+    staff = serializers.IntegerField(min_value=0)
+
+
+class EngineSerializer(serializers.Serializer):
+    process = serializers.IntegerField(help_text="The answering process's id, to tell the workers apart.")
+    builds = AudienceCountSerializer(help_text="Graphs built from scratch by this process.")
+    updates = AudienceCountSerializer(help_text="Graphs brought up to date from the change log instead.")
+    position = serializers.CharField(help_text="Where the change log stood for this request.")
 
 
 class ErrorDetailSerializer(serializers.Serializer):

@@ -8,5 +8,8 @@ urlpatterns = [
     path("path/", views.PathView.as_view(), name="graph-api-path"),
     path("hierarchy/<slug:slug>/", views.HierarchyView.as_view(), name="graph-api-hierarchy"),
     path("learning-path/<slug:slug>/", views.LearningPathView.as_view(), name="graph-api-learning-path"),
+    path("narrower/<slug:slug>/", views.NarrowerView.as_view(), name="graph-api-narrower"),
+    path("top-concepts/", views.TopConceptsView.as_view(), name="graph-api-top-concepts"),
     path("stats/", views.StatsView.as_view(), name="graph-api-stats"),
+    path("engine/", views.EngineView.as_view(), name="graph-api-engine"),
 ]

@@ -1,17 +1,21 @@
 """Read-only graph endpoints under /api/graph/: node-link JSON from the cached graph."""
 
+import os
+
 import networkx as nx
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from glossary.changelog import changes_position
+from glossary.language import names_in, reader_language
 from graphviz_app import params, selectors
 from graphviz_app.api import serializers as s
-from graphviz_app.engine import graph_snapshot_for, term_url_template
+from graphviz_app.engine import URL_PLACEHOLDER, engine_counts, graph_snapshot_for, term_url_template
 from graphviz_app.serialize import node_link
 
 TAGS = ["graph"]
@@ -19,6 +23,9 @@ TAGS = ["graph"]
 BAD_PARAMS = OpenApiResponse(s.PARAMETER_ERRORS_SCHEMA, description="A parameter is malformed, out of range or unknown.")
 SLUG_PARAM = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$", description="Term slug."
+)
+TRANSITIVE_TYPE_PARAM = OpenApiParameter(
+    "type", OpenApiTypes.STR, pattern=r"^[-a-zA-Z0-9_]*$", default="is-a", description="A transitive relation type slug."
 )
 NOT_FOUND = OpenApiResponse(s.ErrorDetailSerializer, description="No such term (or no path).")
 
@@ -40,6 +47,10 @@ class GraphAPIView(APIView):
     def snapshot(self):
         return graph_snapshot_for(self.request.user)
 
+    def node_link(self, H, **extra):
+        """``H`` as node-link JSON, terms named in the reader's language where they can be."""
+        return node_link(H, term_url_template(), names=names_in(reader_language(self.request), H), **extra)
+
 
 class WholeGraphView(GraphAPIView):
     @extend_schema(
@@ -58,7 +69,7 @@ class WholeGraphView(GraphAPIView):
             categories=params.parse_categories(query, snapshot.G),
             limit=params.parse_limit(query.get("limit")),
         )
-        return Response(node_link(H, term_url_template(), graph=meta))
+        return Response(self.node_link(H, graph=meta))
 
 
 class NeighbourhoodView(GraphAPIView):
@@ -80,7 +91,7 @@ class NeighbourhoodView(GraphAPIView):
             direction=params.parse_direction(query.get("direction")),
             limit=params.parse_limit(query.get("limit")),
         )
-        return Response(node_link(H, term_url_template(), graph=meta))
+        return Response(self.node_link(H, graph=meta))
 
 
 class PathView(GraphAPIView):
@@ -90,8 +101,8 @@ class PathView(GraphAPIView):
         description="Relations are followed either way and read in the direction walked: "
         "“GPT-4 is an instance of foundation model; …”.",
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="Term slug or name."),
-            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="Term slug or name."),
+            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="Term slug, name or alias."),
+            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="Term slug, name or alias."),
             s.TypesQuerySerializer,
         ],
         responses={200: s.PathSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
@@ -100,8 +111,8 @@ class PathView(GraphAPIView):
         snapshot = self.snapshot()
         query = request.query_params
         types = params.parse_types(query, snapshot.G)
-        source = params.resolve_term(snapshot, query.get("from"), "from")
-        target = params.resolve_term(snapshot, query.get("to"), "to")
+        ends = params.resolve_terms(snapshot, {"from": query.get("from"), "to": query.get("to")}, user=request.user)
+        source, target = ends["from"], ends["to"]
         if source == target:
             raise exceptions.ValidationError({"to": ["Pick a term other than the starting one."]})
         try:
@@ -112,7 +123,7 @@ class PathView(GraphAPIView):
                 f"No path between “{names[source]['name']}” and “{names[target]['name']}”"
                 + (" over those relation types." if types else ".")
             ) from None
-        data = node_link(H, term_url_template())
+        data = self.node_link(H)
         data.update(
             length=len(steps),
             explanation="; ".join(texts),
@@ -137,24 +148,16 @@ class HierarchyView(GraphAPIView):
         summary="Ancestors and descendants along a transitive type",
         parameters=[
             SLUG_PARAM,
-            OpenApiParameter("type", OpenApiTypes.STR, pattern=r"^[-a-zA-Z0-9_]*$", default="is-a",
-                             description="A transitive relation type slug."),
+            TRANSITIVE_TYPE_PARAM,
         ],
         responses={200: s.HierarchySerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
     )
     def get(self, request, slug):
         snapshot = self.snapshot()
         G = snapshot.G
-        key = request.query_params.get("type") or "is-a"
-        meta = G.graph["types"].get(key)
-        if meta is None:
-            raise exceptions.ValidationError({"type": [f"Unknown relation type: {key}."]})
-        if not meta["transitive"]:
-            raise exceptions.ValidationError(
-                {"type": [f"“{key}” is not transitive; a hierarchy needs a transitive type such as is-a or part-of."]}
-            )
+        key = params.parse_transitive_type(request.query_params.get("type"), G)
         H, ancestors, descendants = selectors.hierarchy_graph(snapshot, slug, key)
-        data = node_link(H, term_url_template())
+        data = self.node_link(H)
         data.update(term=slug, type=key, ancestors=_ranked(G, ancestors), descendants=_ranked(G, descendants))
         return Response(data)
 
@@ -178,9 +181,52 @@ class LearningPathView(GraphAPIView):
             request.query_params.getlist("known"), "known", snapshot.G, what="term"
         ) or []
         H, generations = selectors.learning_graph(snapshot, slug, known=known)
-        data = node_link(H, term_url_template())
+        data = self.node_link(H)
         data.update(term=slug, generations=generations, order=[t for g in generations for t in g])
         return Response(data)
+
+
+def _tree_items(items, url_template):
+    return [
+        {"id": item["slug"], "name": item["name"], "status": item["status"],
+         "url": url_template.replace(URL_PLACEHOLDER, item["slug"]), "narrower_count": item["narrower_count"]}
+        for item in items
+    ]
+
+
+class NarrowerView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="The terms directly below a term in a hierarchy",
+        description="One level of the broader/narrower tree of a transitive relation type, by name; "
+        "each term says how many narrower terms it has in turn, so a tree can load them on demand.",
+        parameters=[SLUG_PARAM, TRANSITIVE_TYPE_PARAM, s.TreeQuerySerializer],
+        responses={200: s.NarrowerSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
+    )
+    def get(self, request, slug):
+        snapshot = self.snapshot()
+        key = params.parse_transitive_type(request.query_params.get("type"), snapshot.G)
+        limit = params.parse_int(request.query_params.get("limit"), "limit", default=params.TREE_LIMIT_DEFAULT,
+                                 low=1, high=params.NODE_CAP_MAX)
+        items, total = selectors.narrower_terms(snapshot, slug, key, limit=limit)
+        return Response({"term": slug, "type": key, "count": total, "narrower": _tree_items(items, term_url_template())})
+
+
+class TopConceptsView(GraphAPIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="The tops of a hierarchy",
+        description="The terms with narrower terms but nothing broader along a transitive relation type.",
+        parameters=[TRANSITIVE_TYPE_PARAM, s.TreeQuerySerializer],
+        responses={200: s.TopConceptsSerializer, 400: BAD_PARAMS},
+    )
+    def get(self, request):
+        snapshot = self.snapshot()
+        key = params.parse_transitive_type(request.query_params.get("type"), snapshot.G)
+        limit = params.parse_int(request.query_params.get("limit"), "limit", default=params.TREE_LIMIT_DEFAULT,
+                                 low=1, high=params.NODE_CAP_MAX)
+        items, total = selectors.top_concepts(snapshot, key, limit=limit)
+        return Response({"type": key, "count": total, "top_concepts": _tree_items(items, term_url_template())})
 
 
 class StatsView(GraphAPIView):
@@ -193,3 +239,20 @@ class StatsView(GraphAPIView):
     )
     def get(self, request):
         return Response(selectors.stats(self.snapshot()))
+
+
+class EngineView(APIView):
+    """For operators: whether this process keeps its graphs up to date or keeps rebuilding them."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="This process's graph engine (staff only)",
+        description="How often the answering process built its graphs from scratch and brought "
+        "them up to date from the change log. Each process keeps its own graphs, so behind a "
+        "load balancer successive answers may come from different processes.",
+        responses={200: s.EngineSerializer, 403: OpenApiResponse(s.ErrorDetailSerializer, description="Staff only.")},
+    )
+    def get(self, request):
+        return Response({"process": os.getpid(), **engine_counts(), "position": changes_position().token})

@@ -1,9 +1,11 @@
-"""Template tags other apps use to embed graphs: {% mini_graph term %}, {% featured_graph %}."""
+"""Template tags other apps use to embed graphs: {% mini_graph term %}, {% featured_graph %},
+{% hierarchy_trees term %}."""
 
 from django import template
 from django.urls import reverse
 
-from graphviz_app import queries, selectors
+from glossary.language import names_in, reader_language
+from graphviz_app import selectors
 from graphviz_app.engine import graph_snapshot_for, term_url_template
 from graphviz_app.render import vis_payload
 
@@ -11,6 +13,7 @@ register = template.Library()
 
 MINI_GRAPH_NODES = 40
 FEATURED_GRAPH_NODES = 80
+TREE_CHILDREN_SHOWN = 50
 
 
 def _viewer(context):
@@ -28,7 +31,8 @@ def mini_graph(context, term):
         snapshot, term.slug, depth=1, types=None, direction="both", limit=MINI_GRAPH_NODES
     )
     return {
-        "payload": vis_payload(H, term_url_template(), focus=term.slug),
+        "payload": vis_payload(H, term_url_template(), degrees=snapshot.G.degree, focus=term.slug,
+                               names=names_in(reader_language(context.get("request")), H)),
         "meta": meta,
         "explore_url": reverse("graph:neighbourhood", kwargs={"slug": term.slug}),
     }
@@ -39,18 +43,40 @@ def featured_graph(context):
     """The whole glossary when it is small; otherwise the surroundings of its best connected term."""
     snapshot = graph_snapshot_for(_viewer(context))
     G = snapshot.G
-    if G.number_of_edges() == 0:
+    if snapshot.edge_count == 0:
         return {"payload": None}
     if len(G) <= FEATURED_GRAPH_NODES:
         H, caption = G, ""
     else:
-        hub = snapshot.memo(("top", 1), lambda G: queries.top_nodes(G, 1))[0]
+        hub = snapshot.top_nodes(1)[0]
         H, _, _ = selectors.neighbourhood_graph(
             snapshot, hub, depth=1, types=None, direction="both", limit=FEATURED_GRAPH_NODES
         )
         caption = f"Around {G.nodes[hub]['name']}, the best connected term"
     return {
-        "payload": vis_payload(H, term_url_template()),
+        "payload": vis_payload(H, term_url_template(), degrees=G.degree,
+                               names=names_in(reader_language(context.get("request")), H)),
         "caption": caption,
         "explore_url": reverse("graph:explorer"),
     }
+
+
+@register.inclusion_tag("graphviz_app/hierarchy_trees.html", takes_context=True)
+def hierarchy_trees(context, term):
+    """The term's broader/narrower tree for each transitive relation type it takes part in."""
+    snapshot = graph_snapshot_for(_viewer(context))
+    trees = []
+    for rtype in selectors.transitive_types(snapshot):
+        items = selectors.broader_tree(snapshot, term.slug, rtype["slug"], children_limit=TREE_CHILDREN_SHOWN)
+        if items:
+            trees.append({"type": rtype, "items": items})
+    return {"trees": trees}
+
+
+@register.inclusion_tag("graphviz_app/learn_link.html", takes_context=True)
+def learn_link(context, term):
+    """A link to the term's learning path, when it has prerequisites."""
+    G = graph_snapshot_for(_viewer(context)).G
+    if term.slug not in G or not any(selectors.REQUIRES in keys for keys in G._succ[term.slug].values()):
+        return {"url": None}
+    return {"url": reverse("graphsite:learn", kwargs={"slug": term.slug}), "name": term.name}

@@ -39,21 +39,21 @@ def build(n):
 
 
 # endpoint → queries for an anonymous reader, whatever the number of rows; the first query of
-# each is the revision token that keys the anonymous response cache (glossary.middleware)
+# each is the look at the change log that keys the anonymous response cache (glossary.middleware)
 EXPECTED = {
-    # revision, count, terms + category, labels, definitions in other languages
+    # change log, count, terms + category, labels, definitions in other languages
     "/api/terms/?page_size=200": 5,
     # revision, the search's matches (one statement for all tiers), terms + category, labels,
     # definitions (no count: the search knows it)
     "/api/terms/?page_size=200&search=spoke": 5,
-    # revision (read once, for the cache key and the ETag), term, labels, notes, mappings,
+    # change log (read once, for the cache key and the ETag), term, labels, notes, mappings,
     # relations out and their targets' names, relations in and their sources' names, references,
     # [[wiki link]] targets
     "/api/terms/hub/": 11,
-    "/api/relations/?page_size=200": 3,  # revision, count, relations + type + both ends
+    "/api/relations/?page_size=200": 3,  # change log, count, relations + type + both ends
     "/api/categories/?page_size=200": 3,
     "/api/relation-types/?page_size=200": 3,
-    "/api/references/?page_size=200": 4,  # revision, count, references, their visible terms
+    "/api/references/?page_size=200": 4,  # change log, count, references, their visible terms
     "/api/terms/autocomplete/?q=sp": 1,  # not cached: the matches of every tier, one statement
 }
 
@@ -79,6 +79,6 @@ def test_a_repeated_anonymous_read_is_served_from_the_cache_in_one_query(anon, d
     build(5)
     for url in [url for url in EXPECTED if "autocomplete" not in url]:
         first = anon.get(url)
-        with django_assert_num_queries(1):  # the revision token only
+        with django_assert_num_queries(1):  # the look at the change log only
             again = anon.get(url)
         assert again.status_code == 200 and again.content == first.content, url

@@ -1,4 +1,4 @@
-"""Our JSON format: lossless round trip, idempotency, merge, dry run, revision bump."""
+"""Our JSON format: lossless round trip, idempotency, merge, dry run, one bulk change logged."""
 
 import json
 
@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from glossary.exchange.formats import read_file
 from glossary.exchange.importer import import_document
-from glossary.models import Label, Relation, Term
-from glossary.revision import revision_current
+from glossary.models import Change, ChangeKind, Label, Relation, Term
 from tests.exchange.conftest import empty_glossary, row_counts, small_document
 
 
@@ -44,19 +43,19 @@ def test_json_export_lists_everything_by_slug_in_a_stable_order(make_term, is_a,
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(db, write_json, run_import):
     path = write_json(small_document())
     run_import(path)
-    counts, revision = row_counts(), revision_current()
+    counts, entries = row_counts(), Change.objects.count()
     out, _, error = run_import(path)
     assert error is None
     assert row_counts() == counts
-    assert revision_current() == revision
+    assert Change.objects.count() == entries
     assert "terms: 0 created, 0 updated, 2 unchanged" in out
     assert "relations: 0 created, 0 updated, 1 unchanged" in out
 
 
-def test_import_bumps_the_revision_so_caches_see_it(db, write_json, run_import):
-    before = revision_current()
+def test_import_logs_one_bulk_change_so_caches_and_graphs_see_it(db, write_json, run_import):
+    before = Change.objects.count()
     run_import(write_json(small_document()))
-    assert revision_current() != before
+    assert list(Change.objects.values_list("kind", flat=True))[before:] == [ChangeKind.BULK]
 
 
 def test_import_merges_into_a_database_holding_other_terms(make_term, is_a, relate, write_json, run_import):

@@ -5,10 +5,10 @@ import doctest
 import pytest
 
 from glossary import rules
-from graphviz_app import queries, render
+from graphviz_app import editing, layout, queries, render
 
 
-@pytest.mark.parametrize("module", [queries, render, rules], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [queries, render, layout, editing, rules], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0

@@ -43,14 +43,23 @@ def test_payload_has_coloured_nodes_with_term_urls_and_speed_options(client, llm
     assert {"label": "is a", "color": "#94a3b8", "symmetric": False} in data["legend"]["types"]
 
 
-def test_hierarchical_layout_option(client, llm_graph):
+def test_hierarchical_layout_places_every_node_on_the_server_and_turns_physics_off(client, llm_graph):
     data = payload_of(client.get("/graph/?layout=hierarchical"))
-    assert data["options"]["layout"]["hierarchical"]["enabled"] is True
+    assert data["options"]["physics"]["enabled"] is False
+    y = {n["id"]: n["y"] for n in data["nodes"]}
+    # Broader terms above narrower ones along the transitive types (is-a, requires).
+    assert y["llm"] < y["foundation-model"] and y["neural-net"] < y["llm"] < y["rag"]
+
+
+def test_unknown_layout_is_a_400_naming_it(client, llm_graph):
+    response = client.get("/graph/?layout=spiral")
+    assert response.status_code == 400
+    assert "layout" in response.content.decode() and "spiral" in response.content.decode()
 
 
 def test_node_cap_says_how_many_are_shown(client, llm_graph):
     html = client.get("/graph/?limit=3").content.decode()
-    assert "Showing 3 of 8 terms — narrow the filters" in html
+    assert "Showing 3 of 7 terms — narrow the filters" in html
     assert len(payload_of(client.get("/graph/?limit=3"))["nodes"]) == 3
 
 
@@ -96,7 +105,7 @@ def test_hostile_names_and_definitions_are_escaped_everywhere(client, llm_graph,
         assert "<a href=\"javascript" not in html, url
     data = payload_of(client.get("/graph/evil/"))
     node = next(n for n in data["nodes"] if n["id"] == "evil")
-    assert node["label"] == EVIL  # drawn on the canvas as text, not markup
+    assert node["name"] == EVIL  # drawn on the canvas as text, not markup
 
 
 def render(template, **context):
@@ -137,7 +146,7 @@ def test_drafts_stay_out_of_pages_for_the_public(client, llm_graph):
 def test_neighbourhood_starts_from_rings_around_the_focus():
     import math
 
-    from graphviz_app.render import radial_positions
+    from graphviz_app.layout import radial_positions
 
     distances = {"focus": 0, **{f"near{i}": 1 for i in range(5)}, **{f"far{i}": 2 for i in range(200)}}
     positions = radial_positions(distances)
@@ -151,18 +160,19 @@ def test_neighbourhood_starts_from_rings_around_the_focus():
 def test_big_neighbourhoods_start_from_rings_and_relax_briefly():
     import networkx as nx
 
-    from graphviz_app.render import RELAX_ITERATIONS, STABILISATION_ITERATIONS, radial_positions, vis_payload
+    from graphviz_app.layout import radial_positions
+    from graphviz_app.render import RELAX_ITERATIONS, STABILISATION_ITERATIONS, vis_payload
 
     G = nx.MultiDiGraph(types={"uses": {"label": "uses", "color": "#123456", "symmetric": False}})
     G.add_edges_from(("hub", f"t{i}", "uses") for i in range(200))
     distances = {"hub": 0, **{f"t{i}": 1 for i in range(200)}}
-    big = vis_payload(G, "/terms/__slug__/", focus="hub", start=radial_positions(distances))
+    big = vis_payload(G, "/terms/__slug__/", focus="hub", positions=radial_positions(distances))
     focus = next(n for n in big["nodes"] if n["id"] == "hub")
     assert (focus["x"], focus["y"]) == (0, 0)
     assert all("x" in n and not n.get("fixed") for n in big["nodes"])
     assert big["options"]["physics"]["stabilization"]["iterations"] == RELAX_ITERATIONS
 
     small = vis_payload(G.subgraph(["hub", "t1", "t2"]), "/terms/__slug__/", focus="hub",
-                        start=radial_positions({"hub": 0, "t1": 1, "t2": 1}))
+                        positions=radial_positions({"hub": 0, "t1": 1, "t2": 1}))
     assert all("x" not in n for n in small["nodes"])
     assert small["options"]["physics"]["stabilization"]["iterations"] == STABILISATION_ITERATIONS

@@ -162,3 +162,14 @@ def test_a_deprecated_terms_page_in_another_language_names_its_replacement(clien
     services.term_update(term=old, status=TermStatus.DEPRECATED, replaced_by=multilingual["llm"])
     html = client.get("/terms/big-language-model/", {"lang": "fi"}).content.decode()
     assert "Deprecated." in html and 'href="/terms/large-language-model/?lang=fi"' in html
+
+
+def test_graph_pages_and_the_graph_api_name_terms_in_the_readers_language(client, multilingual):
+    import json
+
+    html = client.get("/graph/large-language-model/", {"lang": "fi"}).content.decode()
+    payload = json.loads(re.search(r'<script id="[^"]*" type="application/json">(.*?)</script>', html, re.S).group(1))
+    names = {node["id"]: node["name"] for node in payload["nodes"]}
+    assert names["large-language-model"] == "Suuri kielimalli" and names["language-model"] == "Language model"
+    data = client.get("/api/graph/neighborhood/large-language-model/", HTTP_ACCEPT_LANGUAGE="de").json()
+    assert {n["id"]: n["name"] for n in data["nodes"]}["large-language-model"] == "Großes Sprachmodell"

@@ -1,5 +1,6 @@
 """The browse pages: what each shows, to whom, and with which status."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -86,12 +87,12 @@ def test_term_page_lists_outgoing_relations_under_the_label_and_incoming_under_t
     fm = client.get("/terms/foundation-model/")
     groups = [(g.label, g.direction, [i["term"].name for i in g.terms]) for g in fm.context["relation_groups"]]
     assert groups == [("has instance", "in", ["GPT-4"]), ("has subtype", "in", ["Large language model"])]
-    assert "← has instance</span>" in fm.content.decode()
+    assert '<span aria-hidden="true">←</span> has instance</span>' in fm.content.decode()
     gpt4 = client.get("/terms/gpt-4/")
     groups = [(g.label, g.direction, [i["term"].name for i in g.terms]) for g in gpt4.context["relation_groups"]]
     assert groups == [("is an instance of", "out", ["Foundation model"])]
     html = gpt4.content.decode()
-    assert "→ is an instance of</span>" in html
+    assert '<span aria-hidden="true">→</span> is an instance of</span>' in html
     assert "A general-purpose model." in html
 
 
@@ -236,3 +237,46 @@ def test_term_page_query_count_does_not_grow_with_relations(client, glossary, ma
     related = [g for g in response.context["relation_groups"] if g.type_slug == "related-to"]
     assert len(related[0].terms) == 13 and len(response.context["references"]) == 13
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_a_term_page_says_which_deprecated_terms_it_replaces(client, glossary):
+    html = client.get("/terms/gemini/").content.decode()
+    assert 'class="notice notice-replaces"' in html
+    assert 'Replaces <a href="/terms/bard/">Bard</a> <span class="badge badge-deprecated">deprecated</span>' in html
+    assert "notice-replaces" not in client.get("/terms/gpt-4/").content.decode()
+
+
+def test_relation_cards_do_not_repeat_the_terms_own_name(client, glossary):
+    html = client.get("/terms/foundation-model/").content.decode()
+    headings = re.findall(r'<section class="relation-group.*?<h3>(.*?)</h3>', html, re.S)
+    assert len(headings) == 2
+    assert all("Foundation model" not in heading for heading in headings)
+
+
+def test_favicon_ico_is_served_for_pages_that_name_no_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    body = response.content
+    assert body[:4] == b"\x00\x00\x01\x00" and int.from_bytes(body[4:6], "little") >= 1
+    assert b"\x89PNG" in body
+    assert "max-age" in response["Cache-Control"]
+
+
+def test_api_root_lists_the_graph_export_lookup_and_autocomplete_endpoints(client, db):
+    data = client.get("/api/", HTTP_ACCEPT="application/json").json()
+    expected = {
+        "terms": "/api/terms/", "autocomplete": "/api/terms/autocomplete/", "lookup": "/api/terms/lookup/",
+        "graph": "/api/graph/", "graph-stats": "/api/graph/stats/", "graph-path": "/api/graph/path/",
+        "graph-top-concepts": "/api/graph/top-concepts/", "export": "/api/export/", "docs": "/api/docs/",
+        "graph-neighborhood": "/api/graph/neighborhood/{slug}/", "graph-narrower": "/api/graph/narrower/{slug}/",
+        "graph-learning-path": "/api/graph/learning-path/{slug}/", "graph-hierarchy": "/api/graph/hierarchy/{slug}/",
+    }
+    for key, path in expected.items():
+        assert data[key] == f"http://testserver{path}", key
+
+
+def test_swagger_ui_has_a_way_back_to_the_site(client, db):
+    html = client.get("/api/docs/").content.decode()
+    assert '<nav class="api-docs-bar" aria-label="Site">' in html
+    assert '<a class="api-docs-home" href="/">' in html
+    assert "swagger-ui-bundle.js" in html

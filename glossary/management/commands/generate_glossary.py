@@ -3,7 +3,7 @@
 bulk_create skips `full_clean` and signals, so the rules are kept by construction: no self
 loops; no duplicates (a symmetric pair is stored once); relations of an acyclic type only go
 from a lower to a higher term index, which cannot close a cycle; only new terms are joined, so
-existing relations cannot take part in a cycle either. The revision is bumped at the end.
+existing relations cannot take part in a cycle either. One bulk change is logged at the end.
 """
 
 import random
@@ -11,8 +11,8 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from glossary.changelog import changelog_record_bulk
 from glossary.models import Category, Label, Relation, RelationType, Term, default_language
-from glossary.revision import revision_bump
 
 BATCH = 5_000
 # (slug, label, inverse label, symmetric, transitive, acyclic, colour); existing types are reused.
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             categories = self._categories(seed)
             term_ids = self._terms(rng, terms, seed, categories)
             created = self._relations(rng, term_ids, types, relations)
-            revision_bump()
+            changelog_record_bulk()
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Created {len(term_ids)} terms and {created} relations."))
 

@@ -2,7 +2,9 @@
  *
  * Keyboard: ArrowDown/ArrowUp move through the suggestions, Enter picks one, Escape closes the
  * list (a second Escape clears the box), Tab leaves. data-mode="go" opens the picked term's page;
- * data-mode="fill" puts its name into the box (the "how is this related to …?" form).
+ * data-mode="fill" puts its name into the box (the "how is this related to …?" form);
+ * data-mode="pick" also fills the box and tells the page which term it is (a "term:pick" event
+ * on the input, detail {slug, name}): the graph explorer focuses that term.
  * The endpoint answers { slug, name, matched } items, as a list or as { results: [...] }; the
  * server finds beginnings and misspellings of labels in any language, so no filtering here.
  */
@@ -47,9 +49,12 @@
     function pick(index) {
       var item = items[index];
       if (!item) return;
-      if (mode === "fill") {
+      if (mode === "fill" || mode === "pick") {
         input.value = item.name;
         close();
+        if (mode === "pick") {
+          input.dispatchEvent(new CustomEvent("term:pick", { detail: { slug: item.slug, name: item.name } }));
+        }
       } else {
         window.location.assign(termUrl.replace("SLUG", encodeURIComponent(item.slug)));
       }
@@ -136,6 +141,11 @@
         if (open && active >= 0) {
           event.preventDefault();
           pick(active);
+        } else {
+          // The typed text goes as it is (a search, or the page's own lookup): no late list over it.
+          clearTimeout(timer);
+          latest++;
+          close();
         }
       } else if (event.key === "Escape") {
         if (open) {

@@ -105,6 +105,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("glossary", "0006_import_jobs")]
+    dependencies = [("glossary", "0007_changelog")]
 
     operations = [migrations.RunPython(install, uninstall)]

@@ -1,0 +1,402 @@
+#!/usr/bin/env python
+"""Benchmark the glossary at scale on PostgreSQL: each figure next to its baseline, in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gg_scale_bench make bench-scale
+
+The database is brought to --terms / --relations (100,000 / 500,000) with `generate_glossary`
+if it holds fewer. Latencies go through the whole Django stack in this process (the test client:
+URL routing, middleware, authentication, view, JSON rendering; no HTTP server), and the rounds
+interleave ours and the baseline so both see the same machine load:
+
+* the look at the change log each request makes — vs a one-row primary-key read (the old token);
+* neighbourhood depth 2 through the API, warm — vs raw networkx + node-link JSON;
+* add one is-a relation through the API (token) — vs a plain INSERT of the same row;
+* the first graph read after one committed write — vs the same read, warm (a neighbourhood, and
+  the whole graph capped to its best connected terms);
+* /api/terms/?search=<word>, signed in (p50 and p95);
+
+then write throughput with 8 concurrent API writers, each on its own relation type, against a
+gunicorn with 8 workers (vs 1 writer), and the graphs' memory (public + staff, tracemalloc) vs
+a plain networkx graph of the same terms and relations. Anonymous responses are not served
+from the response cache here (its middleware is left out), so every read runs its view.
+"""
+
+import argparse
+import gc
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+import urllib.error
+import urllib.request
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-scale-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_STATIC_MANIFEST": "0",
+    "CACHE_URL": "locmem://",
+}
+WRITER_TYPES = [f"bench-writer-{i}" for i in range(1, 9)]
+PORTS = range(8500, 8600)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--terms", type=int, default=100_000)
+    parser.add_argument("--relations", type=int, default=500_000)
+    parser.add_argument("--rounds", type=int, default=150, help="Interleaved rounds of the latency measures.")
+    parser.add_argument("--searches", type=int, default=20, help="Searches timed (each takes its time).")
+    parser.add_argument("--seconds", type=float, default=10.0, help="Duration of each throughput run.")
+    return parser.parse_args()
+
+
+def setup_django():
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("bench-scale measures PostgreSQL: set DATABASE_URL=postgres://…")
+    for name, value in PRODUCTION_ENV.items():
+        os.environ.setdefault(name, value)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "glossary.settings"
+    # WhiteNoise notes that collectstatic has not run: no static file is asked for here.
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # Every read runs its view: measure the graph, not the anonymous response cache.
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("AnonymousReadCacheMiddleware")]
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+
+def rss_bytes() -> int:
+    """This process's resident memory (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def ensure_size(terms, relations):
+    from django.core.management import call_command
+
+    from glossary.models import Relation, Term
+
+    have_terms, have_relations = Term.objects.count(), Relation.objects.count()
+    if have_terms >= terms and have_relations >= relations:
+        return f"{have_terms:,} terms / {have_relations:,} relations (already there)"
+    seed = random.randrange(1_000, 10**6)
+    _, seconds = timed(call_command, "generate_glossary", terms=max(terms - have_terms, 2),
+                       relations=max(relations - have_relations, 0), seed=seed, verbosity=0)
+    return (f"{Term.objects.count():,} terms / {Relation.objects.count():,} relations "
+            f"(generated with seed {seed} in {seconds:.0f} s)")
+
+
+def ensure_writer():
+    """A superuser with an API token, and one acyclic relation type per concurrent writer."""
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    from glossary import services
+    from glossary.models import RelationType
+
+    user = User.objects.filter(username="bench-scale").first()
+    if user is None:
+        user = User.objects.create_superuser("bench-scale", "bench@example.com", "bench-scale-pass-123")
+    for slug in WRITER_TYPES:
+        if not RelationType.objects.filter(slug=slug).exists():
+            services.relation_type_create(slug=slug, label=slug.replace("-", " "), inverse_label=f"inverse {slug}",
+                                          acyclic=True)
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def ordered_slugs():
+    """Generated term slugs in generation order: a relation from an earlier to a later term never
+    closes a cycle in the acyclic types `generate_glossary` made (they all point that way)."""
+    from glossary.models import Term
+
+    return list(Term.objects.filter(slug__startswith="generated-").order_by("slug").values_list("slug", flat=True))
+
+
+class Pairs:
+    """Fresh (earlier, later) term pairs with no relation of the given type yet."""
+
+    def __init__(self, slugs, rng):
+        self.slugs, self.rng = slugs, rng
+
+    def draw(self, type_slug):
+        from glossary.models import Relation
+
+        while True:
+            a, b = sorted(self.rng.sample(range(len(self.slugs)), 2))
+            source, target = self.slugs[a], self.slugs[b]
+            if not Relation.objects.filter(source__slug=source, target__slug=target, type__slug=type_slug).exists():
+                return source, target
+
+
+def latency_rounds(args, token, slugs, rng):
+    import networkx as nx
+    from django.db import connection
+    from django.test import Client
+
+    from glossary import services
+    from glossary.changelog import feed
+    from glossary.models import Relation, RelationType, Term
+    from graphviz_app.engine import clear_graph_cache, engine_counts, graph_snapshot
+
+    clear_graph_cache()
+    gc.collect()
+    before = rss_bytes()
+    snapshot, build_s = timed(graph_snapshot)
+    graph_snapshot(include_drafts=True)
+    gc.collect()
+    rss_delta = rss_bytes() - before
+    raw = nx.MultiDiGraph()
+    raw.add_nodes_from(snapshot.G.nodes(data=True))
+    raw.add_edges_from(snapshot.G.edges(keys=True))
+    raw_undirected = raw.to_undirected(as_view=True)
+
+    anonymous, signed_in = Client(), Client(HTTP_AUTHORIZATION=f"Token {token}")
+    is_a = RelationType.objects.get(slug="is-a")
+    uses = RelationType.objects.get(slug="uses")
+    pairs = Pairs(slugs, rng)
+    terms = {t.slug: t for t in Term.objects.filter(slug__in=rng.sample(slugs, 2 * args.rounds))}
+    term_list = list(terms.values())
+    neighbourhood = "/api/graph/neighborhood/{}/?depth=2&limit=1000"
+    samples = {name: [] for name in ("api", "raw", "write", "insert", "warm", "first", "look", "row",
+                                     "whole_warm", "whole_first")}
+
+    def api_read(slug):
+        response = anonymous.get(neighbourhood.format(slug))
+        assert response.status_code == 200, response.content[:300]
+        return response.content
+
+    def whole_read():
+        response = anonymous.get("/api/graph/")  # the best connected terms, capped
+        assert response.status_code == 200, response.content[:300]
+        return response.content
+
+    def raw_read(slug):
+        H = raw.subgraph(nx.single_source_shortest_path_length(raw_undirected, slug, cutoff=2))
+        return json.dumps(nx.node_link_data(H, edges="edges"))
+
+    def api_write(source, target):
+        response = signed_in.post("/api/relations/", {"source": source, "type": "is-a", "target": target},
+                                  content_type="application/json")
+        assert response.status_code == 201, response.content[:300]
+        return response.json()["id"]
+
+    def plain_insert(source_id, target_id):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO glossary_relation (source_id, type_id, target_id, note, created_at) "
+                "VALUES (%s, %s, %s, '', now()) RETURNING id", [source_id, is_a.pk, target_id])
+            return cursor.fetchone()[0]
+
+    def one_row_read():
+        with connection.cursor() as cursor:  # what reading the old revision token cost
+            cursor.execute("SELECT id FROM glossary_relationtype WHERE id = %s", [is_a.pk])
+            return cursor.fetchone()
+
+    builds_before = engine_counts()["builds"]["public"]
+    ids = {}
+    for _ in range(args.rounds):
+        slug = rng.choice(slugs)
+        samples["look"].append(timed(feed.look)[1])
+        samples["row"].append(timed(one_row_read)[1])
+        api_read(slug)  # the graph and this neighbourhood are warm
+        samples["api"].append(timed(api_read, slug)[1])
+        samples["raw"].append(timed(raw_read, slug)[1])
+
+        source, target = pairs.draw("is-a")
+        created, seconds = timed(api_write, source, target)
+        samples["write"].append(seconds)
+        Relation.objects.get(pk=created).delete()
+        for end in (source, target):
+            ids.setdefault(end, Term.objects.get(slug=end).pk)
+        inserted, seconds = timed(plain_insert, ids[source], ids[target])
+        samples["insert"].append(seconds)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM glossary_relation WHERE id = %s", [inserted])
+
+        api_read(slug)
+        samples["warm"].append(timed(api_read, slug)[1])
+        a, b = rng.sample(term_list, 2)
+        relation = services.relation_create(source=a, type=uses, target=b)  # committed, as by anyone
+        samples["first"].append(timed(api_read, slug)[1])
+        relation.delete()
+
+        whole_read()
+        samples["whole_warm"].append(timed(whole_read)[1])
+        relation = services.relation_create(source=b, type=uses, target=a)
+        samples["whole_first"].append(timed(whole_read)[1])
+        relation.delete()
+    rebuilt = engine_counts()["builds"]["public"] - builds_before
+
+    words = [slug.rsplit("-", 1)[-1] for slug in rng.sample(slugs, 20)] + ["synthetic", "generated"]
+    search = []
+    for i in range(args.searches):
+        response, seconds = timed(signed_in.get, "/api/terms/", {"search": words[i % len(words)]})
+        assert response.status_code == 200, response.content[:300]
+        search.append(seconds)
+    return samples, search, build_s, rebuilt, rss_delta
+
+
+def free_port():
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    sys.exit("no free port in 8500–8599")
+
+
+def throughput(args, token, slugs, writer_types, rng):
+    """Relation writes per second through a gunicorn, by len(writer_types) concurrent clients."""
+    from glossary.models import Relation
+
+    port = free_port()
+    env = {**os.environ, "CACHE_URL": "dummy://"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "8", "--bind", f"127.0.0.1:{port}", "glossary.wsgi"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/health/", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    sys.exit("gunicorn for the throughput run did not start")
+                time.sleep(0.3)
+        stop = time.monotonic() + args.seconds
+        done, refused = [0] * len(writer_types), [0] * len(writer_types)
+
+        def write(index, type_slug):
+            local = random.Random(rng.random())
+            while time.monotonic() < stop:
+                a, b = sorted(local.sample(range(len(slugs)), 2))
+                body = json.dumps({"source": slugs[a], "type": type_slug, "target": slugs[b]}).encode()
+                request = urllib.request.Request(base + "/api/relations/", data=body, headers={
+                    "Content-Type": "application/json", "Authorization": f"Token {token}"})
+                try:
+                    urllib.request.urlopen(request, timeout=60).close()
+                    done[index] += 1
+                except urllib.error.HTTPError:
+                    refused[index] += 1  # a pair drawn twice: refused as a duplicate
+
+        threads = [threading.Thread(target=write, args=(i, t)) for i, t in enumerate(writer_types)]
+        start = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - start
+    finally:
+        server.terminate()
+        server.wait()
+    Relation.objects.filter(type__slug__in=writer_types).delete()
+    return sum(done) / elapsed, sum(refused)
+
+
+def graph_memory():
+    """Bytes held by this process's graphs (public + staff) and by a plain networkx graph of the same."""
+    import networkx as nx
+
+    from graphviz_app.engine import build_public, with_drafts
+
+    gc.collect()
+    tracemalloc.start()
+    public = build_public()
+    staff = with_drafts(public)
+    ours = tracemalloc.get_traced_memory()[0]
+    nodes, edges = list(staff.G.nodes(data=True)), list(staff.G.edges(keys=True))
+    del public, staff
+    gc.collect()
+    tracemalloc.stop()
+    tracemalloc.start()
+    raw = nx.MultiDiGraph()
+    raw.add_nodes_from((n, dict(d)) for n, d in nodes)
+    raw.add_edges_from(edges)
+    plain = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return ours, plain, len(nodes), len(edges)
+
+
+def main():
+    args = parse_args()
+    setup_django()
+    import networkx as nx
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    print(f"database: PostgreSQL {connection.cursor().connection.info.server_version}, "
+          f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, networkx {nx.__version__}")
+    print(f"glossary: {ensure_size(args.terms, args.relations)}")
+    token = ensure_writer()
+    slugs = ordered_slugs()
+    rng = random.Random(12)
+    print("reads and writes through the Django test client in this process; throughput through gunicorn")
+
+    samples, search, build_s, rebuilt, rss_delta = latency_rounds(args, token, slugs, rng)
+    many, _ = throughput(args, token, slugs, WRITER_TYPES, rng)
+    one, _ = throughput(args, token, slugs, WRITER_TYPES[:1], rng)
+    ours_mem, plain_mem, n_nodes, n_edges = graph_memory()
+
+    def ms(values):
+        return statistics.median(values) * 1e3
+
+    rows = [
+        ("look at the change log (ms)", ms(samples["look"]), "a one-row primary-key read", ms(samples["row"]), "—"),
+        ("neighbourhood depth 2, API, warm (ms)", ms(samples["api"]), "raw networkx + node-link JSON",
+         ms(samples["raw"]), "—"),
+        ("add one is-a relation, API (ms)", ms(samples["write"]), "plain INSERT of the row",
+         ms(samples["insert"]), "≤ 5×"),
+        ("first graph read after a write (ms)", ms(samples["first"]), "the same read, warm",
+         ms(samples["warm"]), "≤ 10×"),
+        ("whole graph, first read after write (ms)", ms(samples["whole_first"]), "the same read, warm",
+         ms(samples["whole_warm"]), "≤ 10×"),
+        ("search, signed in, p50 (ms)", ms(search), "", float("nan"), "≤ 20 ms"),
+        ("search, signed in, p95 (ms)", percentile(search, 0.95) * 1e3, "", float("nan"), ""),
+        ("relation writes/s, 8 writers, 8 types", many, "1 writer", one, "—"),
+        ("graph memory, public + staff (MB)", ours_mem / 2**20, "plain networkx graph",
+         plain_mem / 2**20, "≤ 300 MB"),
+    ]
+    print(f"medians of {args.rounds} interleaved rounds; graph built in {build_s:.1f} s "
+          f"({n_nodes:,} nodes, {n_edges:,} edges); rebuilds during the rounds: {rebuilt}; "
+          f"resident memory grew by {rss_delta / 2**20:.0f} MB for the public and staff graphs")
+    print()
+    print(f"{'measure':<40} {'ours':>9}  {'baseline':<30} {'value':>9} {'ratio':>7}  goal")
+    for name, ours, base_name, base, goal in rows:
+        ratio = f"{ours / base:.1f}×" if base == base and base else ""
+        base_text = f"{base:>9.2f}" if base == base else f"{'':>9}"
+        print(f"{name:<40} {ours:>9.2f}  {base_name:<30} {base_text} {ratio:>7}  {goal}")
+
+
+if __name__ == "__main__":
+    main()

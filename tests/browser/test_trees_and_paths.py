@@ -1,0 +1,91 @@
+"""Hierarchy trees, the learning path page and the small page fixes, in Chromium on the seed."""
+
+from urllib.parse import urlparse
+
+import pytest
+
+READY = '#graph[data-state="ready"]'
+
+
+def test_ticking_known_terms_removes_them_and_keeps_them_in_the_url(page, seed):
+    page.goto("/terms/retrieval-augmented-generation/learn/")
+    page.wait_for_selector(READY)
+    steps = page.locator(".learn-term[data-slug]")
+    before = steps.count()
+    drawn = page.evaluate("window.graphView.nodes.length")
+    assert page.locator('.learn-term[data-slug="large-language-model"] a').get_attribute("href") == "/terms/large-language-model/"
+    with page.expect_navigation():
+        # A click, not check(): the page reloads at once, so there is no box left to verify.
+        page.locator('.learn-term[data-slug="large-language-model"]').get_by_label("I already know this").click()
+    page.wait_for_selector(READY)
+    assert "known=large-language-model" in page.url
+    assert page.locator('.learn-term[data-slug="large-language-model"]').count() == 0
+    assert page.locator(".learn-term[data-slug]").count() < before
+    assert page.evaluate("window.graphView.nodes.length") < drawn
+    assert page.locator(".learn-known-list").get_by_label("Large language model").is_checked()
+    with page.expect_navigation():
+        page.locator(".learn-known-list").get_by_label("Large language model").click()
+    assert page.locator(".learn-term[data-slug]").count() == before
+    page.watch.assert_clean()
+
+
+def test_a_term_pages_tree_loads_narrower_terms_on_demand(page, seed):
+    page.goto("/terms/machine-learning/")
+    tree = page.locator("section.tree-panel ul.tree").first
+    current = tree.locator('a[aria-current="page"]').first
+    assert current.inner_text() == "Machine learning"
+    deep = tree.locator('li.tree-item[data-slug="deep-learning"]').first
+    toggle = deep.locator(":scope > .tree-row > .tree-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    with page.expect_response("**/api/graph/narrower/deep-learning/?type=is-a"):
+        toggle.click()
+    deep.locator(':scope > ul li[data-slug="large-language-model"]').wait_for()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    toggle.press("Enter")  # closes again, by keyboard
+    assert deep.locator(":scope > ul").is_hidden()
+    page.watch.assert_clean()
+
+
+def test_the_hierarchy_page_opens_a_level_at_a_time(page, seed):
+    page.goto("/hierarchy/")
+    generative = page.locator('li.tree-item[data-slug="generative-ai"]').first
+    generative.locator(":scope > .tree-row > .tree-toggle").click()
+    generative.locator(":scope > ul > li").first.wait_for()
+    assert generative.locator(":scope > ul > li").count() >= 1
+    page.get_by_role("link", name="is part of / has part").click()
+    page.wait_for_url("**/hierarchy/?type=part-of")
+    assert page.locator("ul.tree > li").count() >= 1
+    page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("width", [1280, 980, 375])
+def test_no_letter_is_left_alone_on_the_last_row_of_the_a_to_z(browser, live_server, seed, width):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto("/")
+        rows = page.evaluate("""() => {
+            const rows = {};
+            document.querySelectorAll('.az li').forEach(li => { rows[li.offsetTop] = (rows[li.offsetTop] || 0) + 1; });
+            return Object.values(rows);
+        }""")
+        assert rows[-1] > 1 and max(rows) - rows[-1] <= 2, rows
+    finally:
+        context.close()
+
+
+def test_swagger_has_a_way_back_to_the_site(page, seed):
+    page.goto("/api/docs/")
+    page.wait_for_selector(".opblock-tag", timeout=15_000)
+    with page.expect_navigation():
+        page.locator(".api-docs-bar").get_by_role("link", name="Glossary Graph").click()
+    assert urlparse(page.url).path == "/"
+    page.watch.assert_clean()
+
+
+def test_the_home_pages_featured_graph_names_its_terms_readably(page, seed):
+    page.goto("/")
+    page.wait_for_selector('#featured-graph[data-state="ready"]', timeout=15_000)
+    labels = page.evaluate("window.graphs['featured-graph'].drawnLabels.map(l => l.px)")
+    assert labels and min(labels) >= 11
+    page.watch.assert_clean()

@@ -1,0 +1,128 @@
+"""Broader/narrower trees: the narrower and top-concepts endpoints, /hierarchy/, term pages."""
+
+import re
+
+import pytest
+
+from glossary import services
+
+
+@pytest.fixture
+def tree(make_term, make_type, is_a, relate):
+    """ai ← ml ← dl ← llm, llm also is-a generative-ai (polyhierarchy) ← ai; draft is-a llm."""
+    part_of = make_type("part-of", "is part of", "has part", acyclic=True, transitive=True)
+    t = {slug: make_term(name, slug=slug) for slug, name in [
+        ("ai", "Artificial intelligence"), ("ml", "Machine learning"), ("dl", "Deep learning"),
+        ("llm", "Large language model"), ("genai", "Generative AI"), ("gpt-4", "GPT-4"), ("bert", "BERT"),
+        ("attention", "Attention"), ("transformer", "Transformer"),
+    ]}
+    t["draft"] = make_term("Secret model", slug="secret-model", status="draft")
+    for narrower, broader in [("ml", "ai"), ("dl", "ml"), ("llm", "dl"), ("genai", "ai"), ("llm", "genai"),
+                              ("gpt-4", "llm"), ("bert", "llm"), ("draft", "llm")]:
+        relate(t[narrower], is_a, t[broader])
+    relate(t["attention"], part_of, t["transformer"])
+    return t
+
+
+def test_narrower_terms_come_by_name_with_their_own_counts(client, tree):
+    data = client.get("/api/graph/narrower/ai/").json()
+    assert data["term"] == "ai" and data["type"] == "is-a" and data["count"] == 2
+    assert [(n["id"], n["narrower_count"]) for n in data["narrower"]] == [("genai", 1), ("ml", 1)]
+    assert data["narrower"][0]["url"] == "/terms/genai/"
+    assert client.get("/api/graph/narrower/transformer/?type=part-of").json()["narrower"][0]["id"] == "attention"
+    capped = client.get("/api/graph/narrower/ai/?limit=1").json()
+    assert capped["count"] == 2 and len(capped["narrower"]) == 1
+
+
+def test_drafts_stay_out_of_trees_for_the_public(client, staff_user, tree):
+    public = client.get("/api/graph/narrower/llm/").json()
+    assert [n["id"] for n in public["narrower"]] == ["bert", "gpt-4"] and public["count"] == 2
+    assert "Secret model" not in client.get("/terms/llm/").content.decode()
+    assert client.get("/api/graph/narrower/secret-model/").status_code == 404
+    client.force_login(staff_user)
+    staff = client.get("/api/graph/narrower/llm/").json()
+    assert "secret-model" in [n["id"] for n in staff["narrower"]]
+    assert "Secret model" in client.get("/terms/llm/").content.decode()
+
+
+def test_top_concepts_are_the_tops_of_a_types_trees(client, tree):
+    data = client.get("/api/graph/top-concepts/").json()
+    assert data == {"type": "is-a", "count": 1, "top_concepts": [
+        {"id": "ai", "name": "Artificial intelligence", "status": "published", "url": "/terms/ai/", "narrower_count": 2}]}
+    assert client.get("/api/graph/top-concepts/?type=part-of").json()["top_concepts"][0]["id"] == "transformer"
+
+
+@pytest.mark.parametrize("url, param", [
+    ("/api/graph/narrower/ai/?type=nope", "type"), ("/api/graph/narrower/ai/?type=related-to", "type"),
+    ("/api/graph/narrower/ai/?limit=0", "limit"), ("/api/graph/top-concepts/?type=related-to", "type"),
+    ("/api/graph/top-concepts/?limit=x", "limit"),
+])
+def test_bad_tree_parameters_are_400_naming_them(client, tree, related_to, url, param):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert list(response.json()) == [param]
+
+
+def test_unknown_term_has_no_narrower_terms_404(client, tree):
+    assert client.get("/api/graph/narrower/ghost/").status_code == 404
+
+
+def test_term_page_shows_every_chain_to_the_top_with_the_term_highlighted(client, tree):
+    html = client.get("/terms/llm/").content.decode()
+    section = html[html.index('id="hierarchy-title"'):html.index("Browse the whole hierarchy")]
+    # Polyhierarchy: LLM under Deep learning (via Machine learning) and under Generative AI.
+    assert section.count('aria-current="page">Large language model</a>') == 2
+    assert section.index("Generative AI") < section.index("Machine learning") < section.index("Deep learning")
+    # Its narrower terms close the tree; theirs load on demand.
+    assert 'href="/terms/gpt-4/"' in section and 'href="/terms/bert/"' in section
+    assert 'data-narrower-url="/api/graph/narrower/__slug__/"' in section and 'data-tree-type="is-a"' in section
+    assert "/static/graphviz_app/tree.js" in html
+
+
+def test_term_page_has_a_tree_per_transitive_type_it_takes_part_in(client, tree):
+    html = client.get("/terms/attention/").content.decode()
+    assert "is part of / has part" in html and "is a / has subtype" not in html
+    gpt4 = client.get("/terms/gpt-4/").content.decode()
+    assert "is a / has subtype" in gpt4 and "is part of / has part" not in gpt4
+
+
+def test_a_term_outside_every_hierarchy_has_no_tree(client, tree, make_term):
+    make_term("Loner", slug="loner")
+    assert 'id="hierarchy-title"' not in client.get("/terms/loner/").content.decode()
+
+
+def test_hierarchy_page_lists_top_concepts_opened_one_level(client, tree):
+    response = client.get("/hierarchy/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 top concept along “is a”" in html
+    assert re.search(r'aria-expanded="true" aria-label="Hide the narrower terms of Artificial intelligence"', html)
+    assert 'href="/terms/ml/"' in html and 'href="/terms/dl/"' not in html  # deeper levels load on demand
+    assert 'href="?type=part-of"' in html  # a tab per transitive type
+    assert "Transformer" in client.get("/hierarchy/?type=part-of").content.decode()
+
+
+def test_hierarchy_page_refuses_a_type_that_is_not_transitive(client, tree, related_to):
+    response = client.get("/hierarchy/?type=related-to")
+    assert response.status_code == 400
+    assert "<strong>type</strong>" in response.content.decode()
+
+
+def test_hierarchy_page_without_any_transitive_type_says_so(client, db):
+    response = client.get("/hierarchy/")
+    assert response.status_code == 200
+    assert "nothing forms a hierarchy" in response.content.decode()
+
+
+def test_hierarchy_page_hides_drafts(client, tree):
+    services.term_update(term=tree["ai"], status="draft")
+    html = client.get("/hierarchy/").content.decode()
+    assert "Artificial intelligence" not in html and "Machine learning" in html
+
+
+def test_a_top_concept_with_many_narrower_terms_shows_the_first_and_counts_the_rest(client, tree, make_term, relate, is_a):
+    for i in range(60):
+        relate(make_term(f"Subfield {i:02}"), is_a, tree["ai"])
+    html = client.get("/hierarchy/").content.decode()
+    assert "Subfield 00" in html and "Subfield 59" not in html
+    assert "and 12 more narrower terms" in html  # 62 in all, 50 shown
