@@ -25,6 +25,7 @@ import bisect
 import itertools
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -252,6 +253,7 @@ def main():
                 print("\n".join(row[0] for row in cursor.fetchall()))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
