@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run dev test smoke bench bench-graph bench-import bench-scale fuzz clean
+.PHONY: install run dev test smoke bench bench-graph bench-import bench-search bench-scale fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,13 +35,17 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .cache
 
 # Benchmarks are scripts, never timed unit tests.
-bench: bench-graph bench-import
+bench: bench-graph bench-import bench-search
 
 bench-graph: install
 	$(PY) scripts/bench_graph.py
 
 bench-import: install
 	$(PY) scripts/bench_import.py
+
+# Search and autocomplete at 100,000 terms; SQLite unless DATABASE_URL names PostgreSQL.
+bench-search: install
+	$(PY) scripts/bench_search.py
 
 # PostgreSQL at 100,000 terms / 500,000 relations: DATABASE_URL=postgres://… make bench-scale
 bench-scale: install

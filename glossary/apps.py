@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _repair_search_index(using, **kwargs):
+    """A migration that rebuilt a SQLite table dropped its search triggers: put them back."""
+    from django.db import connections
+
+    from glossary.search_index import repair_sqlite
+
+    repair_sqlite(connections[using])
 
 
 class GlossaryConfig(AppConfig):
@@ -8,3 +18,5 @@ class GlossaryConfig(AppConfig):
 
     def ready(self):
         from glossary import signals  # noqa: F401  (connects the change log)
+
+        post_migrate.connect(_repair_search_index, sender=self)

@@ -6,14 +6,12 @@ Querysets come back with what their callers display already joined or prefetched
 of SQL queries does not grow with the number of rows or relations.
 """
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
-from django.db.models.functions import Length, Lower, Substr, Upper
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
-from glossary.search import search_terms
-
-AUTOCOMPLETE_LIMIT = 10
+from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
 # ?ordering= values and the SQL order each one means; the name sorts ignoring case, like the A–Z index.
 TERM_ORDERINGS = {
@@ -47,12 +45,15 @@ def term_list(
     status: str = "",
     letter: str = "",
     ordering: str = "",
-) -> QuerySet:
+) -> QuerySet | RankedTerms:
     """Terms the user may see, filtered; ranked by relevance when searching, else by ``ordering``.
 
     ``category`` is a category slug; ``letter`` a single letter or digit (the A–Z index);
     ``ordering`` one of :data:`TERM_ORDERINGS` (default: by name).
     """
+    if search:
+        _, terms = term_search(query=search, user=user, category=category, status=status, letter=letter)
+        return terms.order_by(*TERM_ORDERINGS[ordering]) if ordering else terms
     terms = Term.objects.visible_to(user)
     if category:
         terms = terms.filter(category__slug=category)
@@ -60,13 +61,19 @@ def term_list(
         terms = terms.filter(status=status)
     if letter:
         terms = terms.annotate(initial=Upper(Substr("name", 1, 1))).filter(initial=letter.upper())
-    if search:
-        terms = search_terms(search, user=user, queryset=terms)
-        if ordering:
-            terms = terms.order_by(*TERM_ORDERINGS[ordering])
-    else:
-        terms = terms.order_by(*TERM_ORDERINGS[ordering or "name"])
+    terms = terms.order_by(*TERM_ORDERINGS[ordering or "name"])
     return with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
+
+
+def term_search(*, query: str, user, category: str = "", status: str = "", letter: str = "") -> tuple[Result, RankedTerms]:
+    """The search's ranked result and its terms in that order, with what a list shows of each.
+
+    The filters apply while searching, so a narrow filter still gets all of its matches.
+    """
+    result = search(query, scope=Scope(user=user, category=category, status=status, letter=letter))
+    return result, terms_of(result, user=user).map_terms(
+        lambda terms: with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
+    )
 
 
 def with_labels(terms: QuerySet) -> QuerySet:
@@ -117,31 +124,11 @@ def terms_replaced_by(*, term: Term, user) -> QuerySet:
 
 
 def term_autocomplete(*, query: str, user, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
-    """Up to ``limit`` suggestions ``{slug, name, matched}`` with a label starting with ``query``.
+    """Up to ``limit`` suggestions ``{slug, name, matched}``: the search's rules on labels only.
 
-    One SQL query over the labels of every language. Exact matches come first, then shorter
-    labels, preferred before alternative ones; a term appears once, at the rank of its best
-    label, and ``matched`` shows its preferred label when that matched too.
+    ``matched`` is the label that matched (any language; never a hidden one), else the name.
     """
-    query = query.strip()
-    if not query:
-        return []
-    rows = (
-        Label.objects.filter(term__in=Term.objects.visible_to(user), text__istartswith=query)
-        .annotate(
-            inexact=Case(When(text__iexact=query, then=0), default=1),
-            length=Length("text"),
-            not_preferred=Case(When(kind="preferred", then=0), default=1),
-        )
-        .order_by("inexact", "length", "not_preferred", "text")
-        .values_list("term__slug", "term__name", "text", "not_preferred")[: 4 * limit]
-    )
-    suggestions = {}  # slug → suggestion, in rank order of the term's best label
-    for slug, name, text, not_preferred in rows:
-        suggestion = suggestions.setdefault(slug, {"slug": slug, "name": name, "matched": text})
-        if not not_preferred and text == name:
-            suggestion["matched"] = text
-    return list(suggestions.values())[:limit]
+    return suggest(query, user=user, limit=limit)
 
 
 def relation_list(*, user, source: str = "", target: str = "", type: str = "") -> QuerySet:

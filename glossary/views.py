@@ -26,7 +26,7 @@ from glossary.resolver import resolve_name
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import NoteKind, Reference, Term, TermStatus, default_language, hex_color
-from glossary.search import MAX_QUERY_LENGTH, closest_names, highlight, normalise_query, search_terms
+from glossary.search import highlight, normalise_query, search_key
 
 FAVICON = Path(__file__).resolve().parent / "static" / "glossary" / "favicon.ico"
 PAGE_SIZE = 25
@@ -35,8 +35,15 @@ RECENT_COUNT = 8
 GRAPH_PATH_URL = "/graph/path/"
 
 
+class SearchTextField(forms.CharField):
+    """Whatever was typed is a query: control characters (NUL too) become spaces, long text is cut."""
+
+    def to_python(self, value):
+        return normalise_query(super().to_python(value))
+
+
 class TermFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
+    q = SearchTextField(required=False)
     category = forms.SlugField(required=False, max_length=100)
     letter = forms.RegexField(
         required=False, regex=r"^[A-Za-z0-9]$", error_messages={"invalid": "Use one letter or digit."}
@@ -76,6 +83,8 @@ def _page(request, items):
     language = reader_language(request)
     for term in page:
         term.shown = localize(term, language)
+        # `replaced_by` is prefetched among the terms the reader may see: a draft one is None.
+        term.replacement = term.replaced_by if term.status == TermStatus.DEPRECATED else None
         term.shown_labels = [
             label for label in term.labels.all()
             if label.kind == "alternative" and label.language == term.shown.name_language
@@ -344,22 +353,30 @@ def search(request):
     if not form.is_valid():
         return _bad_request(request, form)
     query = normalise_query(form.cleaned_data["q"])
-    context = {"form": form, "query": query}
+    context = {"form": form, "query": query, "categories": selectors.category_list(user=request.user),
+               "status_choices": TermStatus.choices if request.user.is_staff else
+               [(s, label) for s, label in TermStatus.choices if s != TermStatus.DRAFT]}
     if not query:
         context["initials"] = _initials(request.user)
         return render(request, "glossary/search.html", context)
-    results = selectors.with_labels(search_terms(query, user=request.user).select_related("category"))
-    page = _page(request, results)
+    result, terms = selectors.term_search(
+        query=query, user=request.user, category=form.cleaned_data["category"], status=form.cleaned_data["status"]
+    )
+    page = _page(request, terms)
+    hits = {hit.term_id: hit for hit in result.hits}
+    marked = f"{query} {result.corrected}"
     for term in page:
-        term.name_html = highlight(term.shown.name, query)
-        term.definition_html = highlight(term.shown.definition, query)
+        term.name_html = highlight(term.shown.name, marked)
+        term.definition_html = highlight(term.shown.definition, marked)
+        matched = hits[term.pk].matched if term.pk in hits else None
+        shown = {search_key(term.shown.name), *(search_key(label.text) for label in term.shown_labels)}
+        term.matched_label = matched if matched and search_key(matched) not in shown else ""
+        if term.matched_label:
+            term.matched_html = highlight(matched, marked)
     resolution = resolve_name(query, user=request.user)
-    context.update(page=page, query_string=_query_without_page(request),
+    context.update(page=page, query_string=_query_without_page(request), corrected=result.corrected,
                    may_refer_to=resolution.candidates if resolution.ambiguous else [])
-    if not page.paginator.count:
-        context["suggestions"] = closest_names(query, user=request.user)
     return render(request, "glossary/search.html", context)
-
 
 
 @cache

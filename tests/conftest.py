@@ -10,6 +10,7 @@ from django.core.management import call_command
 from glossary import services
 from glossary.changelog import changelog_record_bulk, feed
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+from glossary.search import forget_vocabularies
 from graphviz_app.engine import clear_graph_cache
 
 SEED_FIXTURE = "fixtures/llm_glossary.json"
@@ -40,11 +41,12 @@ def seed(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts with empty caches and graphs, as a new process would: the database is
-    emptied between tests without going through the change log."""
+    """Each test starts with empty caches, graphs and search vocabularies, as a new process would:
+    the database is emptied between tests without going through the change log."""
     cache.clear()
     clear_graph_cache()
     feed.forget()
+    forget_vocabularies()
 
 
 def labels_of(name, aliases, language="en"):

@@ -9,6 +9,7 @@ to nothing rather than failing, as a search would.
 from rest_framework import serializers
 
 from glossary.models import TermStatus
+from glossary.search import normalise_query
 from glossary.selectors import TERM_ORDERINGS
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -18,13 +19,25 @@ def slug_param(help_text: str) -> serializers.RegexField:
     return serializers.RegexField(SLUG_PATTERN, max_length=200, required=False, help_text=help_text)
 
 
+class SearchText(serializers.CharField):
+    """Whatever was typed is a query: control characters (NUL too) become spaces, long text is cut.
+
+    A search box answers "no match" rather than 400, as the web page does.
+    """
+
+    def __init__(self, *, required=False, **kwargs):
+        super().__init__(required=required, allow_blank=True, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        return normalise_query(super().to_internal_value(data))
+
+
 class TermListParams(serializers.Serializer):
-    search = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=200,
-        help_text="Words to find in names, aliases and definitions; results are ranked: "
-        "exact name or alias first, then prefix, then substring matches.",
+    search = SearchText(
+        help_text="Words to find in labels (any language), definitions and bodies; at most 100 results, "
+        "ranked: a label equal to the query (ignoring case, accents, spaces and hyphens), a label "
+        "starting with it, labels holding all its words (stemmed), definitions holding them as whole "
+        "words, then close spellings; deprecated terms after current ones. The same search as /search/.",
     )
     category = slug_param("Only terms of the category with this slug.")
     status = serializers.ChoiceField(choices=TermStatus.choices, required=False, help_text="Only terms with this status.")
@@ -42,7 +55,7 @@ class TermListParams(serializers.Serializer):
 
 
 class AutocompleteParams(serializers.Serializer):
-    q = serializers.CharField(max_length=200, allow_blank=True, help_text="The beginning of a term name or alias.")
+    q = SearchText(required=True, help_text="What has been typed: the beginning of a label in any language, or a misspelling of one.")
 
 
 class LookupParams(serializers.Serializer):

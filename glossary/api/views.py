@@ -163,7 +163,11 @@ class TermViewSet(ServiceModelViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            return selectors.term_list(user=user, **validated_params(TermListParams, self.request))
+            # A search runs when the list is built, and the permission check asks for the
+            # queryset too: build it once per request.
+            if not hasattr(self, "_term_list"):
+                self._term_list = selectors.term_list(user=user, **validated_params(TermListParams, self.request))
+            return self._term_list
         return selectors.term_detail_queryset(user=user)
 
     def get_serializer_class(self):

@@ -43,6 +43,8 @@ def build(n):
 EXPECTED = {
     # change log, count, terms + category, labels, definitions in other languages
     "/api/terms/?page_size=200": 5,
+    # revision, the search's matches (one statement for all tiers), terms + category, labels,
+    # definitions (no count: the search knows it)
     "/api/terms/?page_size=200&search=spoke": 5,
     # change log (read once, for the cache key and the ETag), term, labels, notes, mappings,
     # relations out and their targets' names, relations in and their sources' names, references,
@@ -52,7 +54,7 @@ EXPECTED = {
     "/api/categories/?page_size=200": 3,
     "/api/relation-types/?page_size=200": 3,
     "/api/references/?page_size=200": 4,  # change log, count, references, their visible terms
-    "/api/terms/autocomplete/?q=s": 1,  # not cached: one query either way
+    "/api/terms/autocomplete/?q=sp": 1,  # not cached: the matches of every tier, one statement
 }
 
 

@@ -59,6 +59,7 @@ def test_list_parameters_carry_their_constraints(schema):
     assert param(terms, "category")["schema"]["pattern"] == "^[-a-zA-Z0-9_]+$"
     autocomplete = schema["paths"]["/api/terms/autocomplete/"]["get"]
     assert param(autocomplete, "q")["required"] is True
+    assert "maxLength" not in param(terms, "search")["schema"]  # long text is cut, not refused
 
 
 def test_request_bodies_carry_lengths_patterns_and_required_fields(schema):

@@ -5,7 +5,8 @@
  * data-mode="fill" puts its name into the box (the "how is this related to …?" form);
  * data-mode="pick" also fills the box and tells the page which term it is (a "term:pick" event
  * on the input, detail {slug, name}): the graph explorer focuses that term.
- * The endpoint answers { slug, name, matched } items, as a list or as { results: [...] }.
+ * The endpoint answers { slug, name, matched } items, as a list or as { results: [...] }; the
+ * server finds beginnings and misspellings of labels in any language, so no filtering here.
  */
 (function () {
   "use strict";
@@ -67,7 +68,7 @@
         var empty = document.createElement("li");
         empty.className = "combo-empty";
         empty.setAttribute("role", "presentation");
-        empty.textContent = "No term starts with “" + query + "” — press Enter to search";
+        empty.textContent = "No term matches “" + query + "” — press Enter to search";
         list.appendChild(empty);
       }
       results.forEach(function (item, i) {

@@ -1,0 +1,158 @@
+"""The search index follows every write path, in the writer's transaction, on both backends."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from glossary import services
+from glossary.models import Label, Note, Term
+from glossary.search import search, search_key, vocabulary
+from glossary.search_index import SQLITE_TRIGGERS
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query):
+    return [hit.slug for hit in search(query).hits]
+
+
+def test_a_term_made_through_the_services_is_found_at_once(make_term):
+    make_term("Quantisation", short_definition="Storing weights in fewer bits.",
+              aliases=[{"name": "Quantization", "kind": "synonym"}])
+    assert found("quantization") == ["quantisation"]
+    assert found("fewer bits") == ["quantisation"]
+
+
+def test_renaming_a_label_moves_it_in_the_index(make_term):
+    term = make_term("Old wording")
+    services.term_update(term=term, name="New wording")
+    assert found("new wording") == [term.slug]
+    assert found("old wording") == []
+
+
+def test_changing_the_definition_and_body_reindexes_them(make_term):
+    term = make_term("Sampler", short_definition="Picks tokens.", body="Uses temperature.")
+    services.term_update(term=term, short_definition="Chooses the next word.", body="Uses nucleus cutoff.")
+    assert found("nucleus") == [term.slug]
+    assert found("temperature") == []
+
+
+def test_a_deleted_term_leaves_the_index(make_term):
+    term = make_term("Ephemeral idea", short_definition="Soon gone.")
+    services.term_delete(term=term)
+    assert found("ephemeral") == [] and found("soon gone") == []
+
+
+def test_raw_bulk_inserts_are_indexed_by_the_database(db):
+    terms = Term.objects.bulk_create([Term(name=f"Bulk thing {i}", slug=f"bulk-thing-{i}") for i in range(3)])
+    Label.objects.bulk_create(Label(term=t, text=f"Zorblax {i}", language="de", kind="preferred") for i, t in enumerate(terms))
+    Note.objects.bulk_create([Note(term=terms[0], kind="definition", language="fr", text="Un truc en vrac."),
+                              Note(term=terms[1], kind="example", language="en", text="A vrac example.")])
+    assert found("zorblax 1") == ["bulk-thing-1"]
+    assert found("vrac") == ["bulk-thing-0"]  # definitions only, not examples
+
+
+def test_a_term_without_label_rows_is_still_found_by_its_name(db):
+    Term.objects.create(name="Lonely hub", slug="lonely-hub")
+    assert found("lonely hub") == ["lonely-hub"]
+
+
+def test_loaddata_and_the_importer_keep_the_index(db, tmp_path):
+    call_command("loaddata", "fixtures/llm_glossary.json", verbosity=0)
+    assert found("halluzination")[0] == "hallucination"
+    document = {
+        "format": "glossary-graph", "version": 2, "categories": [], "relation_types": [], "relations": [],
+        "references": [],
+        "terms": [{"slug": "speculative-decoding", "short_definition": "Drafting tokens with a small model.",
+                   "body": "", "status": "published", "labels": [
+                       {"text": "Speculative decoding", "language": "en", "kind": "preferred", "subkind": ""},
+                       {"text": "Spekulatives Dekodieren", "language": "de", "kind": "preferred", "subkind": ""}]}],
+    }
+    path = tmp_path / "glossary.json"
+    path.write_text(json.dumps(document))
+    call_command("import_glossary", str(path), quiet=True)
+    assert found("spekulatives dekodieren") == ["speculative-decoding"]
+    assert found("spekulatives dekodiren") == ["speculative-decoding"]  # its words joined the vocabulary
+
+
+def test_a_rolled_back_write_leaves_no_trace_in_the_index(make_term):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_term("Phantom concept")
+        raise RuntimeError
+    assert found("phantom concept") == []
+
+
+def test_the_vocabulary_is_read_again_when_a_label_brings_a_new_word(make_term):
+    make_term("Perplexity")
+    assert vocabulary(connection.alias).knows("perplexity", prefix=False)
+    make_term("Burstiness")
+    assert vocabulary(connection.alias).knows("burstiness", prefix=False)
+
+
+def test_python_and_the_database_agree_on_label_keys(db):
+    # The exact tier compares keys made in Python with the engine's candidates.
+    assert search_key("Fine-tuning") == search_key("fine tuning") == search_key("FINETUNING") == "finetuning"
+    assert search_key("Génération augmentée") == "generationaugmentee"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT glossary_search_key(%s), glossary_search_key(%s)", ["Génération augmentée", "GPT-3.5"])
+            assert cursor.fetchone() == ("generationaugmentee", "gpt35")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its search index in expression indexes")
+def test_sqlite_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(make_term):
+    # Django alters a SQLite table by rebuilding it, which drops its triggers; post_migrate restores them.
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    call_command("migrate", verbosity=0)  # nothing to migrate; post_migrate runs all the same
+    make_term("Resurrected trigger")
+    assert found("resurrected") == ["resurrected-trigger"]
+
+
+def _plan_nodes(node):
+    yield node
+    for child in node.get("Plans", ()):
+        yield from _plan_nodes(child)
+
+
+def test_the_engine_reads_only_the_matching_rows_not_the_tables(db):
+    from glossary.search import Query, Scope, _engine
+
+    # Each word is in one row only: reading more than a handful of rows means a scan.
+    terms = Term.objects.bulk_create(
+        Term(name=f"Concept alpha{i}", slug=f"concept-{i}", short_definition=f"Defined as alpha{i}.") for i in range(3000)
+    )
+    Label.objects.bulk_create(Label(term=t, text=t.name, language="en", kind="preferred") for t in terms)
+    Note.objects.bulk_create(Note(term=t, kind="definition", language="de", text=f"Wort alpha{i}") for i, t in enumerate(terms))
+    captured = []
+
+    def keep(execute, sql, params, many, context):
+        if "UNION ALL" in sql:
+            captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        _engine(connection.alias)(connection.alias, Query.parse("alpha1234"), Scope())
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + captured[0][0], captured[0][1])
+            steps = [row[3] for row in cursor.fetchall()]
+        # Each part starts from its FTS5 table and reaches labels and terms by primary key.
+        scans = [step for step in steps if step.startswith("SCAN ")]
+        assert scans and all("VIRTUAL TABLE" in step or step.startswith("SCAN (subquery") for step in scans), steps
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE glossary_term, glossary_label, glossary_note")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + captured[0][0], captured[0][1])
+        plan = cursor.fetchone()[0]
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    read = {
+        (node["Node Type"], node.get("Index Name") or node.get("Relation Name")):
+            node["Actual Rows"] * node["Actual Loops"] + node.get("Rows Removed by Filter", 0)
+        for node in _plan_nodes(plan[0]["Plan"])
+    }
+    assert max(read.values()) < 100, [(key, rows) for key, rows in read.items() if rows >= 100]
+    assert any(index == "glossary_label_search_key" for _, index in read)
