@@ -89,7 +89,7 @@ def main():
 
     from glossary.models import Label, Relation, Term
 
-    path = Path(tempfile.gettempdir()) / f"bench_glossary_{args.terms}_{args.relations}.json"
+    path = Path(tempfile.mkdtemp(prefix="bench-import-")) / f"bench_glossary_{args.terms}_{args.relations}.json"
     started = time.perf_counter()
     with open(path, "w", encoding="utf-8") as f:
         json.dump(synthetic_glossary(args.terms, args.relations), f)
@@ -108,6 +108,7 @@ def main():
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         path.unlink()
+        path.parent.rmdir()
 
 
 if __name__ == "__main__":

@@ -389,3 +389,32 @@ def test_json_export_of_a_multilingual_vocabulary_imports_into_an_empty_instance
     assert error is None, err
     assert export("json").read_bytes() == first
     assert Note.objects.count() and Mapping.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_is_bound_by_its_own_time_limit_not_the_page_requests_statement_limit(write_ttl, run_import,
+                                                                                          settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    seen = []
+    from glossary.exchange import importer
+
+    original = importer.Plan
+
+    class Watching(original):
+        def check(self):
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                seen.append(cursor.fetchone()[0])
+            return super().check()
+
+    importer.Plan = Watching
+    try:
+        settings.GLOSSARY_IMPORT_MAX_SECONDS = 1234
+        _, err, error = run_import(write_ttl(THESAURUS))
+    finally:
+        importer.Plan = original
+    assert error is None, err
+    assert seen == ["1234s"]
