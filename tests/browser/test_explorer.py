@@ -3,6 +3,7 @@ keyboard, phones. Every test ends with `page.watch.assert_clean()`: no console e
 to another host, no script run from data."""
 
 import struct
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -162,10 +163,28 @@ def focus(page, node_id):
     })""", node_id)
 
 
-def point_of(page, node_id):
-    position = page.evaluate(f"window.graphNetwork.canvasToDOM(window.graphNetwork.getPosition({node_id!r}))")
+def point_of(page, node_id, timeout: float = 10.0):
+    """Where a term is drawn on the page, once the view has stopped moving and the term is the
+    one under that point (a slow machine may still be settling an earlier expand or focus)."""
+    script = f"""() => {{
+        const n = window.graphNetwork, at = n.canvasToDOM(n.getPosition({node_id!r}));
+        const box = document.getElementById("graph").getBoundingClientRect();
+        const top = document.elementFromPoint(box.x + at.x, box.y + at.y);
+        const open = top !== null && top.tagName === "CANVAS" && box.width > 0;
+        return {{x: at.x, y: at.y, hit: open && n.getNodeAt(at) === {node_id!r}}};
+    }}"""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        now = page.evaluate(script)
+        if last and now["hit"] and abs(now["x"] - last["x"]) < 1 and abs(now["y"] - last["y"]) < 1:
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{node_id} did not come to rest under the pointer: {now}")
+        last = now
+        page.wait_for_timeout(250)
     box = page.locator("#graph").bounding_box()
-    return box["x"] + position["x"], box["y"] + position["y"]
+    return box["x"] + now["x"], box["y"] + now["y"]
 
 
 def test_png_download_is_a_picture_of_the_view_with_its_legend(page, seed, tmp_path):
