@@ -409,6 +409,22 @@ class ChangeFilterForm(forms.Form):
             until = timezone.make_aware(datetime.combine(last, time.max))
         return {"category": self.cleaned_data["category"], "since": since, "until": until}
 
+    def category_query(self) -> dict:
+        return {"category": self.cleaned_data["category"]} if self.cleaned_data["category"] else {}
+
+    def periods(self, today: date) -> list[dict]:
+        """The "past N days" links (the category kept), the one shown now marked ``current``."""
+        starts = [(label, today - timedelta(days=days - 1)) for label, days in CHANGE_PERIODS]
+        return [
+            {"label": label, "query": urlencode({**self.category_query(), "from": start.isoformat()}),
+             "current": self.cleaned_data["from"] == start and not self.cleaned_data["to"]}
+            for label, start in starts
+        ]
+
+
+# The periods offered above the list of changes: (label, days back from today, today included).
+CHANGE_PERIODS = [("Past 7 days", 7), ("Past 30 days", 30), ("Past year", 365)]
+
 
 def with_change_labels(terms, language: str):
     """``terms`` from `selectors.term_changes` with their words in ``language``: ``shown`` (name and
@@ -425,10 +441,6 @@ def with_change_labels(terms, language: str):
     return terms
 
 
-# The periods offered above the list of changes: (label, days back from today).
-CHANGE_PERIODS = [("Past 7 days", 7), ("Past 30 days", 30), ("Past year", 365)]
-
-
 def changes(request):
     """/changes/: recently created, modified and deprecated terms, newest first, by day."""
     form = ChangeFilterForm(request.GET)
@@ -438,15 +450,7 @@ def changes(request):
     page = Paginator(selectors.term_changes(**selection), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_change_labels(page.object_list, reader_language(request))
     categories = list(Category.objects.order_by("name"))
-    category = next((c for c in categories if c.slug == selection["category"]), None)
-    today = timezone.localdate()
-    kept = {"category": selection["category"]} if selection["category"] else {}
-    periods = [
-        {"label": label, "query": urlencode({**kept, "from": (today - timedelta(days=days - 1)).isoformat()}),
-         "current": form.cleaned_data["from"] == today - timedelta(days=days - 1) and not form.cleaned_data["to"]}
-        for label, days in CHANGE_PERIODS
-    ]
-    feed_query = urlencode(kept)
+    feed_query = urlencode(form.category_query())
     return render(
         request,
         "glossary/changes.html",
@@ -455,8 +459,8 @@ def changes(request):
             "page": page,
             "query_string": _query_without_page(request),
             "categories": categories,
-            "category": category,
-            "periods": periods,
+            "category": next((c for c in categories if c.slug == selection["category"]), None),
+            "periods": form.periods(timezone.localdate()),
             "feed_url": reverse("glossary:changes-feed") + (f"?{feed_query}" if feed_query else ""),
         },
     )

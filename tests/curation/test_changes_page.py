@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from glossary import selectors
 from glossary.models import Term
@@ -87,6 +88,9 @@ def test_period_links_keep_the_category(client, history):
     html = client.get("/changes/?category=models").content.decode()
     assert '<a href="?category=models&amp;from=' in html
     assert "Past 30 days" in html
+    week_ago = (timezone.localdate() - timedelta(days=6)).isoformat()
+    html = client.get(f"/changes/?from={week_ago}").content.decode()
+    assert f'<a href="?from={week_ago}" aria-current="page">Past 7 days</a>' in html
 
 
 def test_names_and_definitions_come_in_the_readers_language(client, history):
