@@ -24,6 +24,8 @@ FEED_SIZE = 50
 
 
 class InvalidFilters(Exception):
+    """The feed's query parameters are not valid: the answer is the site's 400 page naming them."""
+
     def __init__(self, form):
         super().__init__("invalid filters")
         self.form = form
