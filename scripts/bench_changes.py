@@ -68,9 +68,10 @@ def main():
             for i in range(args.terms):
                 created = now - timedelta(seconds=rng.randrange(365 * 86400))
                 updated = created + timedelta(seconds=rng.randrange(30 * 86400)) if rng.random() < 0.4 else created
+                updated = updated if updated < now else created  # saved again in the future: not yet
                 status = "deprecated" if rng.random() < 0.05 else "draft" if rng.random() < 0.02 else "published"
                 rows.append((f"t-{i}", f"Term {i}", f"Definition of term {i}.", status,
-                             rng.choice(categories).pk, created, min(updated, now), "", ""))
+                             rng.choice(categories).pk, created, updated, "", ""))
             insert_rows(Term, ["slug", "name", "short_definition", "status", "category", "created_at", "updated_at",
                                "body", "notation"], rows)
             ids = dict(Term.objects.values_list("slug", "pk"))
