@@ -14,13 +14,13 @@ PostgreSQL, the plan of the first page's query. All three share `selectors.term_
 import argparse
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from bench_db import throwaway_database  # scripts/, beside this file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
@@ -35,15 +35,7 @@ def main():
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    workdir = tempfile.mkdtemp(prefix="bench_changes_")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
+    remove_database = throwaway_database("bench_changes_")
     from django.contrib.auth.models import User
     from django.db import connection, transaction
     from django.test import Client
@@ -53,10 +45,6 @@ def main():
     from glossary.exchange.write import insert_rows
     from glossary.models import Category, Label, Term
 
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = f"{workdir}/bench_test.sqlite3"
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         print(f"database: {connection.vendor}; machine: {os.cpu_count()} CPUs; load average "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -115,8 +103,7 @@ def main():
                 cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
                 print("\nplan of the first page:\n" + "\n".join(row[0] for row in cursor.fetchall()))
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_database()
 
 
 if __name__ == "__main__":
