@@ -46,8 +46,6 @@ def main():
     from glossary.models import Category, Label, Term
 
     try:
-        print(f"database: {connection.vendor}; machine: {os.cpu_count()} CPUs; load average "
-              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         now = timezone.now()
         started = time.perf_counter()
         with transaction.atomic():

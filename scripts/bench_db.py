@@ -10,7 +10,8 @@ import tempfile
 
 
 def throwaway_database(prefix: str):
-    """Set Django up on a new test database; returns the function that removes it again."""
+    """Set Django up on a new test database and say which, on what machine; returns the function
+    that removes the database again."""
     workdir = tempfile.mkdtemp(prefix=prefix)
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
@@ -25,6 +26,8 @@ def throwaway_database(prefix: str):
         connection.settings_dict["TEST"]["NAME"] = f"{workdir}/bench_test.sqlite3"
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    print(f"database: {connection.vendor}; machine: {os.cpu_count()} CPUs; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     def remove():
         connection.creation.destroy_test_db(old_name, verbosity=0)

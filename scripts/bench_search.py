@@ -148,8 +148,6 @@ def main():
     from glossary.search import Scope, forget_vocabularies, search
 
     try:
-        print(f"database: {connection.vendor}; machine: {os.cpu_count()} CPUs; load average "
-              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         started = time.perf_counter()
         terms, labels = build(args.terms, rng)
         print(f"generated {len(terms)} terms, {len(labels)} labels in 3 languages in {time.perf_counter() - started:.1f} s")
