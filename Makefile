@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run dev test smoke bench bench-graph bench-import bench-search bench-scale fuzz clean
+.PHONY: install run dev test smoke bench bench-graph bench-import bench-search bench-scale bench-changes fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench-import: install
 # Search and autocomplete at 100,000 terms; SQLite unless DATABASE_URL names PostgreSQL.
 bench-search: install
 	$(PY) scripts/bench_search.py
+
+# /changes/, its feed and /api/changes/ at 100,000 terms; SQLite unless DATABASE_URL names PostgreSQL.
+bench-changes: install
+	$(PY) scripts/bench_changes.py
 
 # PostgreSQL at 100,000 terms / 500,000 relations: DATABASE_URL=postgres://… make bench-scale
 bench-scale: install

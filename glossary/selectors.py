@@ -6,11 +6,16 @@ Querysets come back with what their callers display already joined or prefetched
 of SQL queries does not grow with the number of rows or relations.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
-from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+from glossary.models import (
+    Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Term, TermStatus,
+)
 from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
 # ?ordering= values and the SQL order each one means; the name sorts ignoring case, like the A–Z index.
@@ -167,3 +172,50 @@ def reference_list(*, user) -> QuerySet:
     links = Reference.terms.through.objects.filter(reference=OuterRef("pk"))
     references = Reference.objects.filter(~Exists(links) | Exists(links.filter(term__in=terms)))
     return references.prefetch_related(Prefetch("terms", queryset=terms)).order_by("title", "pk")
+
+
+class TermChange(models.TextChoices):
+    """What last happened to a term, as the change list tells it."""
+
+    CREATED = "created", "Created"
+    MODIFIED = "modified", "Modified"
+    DEPRECATED = "deprecated", "Deprecated"
+
+
+# A term saved again more than this long after it was created reads as "modified". Saves within
+# it belong to its creation: the admin writes the term and then its labels, an import stamps both
+# times alike, and a curator fixing a typo at once has not changed the term for its readers.
+MODIFIED_AFTER = timedelta(minutes=10)
+
+
+def term_changes(*, category: str = "", since: datetime | None = None, until: datetime | None = None) -> QuerySet:
+    """Public terms as the glossary's recent changes, newest first; the one query behind
+    /changes/, its Atom feed and /api/changes/.
+
+    A term appears once, for its latest change, at ``updated_at``: ``change`` is "deprecated" for
+    a deprecated term, "modified" when it was saved again more than :data:`MODIFIED_AFTER` after
+    its creation, else "created". Drafts (any status outside the public ones) never appear, not
+    even to staff: this is the record of what readers can see. ``since`` is exclusive ("after"),
+    ``until`` inclusive; ``category`` a category slug. Each term comes with its category, labels
+    and definitions, and its replacement (a public one only) with its preferred labels.
+    """
+    terms = Term.objects.public().annotate(change=Case(
+        When(status=TermStatus.DEPRECATED, then=Value(TermChange.DEPRECATED)),
+        When(updated_at__gt=F("created_at") + MODIFIED_AFTER, then=Value(TermChange.MODIFIED)),
+        default=Value(TermChange.CREATED),
+        output_field=models.CharField(),
+    ))
+    if category:
+        terms = terms.filter(category__slug=category)
+    if since is not None:
+        terms = terms.filter(updated_at__gt=since)
+    if until is not None:
+        terms = terms.filter(updated_at__lte=until)
+    replacements = Term.objects.public().prefetch_related(
+        Prefetch("labels", queryset=Label.objects.filter(kind=LabelKind.PREFERRED))
+    )
+    return with_labels(
+        terms.select_related("category")
+        .prefetch_related(Prefetch("replaced_by", queryset=replacements))
+        .order_by("-updated_at", "-pk")
+    )

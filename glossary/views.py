@@ -7,6 +7,7 @@ Reads go through `glossary.selectors` (drafts stay hidden from anyone but staff)
 
 import string
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -18,6 +19,7 @@ from django.db.models.functions import Substr, Upper
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from glossary import selectors
@@ -25,7 +27,7 @@ from glossary.markup import render_markdown
 from glossary.resolver import resolve_name
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
-from glossary.models import NoteKind, Reference, Term, TermStatus, default_language, hex_color
+from glossary.models import Category, NoteKind, Reference, Term, TermStatus, default_language, hex_color
 from glossary.search import highlight, normalise_query, search_key
 
 FAVICON = Path(__file__).resolve().parent / "static" / "glossary" / "favicon.ico"
@@ -120,7 +122,7 @@ def home(request):
         "relations": selectors.relations_visible_to(request.user).count(),
         "references": Reference.objects.filter(terms__in=visible).distinct().count(),
     }
-    recent = visible.select_related("category").order_by("-updated_at", "name")[:RECENT_COUNT]
+    recent = with_change_labels(selectors.term_changes()[:RECENT_COUNT], reader_language(request))
     return render(
         request,
         "glossary/home.html",
@@ -377,6 +379,91 @@ def search(request):
     context.update(page=page, query_string=_query_without_page(request), corrected=result.corrected,
                    may_refer_to=resolution.candidates if resolution.ambiguous else [])
     return render(request, "glossary/search.html", context)
+
+
+class ChangeFilterForm(forms.Form):
+    """The filters of /changes/ and its feed: a category, and the first and last day (both included)."""
+
+    category = forms.SlugField(required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named like the query parameters, and "from" is a Python keyword: added here, not as attributes.
+        self.fields["from"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+        self.fields["to"] = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("from"), data.get("to")
+        if first and last and last < first:
+            self.add_error("to", "Pick a day on or after the “from” day.")
+        return data
+
+    def selection(self) -> dict:
+        """The selector's arguments: the days become times in the site's time zone."""
+        first, last = self.cleaned_data["from"], self.cleaned_data["to"]
+        since = until = None
+        if first and first > date.min:  # `since` is exclusive: the moment before the first day
+            since = timezone.make_aware(datetime.combine(first, time.min)) - timedelta(microseconds=1)
+        if last and last < date.max:
+            until = timezone.make_aware(datetime.combine(last, time.max))
+        return {"category": self.cleaned_data["category"], "since": since, "until": until}
+
+    def category_query(self) -> dict:
+        return {"category": self.cleaned_data["category"]} if self.cleaned_data["category"] else {}
+
+    def periods(self, today: date) -> list[dict]:
+        """The "past N days" links (the category kept), the one shown now marked ``current``."""
+        starts = [(label, today - timedelta(days=days - 1)) for label, days in CHANGE_PERIODS]
+        return [
+            {"label": label, "query": urlencode({**self.category_query(), "from": start.isoformat()}),
+             "current": self.cleaned_data["from"] == start and not self.cleaned_data["to"]}
+            for label, start in starts
+        ]
+
+
+# The periods offered above the list of changes: (label, days back from today, today included).
+CHANGE_PERIODS = [("Past 7 days", 7), ("Past 30 days", 30), ("Past year", 365)]
+
+
+def with_change_labels(terms, language: str):
+    """``terms`` from `selectors.term_changes` with their words in ``language``: ``shown`` (name and
+    definition), ``change_label``, and ``replacement`` with its ``shown_name`` for a deprecated term."""
+    terms = list(terms)
+    labels = dict(selectors.TermChange.choices)
+    for term in terms:
+        term.shown = localize(term, language)
+        term.change_label = labels[term.change]
+        # `replaced_by` is prefetched among public terms: a draft replacement is None.
+        term.replacement = term.replaced_by if term.change == selectors.TermChange.DEPRECATED else None
+        if term.replacement is not None:
+            term.replacement.shown_name = localize(term.replacement, language).name
+    return terms
+
+
+def changes(request):
+    """/changes/: recently created, modified and deprecated terms, newest first, by day."""
+    form = ChangeFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    selection = form.selection()
+    page = Paginator(selectors.term_changes(**selection), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_change_labels(page.object_list, reader_language(request))
+    categories = list(Category.objects.order_by("name"))
+    feed_query = urlencode(form.category_query())
+    return render(
+        request,
+        "glossary/changes.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": _query_without_page(request),
+            "categories": categories,
+            "category": next((c for c in categories if c.slug == selection["category"]), None),
+            "periods": form.periods(timezone.localdate()),
+            "feed_url": reverse("glossary:changes-feed") + (f"?{feed_query}" if feed_query else ""),
+        },
+    )
 
 
 @cache

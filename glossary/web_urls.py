@@ -1,6 +1,7 @@
 from django.urls import path
 
 from glossary import views
+from glossary.feeds import ChangesFeed
 
 app_name = "glossary"
 
@@ -14,4 +15,6 @@ urlpatterns = [
     path("categories/", views.category_list, name="category-list"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
     path("search/", views.search, name="search"),
+    path("changes/", views.changes, name="changes"),
+    path("changes/feed/", ChangesFeed(), name="changes-feed"),
 ]

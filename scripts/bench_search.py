@@ -25,12 +25,12 @@ import bisect
 import itertools
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench_db import throwaway_database  # scripts/, beside this file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
@@ -135,15 +135,7 @@ def main():
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    workdir = tempfile.mkdtemp(prefix="bench_search_")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client's host, as in the test suite
+    remove_database = throwaway_database("bench_search_")
     from django.contrib.auth.models import User
     from django.db import connection, transaction
     from django.utils import timezone
@@ -155,13 +147,7 @@ def main():
     from glossary.models import Label, Term
     from glossary.search import Scope, forget_vocabularies, search
 
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = f"{workdir}/bench_test.sqlite3"
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        print(f"database: {connection.vendor}; machine: {os.cpu_count()} CPUs; load average "
-              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         started = time.perf_counter()
         terms, labels = build(args.terms, rng)
         print(f"generated {len(terms)} terms, {len(labels)} labels in 3 languages in {time.perf_counter() - started:.1f} s")
@@ -252,8 +238,7 @@ def main():
                 print(f"\nplan of the search for a common word ({common!r}), for an anonymous reader:")
                 print("\n".join(row[0] for row in cursor.fetchall()))
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_database()
 
 
 if __name__ == "__main__":

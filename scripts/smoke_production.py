@@ -45,6 +45,8 @@ WEB_PAGES = [
     "/api/export/?format=skos&skos_format=json-ld", "/api/export/?format=graphml",
     f"/api/graph/path/?from={TERM}&to={OTHER_TERM}", "/api/terms/autocomplete/?q=lar",
     f"/api/graph/hierarchy/{TERM}/?type=is-a", "/api/terms/?search=model&ordering=-updated_at",
+    "/changes/", "/changes/?from=2020-01-01&lang=fi", "/changes/feed/", "/changes/feed/?category=concept",
+    "/api/changes/?since=2020-01-01T00:00:00Z", "/api/changes/?since=not-a-time",
 ]
 # Beside every changelist and add page the admin index links to, and one change page of each.
 ADMIN_PAGES = ["/admin/", "/admin/glossary/", "/admin/glossary/term/?q=model", "/admin/glossary/term/import/",

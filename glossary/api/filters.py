@@ -6,6 +6,10 @@ parameters with their enums, patterns and lengths. An unknown but well-formed sl
 to nothing rather than failing, as a search would.
 """
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from glossary.models import TermStatus
@@ -66,6 +70,45 @@ class RelationListParams(serializers.Serializer):
     source = slug_param("Only relations from the term with this slug.")
     target = slug_param("Only relations to the term with this slug.")
     type = slug_param("Only relations of the relation type with this slug.")
+
+
+TIME_EXAMPLE = "e.g. 2026-11-01T09:30:00Z"
+
+
+class ChangeTime(serializers.DateTimeField):
+    """An ISO 8601 date and time, given in UTC; without an offset it is in the site's time zone.
+
+    A valid time that Python's datetime cannot hold once in UTC (0001-01-01T00:00:00+01:00) is
+    before or after every stored time, so it becomes the earliest or latest UTC time: the schema
+    calls it valid, and it is.
+    """
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or len(value) > 64:
+            raise serializers.ValidationError(f"Enter a date and time in ISO 8601, {TIME_EXAMPLE}.")
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError as error:
+            problem = "Not an ISO 8601 date and time" if str(error).startswith("Invalid isoformat") \
+                else f"Out of range ({error})"
+            raise serializers.ValidationError(f"{problem}; {TIME_EXAMPLE}.") from error
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        try:
+            return parsed.astimezone(dt_timezone.utc)
+        except OverflowError:
+            edge = datetime.min if parsed.year == datetime.min.year else datetime.max
+            return edge.replace(tzinfo=dt_timezone.utc)
+
+
+class ChangeListParams(serializers.Serializer):
+    since = ChangeTime(
+        required=False,
+        help_text="Only changes after this time (exclusive), ISO 8601: 2026-11-01T09:30:00Z; without an "
+        "offset, UTC. To follow the glossary, keep the largest `at` you received and ask with it next time.",
+    )
+    until = ChangeTime(required=False, help_text="Only changes at or before this time (inclusive), ISO 8601.")
+    category = slug_param("Only terms of the category with this slug.")
 
 
 def validated_params(serializer_class, request) -> dict:

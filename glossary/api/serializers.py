@@ -16,6 +16,7 @@ from glossary.exchange.uris import base_uri_for
 from glossary.language import localize, reader_language
 from glossary.markup import render_markdown
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, language_tag
+from glossary.selectors import TermChange
 
 
 def term_name_language(term) -> str:
@@ -355,3 +356,42 @@ class ReferenceSerializer(StrictModelSerializer):
     class Meta:
         model = Reference
         fields = ["id", "title", "url", "kind", "terms"]
+
+
+class TermChangeSerializer(serializers.Serializer):
+    """A term's latest change, as /changes/ lists it (from `selectors.term_changes`)."""
+
+    term = serializers.CharField(source="slug", read_only=True, help_text="The term's slug.")
+    name = serializers.SerializerMethodField(help_text="The term's name in the reader's language (`?lang=`, "
+                                             "else Accept-Language), else in the glossary's.")
+    name_language = serializers.SerializerMethodField(help_text="The language `name` is in.")
+    uri = serializers.SerializerMethodField(help_text="The concept's URI (its own, or minted from the glossary's base URI).")
+    change = serializers.ChoiceField(
+        choices=TermChange.choices, read_only=True,
+        help_text="`deprecated` for a deprecated term; `modified` when it was saved again more than ten "
+        "minutes after its creation; else `created`.",
+    )
+    at = serializers.DateTimeField(source="updated_at", read_only=True, help_text="When the change happened (the term's last save).")
+    category = serializers.CharField(source="category.slug", read_only=True, allow_null=True,
+                                     help_text="Slug of the term's category.")
+    url = PageUrlField(help_text="The term's page.")
+    replaced_by = serializers.SerializerMethodField(help_text="For a deprecated term: slug of the term to use instead.")
+
+    def get_name(self, term) -> str:
+        return self._shown(term).name
+
+    def get_name_language(self, term) -> str:
+        return self._shown(term).name_language
+
+    def get_uri(self, term) -> str:
+        return term.concept_uri(base_uri_for(self.context.get("request")))
+
+    def get_replaced_by(self, term) -> str | None:
+        # Prefetched among public terms: a draft replacement reads as None.
+        replacement = term.replaced_by if term.change == TermChange.DEPRECATED else None
+        return replacement.slug if replacement is not None else None
+
+    def _shown(self, term):
+        if not hasattr(term, "shown"):
+            term.shown = localize(term, reader_language(self.context.get("request")))
+        return term.shown

@@ -25,6 +25,7 @@ urlpatterns = [
          name="api-docs"),
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
     path("health/", views.health, name="api-health"),
+    path("changes/", views.ChangeListView.as_view(), name="api-changes"),
     *router.urls,
     # Last: whatever else ends in a slash under /api/ gets a JSON 404, not the site's HTML page.
     re_path(r"^(?P<path>[\s\S]*/)$", views.not_found),

@@ -14,18 +14,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import routers, serializers, status, viewsets
+from rest_framework import generics, routers, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.parsers import FormParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from glossary import selectors, services
-from glossary.api.filters import AutocompleteParams, LookupParams, RelationListParams, TermListParams, validated_params
+from glossary.api.filters import (
+    AutocompleteParams, ChangeListParams, LookupParams, RelationListParams, TermListParams, validated_params,
+)
 from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
 from glossary.resolver import resolve_name
@@ -37,6 +40,7 @@ from glossary.api.serializers import (
     TermDetailSerializer,
     TermLookupSerializer,
     TermSerializer,
+    TermChangeSerializer,
     TermSuggestionSerializer,
 )
 from glossary.changelog import changes_position
@@ -60,6 +64,7 @@ class APIRootView(routers.APIRootView):
         "graph-top-concepts": "graph-api-top-concepts",
         "graph-path": "graph-api-path",
         "export": "export",
+        "changes": "api-changes",
         "schema": "schema",
         "docs": "api-docs",
         "health": "api-health",
@@ -283,6 +288,20 @@ class ReferenceViewSet(ServiceModelViewSet):
 
     def get_queryset(self):
         return selectors.reference_list(user=self.request.user)
+
+
+@extend_schema(
+    parameters=[ChangeListParams],
+    summary="What changed: terms created, modified or deprecated, newest first",
+    description="Public terms only (never drafts, whoever asks), one entry per term for its latest "
+    "change, the same list as the /changes/ page and its Atom feed.",
+)
+class ChangeListView(generics.ListAPIView):
+    serializer_class = TermChangeSerializer
+    permission_classes = [AllowAny]  # read-only, and only public terms whoever asks
+
+    def get_queryset(self):
+        return selectors.term_changes(**validated_params(ChangeListParams, self.request))
 
 
 LOCKED_OUT = "Too many failed sign-ins for this user from this address; try again later."
