@@ -70,6 +70,8 @@ def transition_error(
     >>> transition_error(current="in_review", target="published", may_review=False)
     'Only a reviewer may publish a term (it is in review); submit it for review and a reviewer will publish it.'
     """
+    if target not in STATUS_NAMES:
+        return f"“{target}” is not a status; choose one of: {', '.join(STATUS_NAMES)}."
     if current == target:
         return None
     step = TRANSITIONS.get((current, target))
@@ -91,7 +93,8 @@ def transition_error(
 def transition_missing_message(current: str | None, target: str) -> str:
     allowed = sorted(STATUS_NAMES[to] for (origin, to) in TRANSITIONS if origin == current)
     if current is None:
-        return f"A new term cannot start as {STATUS_NAMES[target]}; it starts as {' or '.join(allowed)}."
+        choices = ", ".join(allowed[:-1]) + f" or {allowed[-1]}"
+        return f"A new term cannot start as {STATUS_NAMES[target]}; it starts as {choices}."
     return (
         f"A term cannot go from {STATUS_NAMES[current]} to {STATUS_NAMES[target]}; "
         f"from {STATUS_NAMES[current]} it can go to {', '.join(allowed)}."

@@ -3,32 +3,13 @@
 
 import django.db.models.functions.text
 import glossary.models
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-# The models an editor writes besides terms: each term's labels, notes, mappings, relations, references.
-TERM_SIDE_MODELS = ("term", "label", "note", "mapping", "relation", "reference")
-# What both groups may do on each of them; Reviewers add the review permission.
-EDITOR_ACTIONS = ("add", "change", "view")
-GROUPS = {
-    "Editors": [f"{action}_{model}" for model in TERM_SIDE_MODELS for action in EDITOR_ACTIONS]
-    + ["view_category", "view_relationtype"],
-}
-GROUPS["Reviewers"] = GROUPS["Editors"] + ["review_term", "delete_relation", "delete_label", "delete_note",
-                                          "delete_mapping"]
+from glossary.roles import GROUPS, install_groups
 
 
 def make_groups(apps, schema_editor):
-    # Permissions are made after migrations run; these groups need them now.
-    # create_permissions skips an app config without a models module, as the migration's stub is.
-    config = apps.get_app_config("glossary")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GROUPS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="glossary", codename__in=codenames))
+    install_groups(apps)
 
 
 def remove_groups(apps, schema_editor):
