@@ -165,8 +165,9 @@ class Term(models.Model):
         related_name="replaces",
         help_text="For a deprecated term: the term to use instead.",
     )
+    # A database default too: the bulk importer writes rows without naming this column.
     review_comment = models.TextField(
-        blank=True, editable=False, validators=[validate_text],
+        blank=True, default="", db_default="", editable=False, validators=[validate_text],
         help_text="What the reviewer asked to change, the last time changes were requested.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)

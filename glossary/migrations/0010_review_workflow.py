@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='term',
             name='review_comment',
-            field=models.TextField(blank=True, editable=False, help_text='What the reviewer asked to change, the last time changes were requested.', validators=[glossary.models.validate_text]),
+            field=models.TextField(blank=True, db_default='', default='', editable=False, help_text='What the reviewer asked to change, the last time changes were requested.', validators=[glossary.models.validate_text]),
         ),
         migrations.AlterField(
             model_name='term',
