@@ -20,30 +20,32 @@ EDITABLE_BY_EDITORS = (DRAFT, CHANGES_REQUESTED)
 
 @dataclass(frozen=True)
 class Transition:
-    """One allowed status change: its name (a button, the history's default reason), and whether
-    it needs the review permission."""
+    """One allowed status change: its button, its name in the history (the default reason), and
+    whether it needs the review permission or a comment."""
 
-    action: str
+    button: str
+    done: str
     needs_review: bool = False
     needs_comment: bool = False
 
 
 # (from, to) → the transition; ``None`` as the source is a new term.
 TRANSITIONS = {
-    (None, DRAFT): Transition("Created as a draft"),
-    (None, IN_REVIEW): Transition("Created and submitted for review"),
-    (None, PUBLISHED): Transition("Created and published", needs_review=True),
-    (DRAFT, IN_REVIEW): Transition("Submitted for review"),
-    (CHANGES_REQUESTED, IN_REVIEW): Transition("Submitted for review again"),
-    (CHANGES_REQUESTED, DRAFT): Transition("Back to draft"),
-    (IN_REVIEW, DRAFT): Transition("Withdrawn from review"),
-    (IN_REVIEW, PUBLISHED): Transition("Published", needs_review=True),
-    (IN_REVIEW, CHANGES_REQUESTED): Transition("Changes requested", needs_review=True, needs_comment=True),
-    (DRAFT, PUBLISHED): Transition("Published without review", needs_review=True),
-    (CHANGES_REQUESTED, PUBLISHED): Transition("Published", needs_review=True),
-    (PUBLISHED, DEPRECATED): Transition("Deprecated", needs_review=True),
-    (DEPRECATED, PUBLISHED): Transition("Published again", needs_review=True),
-    (PUBLISHED, DRAFT): Transition("Unpublished (back to draft)", needs_review=True),
+    (None, DRAFT): Transition("Create as draft", "Created as a draft"),
+    (None, IN_REVIEW): Transition("Create and submit", "Created and submitted for review"),
+    (None, PUBLISHED): Transition("Create and publish", "Created and published", needs_review=True),
+    (DRAFT, IN_REVIEW): Transition("Submit for review", "Submitted for review"),
+    (CHANGES_REQUESTED, IN_REVIEW): Transition("Submit for review again", "Submitted for review again"),
+    (CHANGES_REQUESTED, DRAFT): Transition("Back to draft", "Back to draft"),
+    (IN_REVIEW, DRAFT): Transition("Withdraw to draft", "Withdrawn from review"),
+    (IN_REVIEW, PUBLISHED): Transition("Publish", "Published", needs_review=True),
+    (IN_REVIEW, CHANGES_REQUESTED): Transition("Request changes", "Changes requested", needs_review=True,
+                                               needs_comment=True),
+    (DRAFT, PUBLISHED): Transition("Publish without review", "Published without review", needs_review=True),
+    (CHANGES_REQUESTED, PUBLISHED): Transition("Publish as it is", "Published", needs_review=True),
+    (PUBLISHED, DEPRECATED): Transition("Deprecate", "Deprecated", needs_review=True),
+    (DEPRECATED, PUBLISHED): Transition("Publish again", "Published again", needs_review=True),
+    (PUBLISHED, DRAFT): Transition("Unpublish to draft", "Unpublished (back to draft)", needs_review=True),
 }
 
 STATUS_NAMES = {
@@ -126,9 +128,9 @@ def edit_error(*, status: str, may_review: bool) -> str | None:
 
 
 def actions_from(current: str, *, may_review: bool) -> list[tuple[str, str]]:
-    """The ``(target status, action name)`` a user may choose from ``current``, for buttons."""
+    """The ``(target status, button)`` a user may choose from ``current``."""
     return [
-        (to, step.action) for (origin, to), step in TRANSITIONS.items()
+        (to, step.button) for (origin, to), step in TRANSITIONS.items()
         if origin == current and (may_review or not step.needs_review)
     ]
 
@@ -136,4 +138,4 @@ def actions_from(current: str, *, may_review: bool) -> list[tuple[str, str]]:
 def default_reason(current: str | None, target: str) -> str:
     """The history's reason for a status change made without a comment."""
     step = TRANSITIONS.get((current, target))
-    return step.action if step else f"Status set to {STATUS_NAMES.get(target, target)}"
+    return step.done if step else f"Status set to {STATUS_NAMES.get(target, target)}"

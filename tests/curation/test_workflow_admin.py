@@ -38,7 +38,7 @@ def test_a_workflow_button_makes_exactly_the_allowed_transitions(make_term, admi
 def test_the_review_box_offers_an_editor_submit_and_a_reviewer_publish_and_request_changes(make_term, admin_as):
     draft = make_term("Draft term", status="draft")
     page = admin_as("editor").get(change_url(draft)).content.decode()
-    assert 'value="in_review"' in page and "Submitted for review" in page
+    assert 'value="in_review"' in page and "Submit for review" in page
     assert 'value="published"' not in page
     pending = make_term("Pending term", status="in_review")
     page = admin_as("reviewer").get(change_url(pending)).content.decode()
