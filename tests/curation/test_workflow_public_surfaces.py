@@ -90,3 +90,12 @@ def test_once_published_the_term_appears_on_the_public_surfaces(workflow_glossar
     assert "zephyrine" in content_of(anonymous.get("/search/?q=zephyrine"))
     assert "zephyrine" in content_of(anonymous.get("/api/graph/neighborhood/base-model/"))
     assert "quillwort" not in content_of(anonymous.get("/api/graph/neighborhood/base-model/"))
+
+
+@pytest.mark.parametrize("url", ["/terms/", "/search/?q=model"])
+def test_a_readers_status_filter_offers_only_the_public_statuses(workflow_glossary, reader_client, admin_as, url):
+    def offered(client):
+        return [value for value, _label in client.get(url).context["status_choices"]]
+
+    assert offered(reader_client) == ["published", "deprecated"]
+    assert offered(admin_as("editor")) == ["draft", "in_review", "changes_requested", "published", "deprecated"]

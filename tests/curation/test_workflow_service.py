@@ -167,3 +167,11 @@ def test_a_refused_transition_in_an_update_keeps_the_other_fields_too(make_term,
     with pytest.raises(ValidationError):
         services.term_update(term=term, status="published", short_definition="Changed.", user=editor_member)
     assert Term.objects.values_list("status", "short_definition").get(pk=term.pk) == ("draft", "")
+
+
+def test_a_comment_the_database_cannot_hold_is_refused(make_term, editor_member):
+    term = make_term("Subject", status="draft")
+    with pytest.raises(ValidationError) as refused:
+        services.term_transition(term=term, status="in_review", user=editor_member, comment="a\x00b")
+    assert list(refused.value.message_dict) == ["comment"]
+    assert stored(term)["status"] == "draft"
