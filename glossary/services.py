@@ -317,9 +317,9 @@ def _locked_status(term: Term) -> str:
 def _transition(term: Term, *, current: str | None, status: str, user, comment: str) -> None:
     """Check ``current → status`` for ``user`` and set on ``term`` what it changes (not saved)."""
     comment = (comment or "").strip()
-    if rules.text_error(comment):
-        raise ValidationError({"comment": ValidationError("The comment " + rules.text_error(comment) + ".",
-                                                          code="nul")})
+    unwritable = rules.text_error(comment)
+    if unwritable:
+        raise ValidationError({"comment": ValidationError(f"The comment {unwritable}.", code="nul")})
     needed = "glossary.add_term" if current is None else "glossary.change_term"
     if user is not None and not (user.is_active and user.has_perm(needed)):
         raise PermissionDenied("You may not change the status of terms.")
