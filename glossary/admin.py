@@ -1,14 +1,17 @@
 """The Django admin: everything a curator needs, with saves going through the services."""
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
-from glossary import services
+from glossary import services, workflow
 from glossary.exchange import admin_views as exchange_admin
-from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, TermStatus
 
 
 TERM_FORM_FIELDS = (
@@ -72,28 +75,46 @@ class ServiceFormSetMixin(ServiceDeleteMixin):
         raise NotImplementedError
 
 
-class LabelInline(admin.TabularInline):
+def may_edit_term(request, term) -> bool:
+    """Whether the user may change this term's content in its status (the workflow's rule)."""
+    return term is None or workflow.edit_error(status=term.status, may_review=workflow.can_review(request.user)) is None
+
+
+class TermSideInline:
+    """Rows of a term (labels, notes, mappings, relations) are as writable as the term itself."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and may_edit_term(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_edit_term(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_edit_term(request, obj)
+
+
+class LabelInline(TermSideInline, admin.TabularInline):
     model = Label
     extra = 1
     fields = ["text", "language", "kind", "subkind"]
     verbose_name_plural = "labels (the name is the preferred label in the glossary's language)"
 
 
-class NoteInline(admin.StackedInline):
+class NoteInline(TermSideInline, admin.StackedInline):
     model = Note
     extra = 0
     fields = [("kind", "language"), "text"]
     verbose_name_plural = "definitions and notes in other languages, scope notes, examples, history"
 
 
-class MappingInline(admin.TabularInline):
+class MappingInline(TermSideInline, admin.TabularInline):
     model = Mapping
     extra = 0
     fields = ["kind", "uri", "label"]
     verbose_name_plural = "in other vocabularies (skos:exactMatch, closeMatch, …)"
 
 
-class OutgoingRelationInline(admin.TabularInline):
+class OutgoingRelationInline(TermSideInline, admin.TabularInline):
     model = Relation
     fk_name = "source"
     extra = 1
@@ -106,7 +127,7 @@ class OutgoingRelationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("type", "target", "source")
 
 
-class IncomingRelationInline(admin.TabularInline):
+class IncomingRelationInline(TermSideInline, admin.TabularInline):
     model = Relation
     fk_name = "target"
     extra = 1
@@ -127,7 +148,7 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "uri", "notation", "labels__text", "short_definition", "body"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category", "replaced_by"]
-    readonly_fields = ["created_at", "updated_at", "public_link"]
+    readonly_fields = ["created_at", "updated_at", "public_link", "review_comment"]
     fields = [
         "name", "slug", "uri", "notation", "category", "status", "replaced_by",
         "short_definition", "body", "public_link", "created_at", "updated_at",
@@ -136,7 +157,67 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
     actions = ["export_selected_terms"]
 
     def get_urls(self):
-        return exchange_admin.import_urls(self) + super().get_urls()
+        transition = path("<int:object_id>/transition/", self.admin_site.admin_view(self.transition_view),
+                          name="glossary_term_transition")
+        return [transition, *exchange_admin.import_urls(self), *super().get_urls()]
+
+    def get_fields(self, request, obj=None):
+        # A term's status changes by the workflow's buttons; the reviewer's comment shows when there is one.
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and obj.review_comment:
+            fields.insert(fields.index("status") + 1, "review_comment")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [f for f in super().get_readonly_fields(request, obj) if f != "review_comment"]
+        return readonly + (["status", "review_comment"] if obj is not None else [])
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_edit_term(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            # A new term starts in a status the user may give it: editors draft or submit.
+            may_review = workflow.can_review(request.user)
+            kwargs["choices"] = [(value, label) for value, label in TermStatus.choices
+                                 if workflow.transition_error(current=None, target=value, may_review=may_review) is None]
+            kwargs["initial"] = TermStatus.PUBLISHED if may_review else TermStatus.DRAFT
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None:
+            term = self.get_object(request, object_id)
+            if term is not None:
+                extra_context = {**(extra_context or {}), "workflow": {
+                    "actions": workflow.actions_from(term.status, may_review=workflow.can_review(request.user)),
+                    "status": term.get_status_display(),
+                    "review_comment": term.review_comment,
+                    "url": reverse("admin:glossary_term_transition", args=[term.pk]),
+                    "locked": workflow.edit_error(status=term.status, may_review=workflow.can_review(request.user)),
+                }}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        awaiting = Term.objects.filter(status=TermStatus.IN_REVIEW).count()
+        extra_context = {**(extra_context or {}), "awaiting_review": awaiting,
+                         "awaiting_review_url": reverse("admin:glossary_term_changelist") + "?status__exact=in_review"}
+        return super().changelist_view(request, extra_context)
+
+    def transition_view(self, request, object_id):
+        """A workflow button: move the term to the posted status, with the posted comment."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        term = get_object_or_404(Term, pk=object_id)
+        if not self.has_view_or_change_permission(request, term):
+            raise PermissionDenied
+        try:
+            services.term_transition(term=term, status=request.POST.get("status", ""), user=request.user,
+                                     comment=request.POST.get("comment", ""))
+        except ValidationError as error:
+            self.message_user(request, "Nothing was changed: " + " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, f"“{term.name}” is now {term.get_status_display().lower()}.", messages.SUCCESS)
+        return redirect("admin:glossary_term_change", term.pk)
 
     @admin.action(description="Export selected terms (JSON)")
     def export_selected_terms(self, request, queryset):
@@ -167,9 +248,10 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
         # the labels and the name in step.
         fields = {f: getattr(obj, f) for f in TERM_FORM_FIELDS}
         if change:
-            services.term_update(term=obj, **fields)
+            del fields["status"]  # changed by the workflow's buttons only
+            services.term_update(term=obj, user=request.user, **fields)
         else:
-            obj.pk = services.term_create(**fields).pk
+            obj.pk = services.term_create(user=request.user, **fields).pk
             obj.refresh_from_db()
 
     def delete_model(self, request, obj):

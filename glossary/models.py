@@ -93,6 +93,8 @@ class Category(models.Model):
 
 class TermStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
     PUBLISHED = "published", "Published"
     DEPRECATED = "deprecated", "Deprecated"
 
@@ -111,7 +113,7 @@ class TermQuerySet(models.QuerySet):
         return self.filter(status__in=PUBLIC_STATUSES)
 
     def visible_to(self, user):
-        """Drafts are for staff only."""
+        """Drafts, terms in review and terms sent back for changes are for staff only."""
         if user is not None and user.is_active and user.is_staff:
             return self
         return self.public()
@@ -151,7 +153,9 @@ class Term(models.Model):
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="terms"
     )
     status = models.CharField(
-        max_length=12, choices=TermStatus.choices, default=TermStatus.PUBLISHED, db_index=True
+        max_length=20, choices=TermStatus.choices, default=TermStatus.PUBLISHED, db_index=True,
+        help_text="Draft → in review → published; changes requested sends a term back to its author; "
+        "deprecated when retired. Who may make each change is the review workflow's rule.",
     )
     replaced_by = models.ForeignKey(
         "self",
@@ -161,6 +165,11 @@ class Term(models.Model):
         related_name="replaces",
         help_text="For a deprecated term: the term to use instead.",
     )
+    # A database default too: the bulk importer writes rows without naming this column.
+    review_comment = models.TextField(
+        blank=True, default="", db_default="", editable=False, validators=[validate_text],
+        help_text="What the reviewer asked to change, the last time changes were requested.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
@@ -168,6 +177,7 @@ class Term(models.Model):
 
     class Meta:
         ordering = [Lower("name")]
+        permissions = [("review_term", "Can review terms: publish, request changes, deprecate")]
         constraints = [
             # A deprecated term may keep the name a newer term now carries (re-created concepts).
             models.UniqueConstraint(

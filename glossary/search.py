@@ -329,9 +329,12 @@ def search(text: str, *, scope: Scope = Scope(), limit: int = MAX_RESULTS) -> Re
     corrected = None if any(hit.tier <= WORDS for hit in hits.values()) else _correct(query, vocabulary(alias))
     if corrected is not None:
         close_query, shown = corrected
-        for term_id, hit in rank(close_query, rows_for(alias, close_query, scope), tier_floor=CLOSE).items():
+        close_hits = rank(close_query, rows_for(alias, close_query, scope), tier_floor=CLOSE)
+        for term_id, hit in close_hits.items():
             hits.setdefault(term_id, hit)
-        if not any(hit.tier < CLOSE for hit in hits.values()):
+        # The vocabulary holds the words of every label, unpublished terms' too: a spelling is
+        # offered only when it finds something the reader may see.
+        if close_hits and not any(hit.tier < CLOSE for hit in hits.values()):
             result.corrected = " ".join(shown)
     result.hits = sorted(hits.values(), key=lambda hit: hit.sort_key)[:limit]
     return result

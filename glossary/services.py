@@ -9,12 +9,12 @@ cycle or store a symmetric pair twice.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from glossary import rules
+from glossary import rules, workflow
 from glossary.models import (
     Category,
     Label,
@@ -237,13 +237,22 @@ def term_create(
     notes: Iterable[Mapping[str, Any]] | None = None,
     mappings: Iterable[Mapping[str, Any]] | None = None,
     status: str = TermStatus.PUBLISHED,
+    user=None,
+    comment: str = "",
     **fields: Any,
 ) -> Term:
     """A new term. ``name`` is its preferred label in ``name_language`` (default: the glossary's);
-    ``labels`` (dicts with text, language, kind, subkind) are all its labels."""
+    ``labels`` (dicts with text, language, kind, subkind) are all its labels.
+
+    With a ``user`` (the admin, the API), the status it starts in is checked against the user's
+    role like any transition; without one (imports, the shell) it is taken as given.
+    """
     labels = list(labels) if labels is not None else None
     shown = name or _display_name(_label_dicts(labels or []))
-    term = Term(slug=slug or unique_slug(Term, shown or "term"), status=status)
+    term = Term(slug=slug or unique_slug(Term, shown or "term"))
+    if user is not None:
+        _transition(term, current=None, status=status, user=user, comment=comment)
+    term.status = status
     return _save_term(term, fields, name=name, name_language=name_language, labels=labels, notes=notes,
                       mappings=mappings)
 
@@ -257,13 +266,88 @@ def term_update(
     labels: Iterable[Mapping[str, Any]] | None = None,
     notes: Iterable[Mapping[str, Any]] | None = None,
     mappings: Iterable[Mapping[str, Any]] | None = None,
+    user=None,
+    comment: str = "",
     **fields: Any,
 ) -> Term:
     """Change ``term``; a new ``name`` renames its preferred label; ``labels``, ``notes`` and
-    ``mappings``, when given, replace the term's."""
+    ``mappings``, when given, replace the term's.
+
+    With a ``user``, the workflow applies: a change of ``status`` is a transition
+    (`term_transition`'s rule), and other fields change only where the user may edit the term
+    (editors: drafts and terms sent back to them). Without one the change is taken as given.
+    """
+    status = fields.pop("status", None)
+    if user is not None:
+        stored = _locked_status(term)
+        content = fields or any(value is not None for value in (name, labels, notes, mappings))
+        problem = content and workflow.edit_error(status=stored, may_review=workflow.can_review(user))
+        if problem:
+            raise PermissionDenied(problem)
+        if status is not None and status != stored:
+            _transition(term, current=stored, status=status, user=user, comment=comment)
+    elif status is not None:
+        fields["status"] = status
     fields["updated_at"] = timezone.now()
     return _save_term(term, fields, name=name, name_language=name_language,
                       labels=list(labels) if labels is not None else None, notes=notes, mappings=mappings)
+
+
+@transaction.atomic
+def term_transition(*, term: Term, status: str, user, comment: str = "") -> Term:
+    """Move ``term`` to ``status`` (submit, publish, request changes, deprecate, …) as ``user`` may.
+
+    The rule is `glossary.workflow.transition_error`; a refusal is a ValidationError on
+    ``status`` and changes nothing. The comment (or the step's name) is the history's reason;
+    a request for changes keeps it on the term for its author.
+    """
+    current = _locked_status(term)
+    _transition(term, current=current, status=status, user=user, comment=comment)
+    term.updated_at = timezone.now()
+    term.full_clean()
+    term.save()
+    return term
+
+
+def _locked_status(term: Term) -> str:
+    """The term's stored status, its row locked until the transaction ends (two reviewers at once)."""
+    return Term.objects.select_for_update().values_list("status", flat=True).get(pk=term.pk)
+
+
+def _transition(term: Term, *, current: str | None, status: str, user, comment: str) -> None:
+    """Check ``current → status`` for ``user`` and set on ``term`` what it changes (not saved)."""
+    comment = (comment or "").strip()
+    unwritable = rules.text_error(comment)
+    if unwritable:
+        raise ValidationError({"comment": ValidationError(f"The comment {unwritable}.", code="nul")})
+    needed = "glossary.add_term" if current is None else "glossary.change_term"
+    if user is not None and not (user.is_active and user.has_perm(needed)):
+        raise PermissionDenied("You may not change the status of terms.")
+    problem = workflow.transition_error(
+        current=current, target=status, may_review=user is None or workflow.can_review(user), comment=comment,
+        unpublished_targets=_unpublished_targets(term) if status == TermStatus.PUBLISHED else (),
+    )
+    if problem:
+        raise ValidationError({"status": ValidationError(problem, code="transition")})
+    term.status = status
+    if status == TermStatus.CHANGES_REQUESTED:
+        term.review_comment = comment
+    elif status == TermStatus.PUBLISHED:
+        term.review_comment = ""
+    # django-simple-history records this as the reason of the version the save makes.
+    term._change_reason = comment or workflow.default_reason(current, status)
+
+
+def _unpublished_targets(term: Term) -> list[str]:
+    """Names of the terms readers cannot see that ``term``'s relations point at: its outgoing
+    relations, and its symmetric ones either way (stored once, in either direction)."""
+    if term.pk is None:
+        return []
+    public = Term.objects.public()
+    ahead = Relation.objects.filter(source_id=term.pk).exclude(target__in=public).values_list("target__name", flat=True)
+    beside = (Relation.objects.filter(target_id=term.pk, type__symmetric=True).exclude(source__in=public)
+              .values_list("source__name", flat=True))
+    return sorted({*ahead, *beside})
 
 
 @transaction.atomic

@@ -27,7 +27,9 @@ from glossary.markup import render_markdown
 from glossary.resolver import resolve_name
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
-from glossary.models import Category, NoteKind, Reference, Term, TermStatus, default_language, hex_color
+from glossary.models import (
+    PUBLIC_STATUSES, Category, NoteKind, Reference, Term, TermStatus, default_language, hex_color,
+)
 from glossary.search import highlight, normalise_query, search_key
 
 FAVICON = Path(__file__).resolve().parent / "static" / "glossary" / "favicon.ico"
@@ -163,9 +165,16 @@ def term_list(request):
             "letter": (filters["letter"] or "").upper(),
             "category": category,
             "categories": selectors.category_list(user=request.user),
-            "status_choices": TermStatus.choices,
+            "status_choices": status_choices(request.user),
         },
     )
+
+
+def status_choices(user) -> list[tuple[str, str]]:
+    """The statuses a status filter offers: those of the terms the user may see."""
+    if user.is_active and user.is_staff:
+        return TermStatus.choices
+    return [(value, label) for value, label in TermStatus.choices if value in PUBLIC_STATUSES]
 
 
 @dataclass
@@ -356,8 +365,7 @@ def search(request):
         return _bad_request(request, form)
     query = normalise_query(form.cleaned_data["q"])
     context = {"form": form, "query": query, "categories": selectors.category_list(user=request.user),
-               "status_choices": TermStatus.choices if request.user.is_staff else
-               [(s, label) for s, label in TermStatus.choices if s != TermStatus.DRAFT]}
+               "status_choices": status_choices(request.user)}
     if not query:
         context["initials"] = _initials(request.user)
         return render(request, "glossary/search.html", context)

@@ -3,13 +3,15 @@
 import itertools
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
 from django.core.management import call_command
 
 from glossary import services
 from glossary.changelog import changelog_record_bulk, feed
 from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+from glossary.roles import install_groups
 from glossary.search import forget_vocabularies
 from graphviz_app.engine import clear_graph_cache
 
@@ -119,7 +121,8 @@ def staff_user(db):
 
 @pytest.fixture
 def editor(db):
-    """A non-staff user holding every glossary model permission."""
+    """A non-staff user holding every glossary model permission — the review permission too, so
+    the workflow lets it write any term (the roles' own tests use `editor_member`, `reviewer_member`)."""
     user = User.objects.create_user("editor", "editor@example.com", "editor-pass-123")
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="glossary"))
     return User.objects.get(pk=user.pk)  # fresh instance: permissions are cached per object
@@ -129,3 +132,25 @@ def editor(db):
 def reader(db):
     """An authenticated user without any permission."""
     return User.objects.create_user("reader", "reader@example.com", "reader-pass-123")
+
+
+def group_member(username: str, group: str) -> User:
+    """A staff user (the admin needs it) whose rights are those of one workflow group."""
+    if not Group.objects.filter(name=group).exists():
+        # A transactional test (live server) empties the tables, the migration's groups too.
+        install_groups(django_apps)
+    user = User.objects.create_user(username, f"{username}@example.com", f"{username}-pass-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def editor_member(db):
+    """A member of the Editors group: writes drafts and submits them for review."""
+    return group_member("eddie", "Editors")
+
+
+@pytest.fixture
+def reviewer_member(db):
+    """A member of the Reviewers group: also publishes, requests changes and deprecates."""
+    return group_member("rita", "Reviewers")

@@ -15,7 +15,9 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from glossary.exchange.uris import base_uri_for
 from glossary.language import localize, reader_language
 from glossary.markup import render_markdown
-from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, language_tag
+from glossary.models import (
+    Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, language_tag, validate_text,
+)
 from glossary.selectors import TermChange
 
 
@@ -215,14 +217,25 @@ class TermSerializer(StrictModelSerializer):
         help_text="All of the term's labels in every language, the name's included; on write, "
         "the list replaces them.",
     )
+    comment = StrictCharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000, validators=[validate_text],
+        help_text="Why the status changes: required to request changes (the author reads it in "
+        "`review_comment`); kept in the term's history as the reason of the change.",
+    )
 
     class Meta:
         model = Term
         fields = [
             "slug", "name", "name_language", "url", "uri", "concept_uri", "notation", "status", "category",
-            "replaced_by", "short_definition", "labels", "in_language", "created_at", "updated_at",
+            "replaced_by", "short_definition", "labels", "in_language", "created_at", "updated_at", "comment",
         ]
         extra_kwargs = {
+            "status": {
+                "help_text": "The review workflow's status. Changing it is a transition checked against your "
+                "role: editors submit drafts for review (`in_review`) or withdraw them (`draft`); reviewers "
+                "publish, request changes (`changes_requested`, with a `comment`) and deprecate. A new term "
+                "without a status is published when you may review, a draft otherwise.",
+            },
             "slug": {"required": False, "help_text": "Made from the name when left out."},
             "name": {"required": False, "help_text": "The preferred label (in `name_language`)."},
             "uri": {"allow_null": True, "help_text": "The concept's own URI, kept from imports; null: minted."},
@@ -273,7 +286,7 @@ class TermDetailSerializer(TermSerializer):
 
     class Meta(TermSerializer.Meta):
         fields = TermSerializer.Meta.fields + [
-            "body", "body_html", "notes", "mappings", "relations_out", "relations_in", "references",
+            "body", "body_html", "notes", "mappings", "relations_out", "relations_in", "references", "review_comment",
         ]
 
     def get_body_html(self, term) -> str:

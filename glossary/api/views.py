@@ -25,7 +25,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from glossary import selectors, services
+from glossary import selectors, services, workflow
+from glossary.models import TermStatus
 from glossary.api.filters import (
     AutocompleteParams, ChangeListParams, LookupParams, RelationListParams, TermListParams, validated_params,
 )
@@ -200,10 +201,12 @@ class TermViewSet(ServiceModelViewSet):
         services.term_delete(term=instance)
 
     def _save(self, term, data):
+        user = self.request.user
         if term is None:
-            term = services.term_create(**data)
+            data.setdefault("status", TermStatus.PUBLISHED if workflow.can_review(user) else TermStatus.DRAFT)
+            term = services.term_create(user=user, **data)
         else:
-            term = services.term_update(term=term, **data)
+            term = services.term_update(term=term, user=user, **data)
         return selectors.term_reload(term=term, user=self.request.user)
 
     @extend_schema(

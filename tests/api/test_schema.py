@@ -54,7 +54,8 @@ def test_list_parameters_carry_their_constraints(schema):
     assert set(param(terms, "ordering")["schema"]["enum"]) == {
         "name", "-name", "updated_at", "-updated_at", "created_at", "-created_at"
     }
-    assert param(terms, "status")["schema"]["enum"] == ["draft", "published", "deprecated"]
+    assert param(terms, "status")["schema"]["enum"] == [
+        "draft", "in_review", "changes_requested", "published", "deprecated"]
     assert param(terms, "letter")["schema"]["pattern"] == "^[A-Za-z0-9]$"
     assert param(terms, "category")["schema"]["pattern"] == "^[-a-zA-Z0-9_]+$"
     autocomplete = schema["paths"]["/api/terms/autocomplete/"]["get"]

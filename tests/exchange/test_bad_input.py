@@ -88,7 +88,7 @@ def test_an_empty_name_is_refused(stored, write_json, run_import):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["terms"][0].update(status="approved"), "terms[0].status: 'approved' is not one of draft, published, deprecated"),
+        (lambda d: d["terms"][0].update(status="approved"), "terms[0].status: 'approved' is not one of draft, in_review, changes_requested, published, deprecated"),
         (lambda d: d["terms"][0].update(short_definition="x" * 301), "terms[0].short_definition: Ensure this value has at most 300 characters"),
         (lambda d: d["terms"][0].update(slug="not a slug"), "terms[0].slug: Enter a valid “slug”"),
         (lambda d: d["terms"][0].update(category="nope"), "terms[0].category: no category 'nope'"),
