@@ -190,7 +190,8 @@ def _replace_rows(term: Term, related: str, model, rows: Iterable[Mapping[str, A
     if errors:
         raise ValidationError({related: errors})
     getattr(term, related).all().delete()
-    model.objects.bulk_create(objects)
+    for obj in objects:  # one by one, so each new row gets its historical row (a term has a few)
+        obj.save()
 
 
 def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, labels, notes=None,
