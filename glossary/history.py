@@ -2,9 +2,10 @@
 
 simple-history writes a historical row for every save and delete of a glossary model (services,
 admin, API, loaddata alike) and takes the user from the request (its middleware). This module adds
-the change set: every historical row written while a change set is open links to it. A request is
-one change set, opened lazily at its first write; an import or a revert opens its own
-(`change_set`), with its kind, comment, file name and counts. Bulk writes that skip signals
+the change set: every historical row written while a change set is open links to it. An import or
+a revert opens its own (`change_set`), with its kind, comment, file name and counts; otherwise a
+request is one change set, and outside requests (the shell, tasks) one transaction — one service
+call — is one. A change set's row is created at its first historical row, so reads cost nothing. Bulk writes that skip signals
 (`glossary.exchange.write`) write their historical rows themselves with `history_columns`.
 """
 
@@ -34,6 +35,7 @@ class Scope:
     file_name: str = ""
     counts: dict = field(default_factory=dict)
     request: object = None
+    key: frozenset | None = None
     row: ChangeSet | None = None
     committed: bool = False
 
@@ -64,6 +66,7 @@ class Scope:
 
 
 _open: ContextVar[Scope | None] = ContextVar("glossary_change_set", default=None)
+_transaction_scope: ContextVar[Scope | None] = ContextVar("glossary_transaction_change_set", default=None)
 
 
 @contextmanager
@@ -83,11 +86,23 @@ def current_scope() -> Scope | None:
     if scope is not None:
         return scope
     request = getattr(HistoricalRecords.context, "request", None)
-    if request is None:
+    if request is not None:
+        if not hasattr(request, "_glossary_change_set"):
+            request._glossary_change_set = Scope(request=request)
+        return request._glossary_change_set
+    return _scope_of_transaction()
+
+
+def _scope_of_transaction() -> Scope | None:
+    """One change set per transaction (per savepoint inside another, as in tests); none in autocommit."""
+    if not connection.in_atomic_block:
         return None
-    if not hasattr(request, "_glossary_change_set"):
-        request._glossary_change_set = Scope(request=request)
-    return request._glossary_change_set
+    key = frozenset(connection.savepoint_ids)
+    scope = _transaction_scope.get()
+    if scope is None or scope.key != key or scope.row is None or not scope._pending():
+        scope = Scope(key=key)
+        _transaction_scope.set(scope)
+    return scope
 
 
 @receiver(pre_create_historical_record)

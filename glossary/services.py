@@ -11,12 +11,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from glossary import rules
+from glossary.history import change_set
 from glossary.models import (
     Category,
+    ChangeSetKind,
     Label,
     LabelKind,
     Mapping as TermMapping,
@@ -270,6 +273,56 @@ def term_update(
 @transaction.atomic
 def term_delete(*, term: Term) -> None:
     term.delete()
+
+
+@transaction.atomic
+def term_revert(*, term: Term, version, user=None) -> Term:
+    """Bring ``term`` back to ``version`` (a `glossary.versions.Version`) through the services above.
+
+    Fields, labels, notes, mappings and relations go back; the workflow status and replacement
+    stay as they are (they change by transitions). Every rule applies as to any edit — a relation
+    that would now close a cycle refuses the whole revert — and the revert is a new version.
+    """
+    state = version.state
+    with change_set(kind=ChangeSetKind.REVERT, comment=f"Reverted to version {version.number}", user=user):
+        fields = {name: state.fields[name] for name in ("notation", "short_definition", "body", "uri")}
+        category = state.fields["category_id"]
+        fields["category"] = Category.objects.filter(pk=category).first() if category else None
+        term_update(
+            term=term, **fields,
+            labels=[dict(zip(LABEL_FIELDS, label)) for label in state.labels],
+            notes=[dict(zip(("kind", "language", "text"), note)) for note in state.notes],
+            mappings=[dict(zip(("kind", "uri", "label"), mapping)) for mapping in state.mappings],
+        )
+        _revert_relations(term, state.relations)
+    return term
+
+
+def _revert_relations(term: Term, wanted_rows) -> None:
+    """Make the relations at either end of ``term`` exactly ``wanted_rows`` (source, type, target, note ids)."""
+    current = {
+        (r.source_id, r.type_id, r.target_id): r
+        for r in Relation.objects.filter(Q(source=term) | Q(target=term)).select_related("type", "source", "target")
+    }
+    wanted = {(s, t, o): note for s, t, o, note in wanted_rows}
+    for key, relation in current.items():
+        if key not in wanted:
+            relation_delete(relation=relation)
+    missing = [key for key in wanted if key not in current]
+    terms = Term.objects.in_bulk({pk for s, _t, o in missing for pk in (s, o)})
+    types = RelationType.objects.in_bulk({t for _s, t, _o in missing})
+    for key, note in wanted.items():
+        if key in current:
+            if current[key].note != note:
+                relation_update(relation=current[key], note=note)
+            continue
+        source, type_id, target = key
+        if source not in terms or target not in terms or type_id not in types:
+            raise ValidationError(
+                "A relation of that version links to a term or relation type that no longer exists; "
+                "it cannot be brought back.", code="gone",
+            )
+        relation_create(source=terms[source], type=types[type_id], target=terms[target], note=note)
 
 
 def _resync_name(term: Term) -> None:

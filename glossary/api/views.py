@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from glossary import selectors, services
+from glossary.api.history import TermHistoryActions
 from glossary.api.filters import AutocompleteParams, LookupParams, RelationListParams, TermListParams, validated_params
 from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
@@ -156,7 +157,7 @@ TERM_ETAG = OpenApiParameter(
     partial_update=extend_schema(summary="Change some fields of a term"),
     destroy=extend_schema(summary="Delete a term and its relations"),
 )
-class TermViewSet(ServiceModelViewSet):
+class TermViewSet(TermHistoryActions, ServiceModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
