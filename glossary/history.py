@@ -124,3 +124,35 @@ def history_values(scope: Scope | None, history_type: str) -> tuple:
     author = scope.author()
     return (timezone.now(), history_type, author.pk if author else None, scope.comment or None,
             scope.change_set().pk)
+
+
+BASELINE_REASON = "Recorded when the history began"
+
+
+def record_baseline(connection, models) -> None:
+    """A "created" historical row for every row of ``models`` that has none (loaded without signals).
+
+    For data that predates the history (the migration that added it) or came in raw (loaddata of
+    the seed): without it, the first change to such a row would have nothing to compare with.
+    ``models`` are (model, historical model) pairs, real or a migration's.
+    """
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for model, history in models:
+            own = [quote(f.column) for f in model._meta.concrete_fields]
+            table, history_table = quote(model._meta.db_table), quote(history._meta.db_table)
+            cursor.execute(
+                f"INSERT INTO {history_table} ({', '.join(own)}, history_date, history_type, history_change_reason) "
+                f"SELECT {', '.join('t.' + c for c in own)}, %s, '+', %s FROM {table} t "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {history_table} h WHERE h.id = t.id)",
+                [now, BASELINE_REASON],
+            )
+
+
+def recorded_models():
+    """The glossary's models that keep a history, with their historical models."""
+    from django.apps import apps
+
+    return [(model, model.history.model) for model in apps.get_app_config("glossary").get_models()
+            if hasattr(model._meta, "simple_history_manager_attribute")]

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 # History of the glossary (django-simple-history): change reasons are review comments, of any length.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The admin shows history but does not revert: its revert would save old rows past the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -11,6 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.db.models import Q
 from django.http import Http404
@@ -99,7 +100,8 @@ class _Row:
     @property
     def group(self):
         row = self.row
-        return ("set", row.change_set_id) if row.change_set_id else (self.what, row.history_id)
+        # Without a change set, rows of one moment (a bulk write, the baseline) are one version.
+        return ("set", row.change_set_id) if row.change_set_id else (row.history_date, row.history_user_id)
 
 
 def _rows(term_id: int) -> list[_Row]:
@@ -134,23 +136,73 @@ def _state(latest: dict) -> TermState:
 _CHANGE_WORDS = {"+": "added", "~": "changed", "-": "removed"}
 
 
+def _key(what: str, row) -> tuple:
+    return (what, None if what == "term" else row.id)
+
+
+# What a row must hold for `_state`, per kind of object (besides history_type).
+_STATE_FIELDS = {
+    "term": tuple(TERM_FIELDS),
+    "label": LABEL_KEY,
+    "note": NOTE_KEY,
+    "mapping": MAPPING_KEY,
+    "relation": ("source_id", "type_id", "target_id", "note"),
+}
+
+
+def _existing(what: str, row) -> SimpleNamespace:
+    """``row``'s values as an object that existed (history type "~")."""
+    return SimpleNamespace(**{name: getattr(row, name) for name in _STATE_FIELDS[what]}, history_type="~")
+
+
+def _baseline(term: Term, rows: list[_Row]) -> dict:
+    """What already existed before the first recorded version (four queries).
+
+    Rows written without signals before the history began (loaddata, bulk loads, data from before
+    history was recorded) have no historical row, or a first one that is not "created": they
+    existed before, as they are now or as that first row shows them.
+    """
+    first = {}
+    for r in rows:
+        first.setdefault(_key(r.what, r.row), r)
+    baseline = {key: _existing(r.what, r.row) for key, r in first.items() if r.row.history_type != "+"}
+    current = [("term", term)]
+    for what, model, condition in (("label", Label, Q(term_id=term.pk)), ("note", Note, Q(term_id=term.pk)),
+                                   ("mapping", Mapping, Q(term_id=term.pk)),
+                                   ("relation", Relation, Q(source_id=term.pk) | Q(target_id=term.pk))):
+        current += [(what, SimpleNamespace(**values))
+                    for values in model.objects.filter(condition).values("id", *_STATE_FIELDS[what])]
+    for what, row in current:
+        if _key(what, row) not in first:
+            baseline[_key(what, row)] = _existing(what, row)
+    return baseline
+
+
 def term_versions(term: Term) -> list[Version]:
-    """Every version of ``term``, oldest first, numbered from 1."""
+    """Every version of ``term``, oldest first, numbered from 1 (0: as it was before its history began)."""
+    rows = _rows(term.pk)
     groups: dict = {}
-    for row in _rows(term.pk):
+    for row in rows:
         groups.setdefault(row.group, []).append(row)
-    versions, latest = [], {}
+    latest = _baseline(term, rows)
+    versions = []
+    if not any(r.what == "term" for r in rows):
+        # The term itself has not changed since its history began (it came in raw, without
+        # signals): as it is now, it is version 0.
+        versions.append(Version(number=0, date=None, user=None, reason="As it was when its history began",
+                                change_set=None, changed=[], state=_state(latest)))
+    offset = 0 if versions else 1
     for rows in sorted(groups.values(), key=lambda rows: (rows[0].row.history_date, rows[0].row.history_id)):
         changed = []
         for r in rows:
-            latest[(r.what, None if r.what == "term" else r.row.id)] = r.row
+            latest[_key(r.what, r.row)] = r.row
             words = f"{r.what} {_CHANGE_WORDS.get(r.row.history_type, 'changed')}"
             if words not in changed:
                 changed.append(words)
         last = rows[-1].row
         reason = next((r.row.history_change_reason for r in rows if r.row.history_change_reason), "")
         user = next((r.row.history_user for r in rows if r.row.history_user_id), None)
-        versions.append(Version(number=len(versions) + 1, date=last.history_date, user=user, reason=reason,
+        versions.append(Version(number=len(versions) + offset, date=last.history_date, user=user, reason=reason,
                                 change_set=last.change_set, changed=changed, state=_state(latest)))
     return versions
 
@@ -294,7 +346,7 @@ def diff_between(term: Term, versions: list[Version], user, old=None, new=None) 
     newer = version_get(versions, new) if new not in (None, "") else versions[0]
     if old in (None, ""):
         older = next((v for v in versions if v.number < newer.number), empty_version())
-    elif str(old) == "0":
+    elif str(old) == "0" and not any(v.number == 0 for v in versions):
         older = empty_version()
     else:
         older = version_get(versions, old)

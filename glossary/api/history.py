@@ -23,8 +23,10 @@ class ChangeSetSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.Serializer):
-    number = serializers.IntegerField(help_text="1 for the term's first version, counting up.")
-    date = serializers.DateTimeField()
+    number = serializers.IntegerField(
+        help_text="1 for the term's first recorded version, counting up; 0 for the term as it was before its "
+        "history began (terms loaded in bulk before history was recorded).")
+    date = serializers.DateTimeField(allow_null=True, help_text="Null for version 0.")
     user = serializers.CharField(source="user.get_username", allow_null=True, default=None)
     reason = serializers.CharField(help_text="The change reason or review comment, if any.")
     status = serializers.CharField(source="state.fields.status", allow_null=True, default=None,

@@ -8,6 +8,17 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+RECORDED = ("Category", "Term", "Label", "Note", "Mapping", "RelationType", "Relation", "Reference")
+
+
+def record_existing_rows(apps, schema_editor):
+    """Rows from before the history get a first version, so their first change has something to compare with."""
+    from glossary.history import record_baseline
+
+    record_baseline(schema_editor.connection,
+                    [(apps.get_model("glossary", name), apps.get_model("glossary", f"Historical{name}"))
+                     for name in RECORDED])
+
 
 class Migration(migrations.Migration):
 
@@ -243,4 +254,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(record_existing_rows, migrations.RunPython.noop),
     ]

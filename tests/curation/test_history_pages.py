@@ -121,5 +121,31 @@ def test_the_history_page_reads_a_fixed_number_of_queries(client, llm, extra_ver
     for i in range(extra_versions):
         services.term_update(term=llm, short_definition=f"Wording {i}.")
         services.label_create(term=llm, text=f"Alias {i}", language="en")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         assert client.get(history_url(llm, **{"from": 1, "to": 3})).status_code == 200
+
+
+def test_a_term_loaded_without_history_has_a_version_0_as_it_is(client, seed, is_a):
+    from glossary.models import Term
+
+    rag = Term.objects.get(slug="retrieval-augmented-generation")
+    services.label_create(term=rag, text="RAG pipeline", language="en")
+    page = client.get(history_url(rag, to=1)).content.decode()
+    assert "Version 0 → version 1" in page
+    assert '<li class="added"><ins><span lang="en">RAG pipeline</span></ins>' in page
+    assert page.count('<li class="added">') == 1  # the seed's own labels were there before
+
+
+def test_the_seed_loader_records_the_seed_as_every_terms_first_version(client, db):
+    from django.core.management import call_command
+    from glossary.models import Term
+
+    call_command("load_seed_if_empty", stdout=open("/dev/null", "w"))
+    rag = Term.objects.get(slug="retrieval-augmented-generation")
+    services.term_update(term=rag, short_definition=rag.short_definition + " Grounded.")
+    versions = term_versions(rag)
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[0].reason == "Recorded when the history began"
+    page = client.get(history_url(rag, to=2)).content.decode()
+    assert "Version 1 → version 2" in page and "<ins> Grounded.</ins>" in page
+    assert "Labels" not in page

@@ -174,3 +174,17 @@ def test_history_rows_do_not_grow_the_change_log(make_term):
     make_term("Quantization")
     kinds = list(Change.objects.order_by("seq").values_list("kind", flat=True)[before:])
     assert kinds and set(kinds) <= {"term"}
+
+
+def test_the_admin_shows_a_terms_history_with_its_change_sets(staff_client, llm):
+    page = staff_client.get(reverse("admin:glossary_term_history", args=[llm.pk])).content.decode()
+    assert "Large language model" in page and "Change set" in page
+    assert staff_client.get(reverse("admin:glossary_changeset_changelist")).status_code == 200
+
+
+def test_the_admin_cannot_revert_past_the_services(staff_client, llm):
+    historical = Term.history.filter(id=llm.pk).earliest("history_date")
+    url = reverse("admin:glossary_term_simple_history", args=[llm.pk, historical.history_id])
+    staff_client.post(url, {"name": "Hacked", "slug": llm.slug})
+    llm.refresh_from_db()
+    assert llm.name == "Large language model"

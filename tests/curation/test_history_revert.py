@@ -85,3 +85,19 @@ def test_revert_needs_a_post_with_a_csrf_token(staff_user, llm):
 
 def test_reverting_to_an_unknown_version_is_a_404(staff_client, llm):
     assert staff_client.post(revert_url(llm, 42)).status_code == 404
+
+
+def test_rows_from_before_the_history_count_in_every_version(staff_client, seed):
+    """The seed is loaded without signals: its labels and relations have no historical rows."""
+    rag = Term.objects.get(slug="retrieval-augmented-generation")
+    labels, relations = set(rag.labels.values_list("text", flat=True)), rag.relations_out.count()
+    services.term_update(term=rag, short_definition="Reworded.")
+    services.label_create(term=rag, text="RAG pipeline", language="en")
+
+    first = term_versions(rag)[0]
+    assert {text for text, *_ in first.state.labels} == labels
+    assert len([r for r in first.state.relations if r[0] == rag.pk]) == relations
+
+    assert staff_client.post(revert_url(rag, 1)).status_code == 302
+    assert set(rag.labels.values_list("text", flat=True)) == labels
+    assert rag.relations_out.count() == relations
