@@ -25,8 +25,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from glossary import selectors, services
-from glossary.api.history import TermHistoryActions
 from glossary.api.filters import AutocompleteParams, LookupParams, RelationListParams, TermListParams, validated_params
+from glossary.api.history import TermHistoryActions
 from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
 from glossary.resolver import resolve_name

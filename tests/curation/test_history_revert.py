@@ -1,6 +1,5 @@
 """Revert: staff bring a term back to an earlier version through the services; a refused revert changes nothing."""
 
-import pytest
 from django.urls import reverse
 
 from glossary import services
