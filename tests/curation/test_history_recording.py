@@ -188,3 +188,21 @@ def test_the_admin_cannot_revert_past_the_services(staff_client, llm):
     staff_client.post(url, {"name": "Hacked", "slug": llm.slug})
     llm.refresh_from_db()
     assert llm.name == "Large language model"
+
+
+def test_an_admin_import_is_a_change_set_of_its_uploader_and_file(client, transactional_db, staff_user, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from glossary.models import ImportJob
+    from tests.exchange.test_web import run_tasks
+
+    client.force_login(staff_user)
+    path = _import_file(tmp_path, [("cat", "A feline.")])
+    client.post("/admin/glossary/term/import/", {"file": SimpleUploadedFile("cats.json", path.read_bytes())})
+    run_tasks()
+    client.post(f"/admin/glossary/term/import/{ImportJob.objects.get().pk}/confirm/")
+    run_tasks()
+
+    change_set = ChangeSet.objects.get()
+    assert (change_set.kind, change_set.file_name, change_set.user) == (ChangeSetKind.IMPORT, "cats.json", staff_user)
+    assert term_versions(Term.objects.get(slug="cat"))[0].user == staff_user
