@@ -86,9 +86,10 @@ class ChangeSet(models.Model):
 class HistoryLink(models.Model):
     """What every historical row has beyond simple-history's own fields: the change set that wrote it."""
 
-    # No index: an import writes hundreds of thousands of historical rows and none are looked up by it.
+    # No index and no database constraint: an import writes a million historical rows, each would
+    # pay for both, and none is looked up by its change set. (Django still applies SET_NULL.)
     change_set = models.ForeignKey(ChangeSet, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)
+                                   related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         abstract = True
@@ -97,7 +98,7 @@ class HistoryLink(models.Model):
 def recorded_history(*, unindexed: tuple[str, ...] = (), **options) -> HistoricalRecords:
     """simple-history for a glossary model, with the change-set link; ``unindexed`` fields lose their
     index in the historical table (history is read per term, and bulk imports pay for every index)."""
-    return HistoricalRecords(bases=[HistoryLink], no_db_index=list(unindexed), **options)
+    return HistoricalRecords(bases=[HistoryLink], no_db_index=list(unindexed), user_db_constraint=False, **options)
 
 
 class SlugNaturalKeyManager(models.Manager):
