@@ -88,19 +88,16 @@ class RelationRowSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class DiffSerializer(serializers.Serializer):
-    from_ = serializers.IntegerField(source="from", help_text="The older version (0: before the term existed).")
-    to = serializers.IntegerField()
-    fields = FieldChangeSerializer(many=True)
-    labels = added_removed(LabelRowSerializer)
-    notes = added_removed(NoteRowSerializer)
-    mappings = added_removed(MappingRowSerializer)
-    relations = added_removed(RelationRowSerializer)
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["from"] = data.pop("from_")
-        return data
+# "from" is a Python keyword: the serializers with a field of that name are built with type().
+DiffSerializer = type("DiffSerializer", (serializers.Serializer,), {
+    "from": serializers.IntegerField(help_text="The older version (0: before the term existed)."),
+    "to": serializers.IntegerField(help_text="The newer version."),
+    "fields": FieldChangeSerializer(many=True, help_text="The term's own fields that differ."),
+    "labels": added_removed(LabelRowSerializer),
+    "notes": added_removed(NoteRowSerializer),
+    "mappings": added_removed(MappingRowSerializer),
+    "relations": added_removed(RelationRowSerializer),
+})
 
 
 HistoryDiffParams = type("HistoryDiffParams", (serializers.Serializer,), {
