@@ -1,6 +1,7 @@
 """The history of a term in the API: its versions, the diff between two, and revert (staff)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -131,12 +132,18 @@ class TermHistoryActions:
 
     @extend_schema(request=None, responses=VersionSerializer, summary="Revert a term to an earlier version (staff)",
                    description="Through the same rules as any edit: a relation that would close a cycle refuses "
-                   "the whole revert (400) and changes nothing. The revert is a new version.")
+                   "the whole revert (400) and changes nothing, as does a number that is not one of the term's "
+                   "versions (400, `number`). The revert is a new version.")
     @action(detail=True, methods=["post"], url_path=r"history/(?P<number>[0-9]{1,9})/revert",
             url_name="history-revert", pagination_class=None)
     def history_revert(self, request, slug=None, number=None):
         if not may_revert(request.user):
             raise PermissionDenied("Only staff may revert a term.")
         term = history_term_get(slug=slug, user=request.user)
-        services.term_revert(term=term, version=version_get(term_versions(term), number), user=request.user)
+        try:
+            version = version_get(term_versions(term), number)
+        except Http404:
+            # The term exists; the number is what the request got wrong, as a write's field would be.
+            raise serializers.ValidationError({"number": [f"The term has no version {number}."]}) from None
+        services.term_revert(term=term, version=version, user=request.user)
         return Response(VersionSerializer(term_versions(term)[-1]).data)

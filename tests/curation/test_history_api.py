@@ -55,6 +55,13 @@ def test_a_refused_api_revert_is_a_400_naming_the_cycle(staff_api, make_term, is
     assert len(term_versions(mammal)) == 4
 
 
+def test_an_api_revert_to_a_version_the_term_does_not_have_is_a_400(staff_api, llm):
+    response = staff_api.post(f"/api/terms/{llm.slug}/history/9/revert/")
+    assert response.status_code == 400
+    assert response.json() == {"number": ["The term has no version 9."]}
+    assert staff_api.post("/api/terms/no-such-term/history/1/revert/").status_code == 404
+
+
 def test_only_staff_may_revert_through_the_api(client, editor_api, llm):
     assert client.post(f"/api/terms/{llm.slug}/history/1/revert/").status_code in (401, 403)
     assert editor_api.post(f"/api/terms/{llm.slug}/history/1/revert/").status_code == 403
