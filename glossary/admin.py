@@ -8,15 +8,31 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from glossary import services, workflow
 from glossary.exchange import admin_views as exchange_admin
-from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, TermStatus
+from glossary.models import (
+    Category, ChangeSet, Label, Mapping, Note, Reference, Relation, RelationType, Term, TermStatus,
+)
 
 
 TERM_FORM_FIELDS = (
     "name", "slug", "uri", "notation", "short_definition", "body", "category", "status", "replaced_by",
 )
+
+
+class GlossaryHistoryAdmin(SimpleHistoryAdmin):
+    """The admin's "History" page lists the versions with their change set; reverting is done on the
+    site's History page (through the services), never here (SIMPLE_HISTORY_REVERT_DISABLED)."""
+
+    history_list_display = ["change_set"]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is shown, never saved from here: its form would write past the workflow.
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ServiceDeleteMixin:
@@ -141,7 +157,7 @@ class IncomingRelationInline(TermSideInline, admin.TabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
+class TermAdmin(ServiceFormSetMixin, GlossaryHistoryAdmin):
     list_display = ["name", "category", "status", "out_count", "in_count", "updated_at", "public_link"]
     list_filter = ["status", "category"]
     list_select_related = ["category"]
@@ -291,7 +307,7 @@ class TermAdmin(ServiceFormSetMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+class CategoryAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["name", "slug", "color", "term_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -311,7 +327,7 @@ class CategoryAdmin(ServiceDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(RelationType)
-class RelationTypeAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+class RelationTypeAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["slug", "label", "inverse_label", "symmetric", "transitive", "acyclic",
                     "skos_mapping", "usage"]
     list_filter = ["symmetric", "transitive", "acyclic", "skos_mapping"]
@@ -333,7 +349,7 @@ class RelationTypeAdmin(ServiceDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Relation)
-class RelationAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+class RelationAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["source", "type", "target", "note", "created_at"]
     list_filter = ["type"]
     list_select_related = ["source", "type", "target"]
@@ -353,7 +369,7 @@ class RelationAdmin(ServiceDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+class LabelAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["text", "term", "language", "kind", "subkind"]
     list_filter = ["kind", "subkind", "language"]
     list_select_related = ["term"]
@@ -372,7 +388,7 @@ class LabelAdmin(ServiceDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+class ReferenceAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["title", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["title", "url"]
@@ -384,3 +400,20 @@ class ReferenceAdmin(ServiceDeleteMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.reference_delete(reference=obj)
+
+
+@admin.register(ChangeSet)
+class ChangeSetAdmin(admin.ModelAdmin):
+    """Change sets are written by edits, imports and reverts; here they are read only."""
+
+    list_display = ["id", "at", "kind", "user", "file_name", "comment"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "comment"]
+    readonly_fields = ["kind", "user", "at", "comment", "file_name", "counts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -17,6 +17,6 @@ class GlossaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from glossary import signals  # noqa: F401  (connects the change log)
+        from glossary import history, signals  # noqa: F401  (connect the history and the change log)
 
         post_migrate.connect(_repair_search_index, sender=self)

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from glossary import rules
 
@@ -54,6 +55,52 @@ hex_color = RegexValidator(
 )
 
 
+class ChangeSetKind(models.TextChoices):
+    EDIT = "edit", "Edit"
+    IMPORT = "import", "Import"
+    REVERT = "revert", "Revert"
+
+
+class ChangeSet(models.Model):
+    """One act of curation — a request, an import, a revert — that the historical rows it wrote point to.
+
+    An import is one change set naming its file and its counts; every version it wrote links here.
+    """
+
+    kind = models.CharField(max_length=8, choices=ChangeSetKind.choices, default=ChangeSetKind.EDIT)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment = models.TextField(blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    counts = models.JSONField(default=dict, blank=True, help_text="Per model: created, updated, removed.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        what = self.file_name or self.comment or self.get_kind_display()
+        return f"#{self.pk} {what}"
+
+
+class HistoryLink(models.Model):
+    """What every historical row has beyond simple-history's own fields: the change set that wrote it."""
+
+    # No index and no database constraint: an import writes a million historical rows, each would
+    # pay for both, and none is looked up by its change set. (Django still applies SET_NULL.)
+    change_set = models.ForeignKey(ChangeSet, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False, db_constraint=False)
+
+    class Meta:
+        abstract = True
+
+
+def recorded_history(*, unindexed: tuple[str, ...] = (), **options) -> HistoricalRecords:
+    """simple-history for a glossary model, with the change-set link; ``unindexed`` fields lose their
+    index in the historical table (history is read per term, and bulk imports pay for every index)."""
+    return HistoricalRecords(bases=[HistoryLink], no_db_index=list(unindexed), user_db_constraint=False, **options)
+
+
 class SlugNaturalKeyManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -66,6 +113,7 @@ class Category(models.Model):
     color = models.CharField(max_length=7, default="#64748b", validators=[hex_color])
 
     objects = SlugNaturalKeyManager()
+    history = recorded_history(unindexed=("slug",))
 
     class Meta:
         ordering = ["name"]
@@ -107,6 +155,11 @@ def default_language() -> str:
     return settings.GLOSSARY_LANGUAGE
 
 
+def sees_unpublished(user) -> bool:
+    """Whether ``user`` may see terms (and versions of terms) that are not public: staff."""
+    return user is not None and user.is_active and user.is_staff
+
+
 class TermQuerySet(models.QuerySet):
     def public(self):
         """Terms anyone may read: published and deprecated ones."""
@@ -114,7 +167,7 @@ class TermQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Drafts, terms in review and terms sent back for changes are for staff only."""
-        if user is not None and user.is_active and user.is_staff:
+        if sees_unpublished(user):
             return self
         return self.public()
 
@@ -172,8 +225,11 @@ class Term(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    # When readers first could see it: /changes/ calls that its creation, however long it was a draft.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = models.Manager.from_queryset(TermQuerySet)()
+    history = recorded_history(unindexed=("slug", "status", "updated_at", "category", "replaced_by", "uri"))
 
     class Meta:
         ordering = [Lower("name")]
@@ -201,6 +257,11 @@ class Term(models.Model):
     @property
     def is_public(self):
         return self.status in PUBLIC_STATUSES
+
+    def note_publication(self) -> None:
+        """Stamp the first moment the term is public; later changes of status keep it."""
+        if self.published_at is None and self.status in PUBLIC_STATUSES:
+            self.published_at = timezone.now()
 
     @property
     def is_current(self):
@@ -292,6 +353,7 @@ class Label(models.Model):
     subkind = models.CharField(max_length=12, choices=LabelSubkind.choices, blank=True, default="")
 
     objects = LabelManager()
+    history = recorded_history(unindexed=("id",))
 
     class Meta:
         ordering = ["language", "kind", Lower("text")]
@@ -360,6 +422,7 @@ class Note(models.Model):
     text = models.TextField(validators=[validate_text])
 
     objects = NoteManager()
+    history = recorded_history(unindexed=("id",))
 
     class Meta:
         ordering = ["kind", "language", "pk"]
@@ -395,6 +458,7 @@ class Mapping(models.Model):
     label = models.CharField(max_length=200, blank=True, validators=[validate_text])
 
     objects = MappingManager()
+    history = recorded_history(unindexed=("id",))
 
     class Meta:
         ordering = ["kind", "uri"]
@@ -438,6 +502,7 @@ class RelationType(models.Model):
     )
 
     objects = SlugNaturalKeyManager()
+    history = recorded_history(unindexed=("slug",))
 
     class Meta:
         ordering = ["slug"]
@@ -489,6 +554,7 @@ class Relation(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RelationManager()
+    history = recorded_history(unindexed=("id", "type"))
 
     class Meta:
         ordering = ["id"]
@@ -589,6 +655,7 @@ class Reference(models.Model):
     terms = models.ManyToManyField(Term, related_name="references", blank=True)
 
     objects = ReferenceManager()
+    history = recorded_history(unindexed=("url",), m2m_fields=["terms"])
 
     class Meta:
         ordering = ["title"]

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Lower, Substr, Upper
+from django.db.models.functions import Coalesce, Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
 from glossary.models import (
@@ -194,14 +194,16 @@ def term_changes(*, category: str = "", since: datetime | None = None, until: da
 
     A term appears once, for its latest change, at ``updated_at``: ``change`` is "deprecated" for
     a deprecated term, "modified" when it was saved again more than :data:`MODIFIED_AFTER` after
-    its creation, else "created". Drafts (any status outside the public ones) never appear, not
+    it was first published (its creation, for terms from before publication was recorded), else
+    "created": a draft published today is new today. Drafts (any status outside the public ones) never appear, not
     even to staff: this is the record of what readers can see. ``since`` is exclusive ("after"),
     ``until`` inclusive; ``category`` a category slug. Each term comes with its category, labels
     and definitions, and its replacement (a public one only) with its preferred labels.
     """
     terms = Term.objects.public().annotate(change=Case(
         When(status=TermStatus.DEPRECATED, then=Value(TermChange.DEPRECATED)),
-        When(updated_at__gt=F("created_at") + MODIFIED_AFTER, then=Value(TermChange.MODIFIED)),
+        When(updated_at__gt=Coalesce("published_at", "created_at") + MODIFIED_AFTER,
+             then=Value(TermChange.MODIFIED)),
         default=Value(TermChange.CREATED),
         output_field=models.CharField(),
     ))

@@ -11,12 +11,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from glossary import rules, workflow
+from glossary.history import change_set
 from glossary.models import (
     Category,
+    ChangeSetKind,
     Label,
     LabelKind,
     Mapping as TermMapping,
@@ -190,7 +193,8 @@ def _replace_rows(term: Term, related: str, model, rows: Iterable[Mapping[str, A
     if errors:
         raise ValidationError({related: errors})
     getattr(term, related).all().delete()
-    model.objects.bulk_create(objects)
+    for obj in objects:  # one by one, so each new row gets its historical row (a term has a few)
+        obj.save()
 
 
 def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, labels, notes=None,
@@ -212,6 +216,7 @@ def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, la
     term.name = _display_name(current)
     if not term.name:
         raise ValidationError({"name": ValidationError("A term needs a name (a preferred label).", code="required")})
+    term.note_publication()
     term.full_clean()
     conflicts = term.preferred_label_conflicts(
         [rules.LabelData(label["text"], label["language"], label["kind"]) for label in current]
@@ -286,6 +291,7 @@ def term_update(
             raise PermissionDenied(problem)
         if status is not None and status != stored:
             _transition(term, current=stored, status=status, user=user, comment=comment)
+        term._history_user = user
     elif status is not None:
         fields["status"] = status
     fields["updated_at"] = timezone.now()
@@ -304,6 +310,7 @@ def term_transition(*, term: Term, status: str, user, comment: str = "") -> Term
     current = _locked_status(term)
     _transition(term, current=current, status=status, user=user, comment=comment)
     term.updated_at = timezone.now()
+    term.note_publication()
     term.full_clean()
     term.save()
     return term
@@ -334,8 +341,11 @@ def _transition(term: Term, *, current: str | None, status: str, user, comment: 
         term.review_comment = comment
     elif status == TermStatus.PUBLISHED:
         term.review_comment = ""
-    # django-simple-history records this as the reason of the version the save makes.
+    # django-simple-history records these as the reason and the author of the version the save makes
+    # (outside a request too: a script or a task acting for someone).
     term._change_reason = comment or workflow.default_reason(current, status)
+    if user is not None:
+        term._history_user = user
 
 
 def _unpublished_targets(term: Term) -> list[str]:
@@ -353,6 +363,56 @@ def _unpublished_targets(term: Term) -> list[str]:
 @transaction.atomic
 def term_delete(*, term: Term) -> None:
     term.delete()
+
+
+@transaction.atomic
+def term_revert(*, term: Term, version, user=None) -> Term:
+    """Bring ``term`` back to ``version`` (a `glossary.versions.Version`) through the services above.
+
+    Fields, labels, notes, mappings and relations go back; the workflow status and replacement
+    stay as they are (they change by transitions). Every rule applies as to any edit — a relation
+    that would now close a cycle refuses the whole revert — and the revert is a new version.
+    """
+    state = version.state
+    with change_set(kind=ChangeSetKind.REVERT, comment=f"Reverted to version {version.number}", user=user):
+        fields = {name: state.fields[name] for name in ("notation", "short_definition", "body", "uri")}
+        category = state.fields["category_id"]
+        fields["category"] = Category.objects.filter(pk=category).first() if category else None
+        term_update(
+            term=term, **fields,
+            labels=[dict(zip(LABEL_FIELDS, label)) for label in state.labels],
+            notes=[dict(zip(("kind", "language", "text"), note)) for note in state.notes],
+            mappings=[dict(zip(("kind", "uri", "label"), mapping)) for mapping in state.mappings],
+        )
+        _revert_relations(term, state.relations)
+    return term
+
+
+def _revert_relations(term: Term, wanted_rows) -> None:
+    """Make the relations at either end of ``term`` exactly ``wanted_rows`` (source, type, target, note ids)."""
+    current = {
+        (r.source_id, r.type_id, r.target_id): r
+        for r in Relation.objects.filter(Q(source=term) | Q(target=term)).select_related("type", "source", "target")
+    }
+    wanted = {(s, t, o): note for s, t, o, note in wanted_rows}
+    for key, relation in current.items():
+        if key not in wanted:
+            relation_delete(relation=relation)
+    missing = [key for key in wanted if key not in current]
+    terms = Term.objects.in_bulk({pk for s, _t, o in missing for pk in (s, o)})
+    types = RelationType.objects.in_bulk({t for _s, t, _o in missing})
+    for key, note in wanted.items():
+        if key in current:
+            if current[key].note != note:
+                relation_update(relation=current[key], note=note)
+            continue
+        source, type_id, target = key
+        if source not in terms or target not in terms or type_id not in types:
+            raise ValidationError(
+                "A relation of that version links to a term or relation type that no longer exists; "
+                "it cannot be brought back.", code="gone",
+            )
+        relation_create(source=terms[source], type=types[type_id], target=terms[target], note=note)
 
 
 def _resync_name(term: Term) -> None:

@@ -13,12 +13,16 @@ from functools import cache
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from simple_history.models import HistoricalChanges
 
 from glossary.changelog import changelog_record
-from glossary.models import Category, Change, ChangeAction, ChangeKind, ImportJob, Relation, RelationType, Term
+from glossary.models import (
+    Category, Change, ChangeAction, ChangeKind, ChangeSet, ImportJob, Relation, RelationType, Term,
+)
 
-# Rows of the glossary app that are not glossary content: the log itself, uploads awaiting import.
-UNLOGGED = (Change, ImportJob)
+# Rows of the glossary app that are not glossary content: the log itself, uploads awaiting import,
+# and the history (change sets and historical rows describe changes; they change nothing shown).
+UNLOGGED = (Change, ImportJob, ChangeSet)
 RELATION_FIELDS = ("source_id", "type_id", "target_id")
 OWN_KINDS = {Term: ChangeKind.TERM, RelationType: ChangeKind.RELATION_TYPE, Category: ChangeKind.CATEGORY}
 _BEFORE = "_changelog_before"
@@ -29,7 +33,8 @@ def _role(model) -> tuple[str, tuple[str, ...]] | None:
     """How changes of ``model`` are logged: (kind, fields whose previous values matter)."""
     model = model._meta.concrete_model
     # Migrations' historical models run before the log's table exists, and log nothing.
-    if model._meta.app_label != "glossary" or model in UNLOGGED or model._meta.apps is not apps:
+    if (model._meta.app_label != "glossary" or model in UNLOGGED or issubclass(model, HistoricalChanges)
+            or model._meta.apps is not apps):
         return None
     if model is Relation:
         return ChangeKind.RELATION, RELATION_FIELDS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from glossary import views
+from glossary import history_views, views
 from glossary.feeds import ChangesFeed
 
 app_name = "glossary"
@@ -10,6 +10,8 @@ urlpatterns = [
     path("terms/", views.term_list, name="term-list"),
     path("terms/<slug:slug>/", views.term_detail, name="term-detail"),
     path("terms/<slug:slug>/path/", views.term_path, name="term-path"),
+    path("terms/<slug:slug>/history/", history_views.term_history, name="term-history"),
+    path("terms/<slug:slug>/history/<int:number>/revert/", history_views.term_revert, name="term-revert"),
     # Last of the term URLs: a name or alias with characters a slug cannot hold ("/terms/GPT 4/").
     path("terms/<str:name>/", views.term_by_name, name="term-by-name"),
     path("categories/", views.category_list, name="category-list"),

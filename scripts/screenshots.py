@@ -42,6 +42,22 @@ def serve(database_url, port):
     raise SystemExit("the server did not start")
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed_database() -> str:
+    """The URL of a throwaway SQLite database in a private folder."""
+    return f"sqlite:///{tempfile.mkdtemp(prefix='screenshots_')}/seed.sqlite3"
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                      args=["--no-sandbox", "--disable-gpu"])
+
+
 def explorer(page):
     page.goto("/graph/")
     page.wait_for_selector(READY)
@@ -76,15 +92,11 @@ PAGES = {"explorer": explorer, "hierarchy": hierarchy, "learning-path": learning
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix="screenshots_")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = serve(f"sqlite:///{workdir}/seed.sqlite3", port)
+    port = free_port()
+    server = serve(seed_database(), port)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                 args=["--no-sandbox", "--disable-gpu"])
+            browser = launch(playwright)
             for size, width in WIDTHS.items():
                 for scheme in SCHEMES:
                     context = browser.new_context(

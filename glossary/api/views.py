@@ -30,6 +30,7 @@ from glossary.models import TermStatus
 from glossary.api.filters import (
     AutocompleteParams, ChangeListParams, LookupParams, RelationListParams, TermListParams, validated_params,
 )
+from glossary.api.history import TermHistoryActions
 from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
 from glossary.resolver import resolve_name
@@ -162,7 +163,7 @@ TERM_ETAG = OpenApiParameter(
     partial_update=extend_schema(summary="Change some fields of a term"),
     destroy=extend_schema(summary="Delete a term and its relations"),
 )
-class TermViewSet(ServiceModelViewSet):
+class TermViewSet(TermHistoryActions, ServiceModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 

@@ -15,7 +15,8 @@ from django.db import IntegrityError, connection, models, transaction
 from glossary.exchange.check import Plan, Report, no_progress
 from glossary.exchange.document import ExchangeError
 from glossary.exchange.write import write_plan
-from glossary.models import RelationType
+from glossary.history import change_set
+from glossary.models import ChangeSetKind, RelationType
 from glossary.changelog import changelog_record_bulk
 
 __all__ = ["ImportReport", "import_document"]
@@ -41,9 +42,11 @@ def _with_deadline(progress, seconds):
     return timed
 
 
-def import_document(document, *, dry_run=False, progress=no_progress, max_seconds=None) -> Report:
+def import_document(document, *, dry_run=False, progress=no_progress, max_seconds=None, file_name="",
+                    user=None) -> Report:
     """Validate ``document`` against the database and, unless ``dry_run``, write it atomically.
 
+    The import is one change set of the history, naming ``file_name``, ``user`` and the counts.
     Raises `ExchangeError` listing every problem; in that case nothing has been written.
     """
     seconds = max_seconds or settings.GLOSSARY_IMPORT_MAX_SECONDS
@@ -62,8 +65,13 @@ def import_document(document, *, dry_run=False, progress=no_progress, max_second
         if plan.errors:
             raise ExchangeError(plan.errors)
         if not dry_run:
+            counts = {name: {k: v for k, v in c.items() if k != "unchanged" and v}
+                      for name, c in plan.report.counts.items()}
             try:
-                write_plan(plan)
+                with change_set(kind=ChangeSetKind.IMPORT, user=user, file_name=file_name,
+                                comment=f"Imported {file_name}" if file_name else "Import",
+                                counts={name: c for name, c in counts.items() if c}) as scope:
+                    write_plan(plan, scope)
             except IntegrityError as exc:
                 raise ExchangeError([f"the database refused the import: {exc}"]) from exc
             if plan.report.changes:

@@ -87,7 +87,8 @@ def _run(job: ImportJob, *, dry_run: bool) -> tuple[dict, list[str]]:
         path.write_bytes(job.content)
         try:
             document = read_file(path, name=job.file_name)
-            return _report(import_document(document, dry_run=dry_run, progress=JobProgress(job.pk))), []
+            return _report(import_document(document, dry_run=dry_run, progress=JobProgress(job.pk),
+                                           file_name=job.file_name, user=job.created_by)), []
         except ExchangeError as error:
             return {}, list(error.errors)
 

@@ -3,32 +3,67 @@
 Small models (categories, relation types, references) go through the ORM; terms, labels and
 relations — hundreds of thousands of rows in a big vocabulary — are inserted as plain tuples.
 A term whose labels (notes, mappings) changed gets its rows of that kind replaced.
+
+History is written in bulk too, never row by row: historical rows are copied inside the database
+(INSERT … SELECT of the rows just written, or about to be removed), and new relations get ids
+reserved up front so that their historical rows are inserted from the same tuples. Every
+historical row names the import's change set (`glossary.history`).
 """
 
 import itertools
 
 from django.db import connection, models
+from django.db.models import F
 
 from glossary.exchange.check import RELATION_TYPE_DEFAULTS, TERM_TEXT_FIELDS, no_progress
 from glossary.exchange.document import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
-from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+from glossary.history import HISTORY_COLUMNS, history_values
+from glossary.models import (
+    PUBLIC_STATUSES, Category, Label, Mapping, Note, Reference, Relation, RelationType, Term,
+)
 
 BATCH = 5000
 
 
-def _save(model, objects, fields):
-    """Create and update the few rows of the small models through the ORM."""
-    model.objects.bulk_create([o for o in objects if o.pk is None], batch_size=BATCH)
+def _save(model, objects, fields, scope):
+    """Create and update the few rows of the small models through the ORM, with their history."""
+    created = [o for o in objects if o.pk is None]
+    model.objects.bulk_create(created, batch_size=BATCH)
     updated = [o for o in objects if o.pk is not None]
     if updated:
         model.objects.bulk_update(updated, fields, batch_size=BATCH)
+    copy_history(model, "id", [o.pk for o in created], scope, "+")
+    copy_history(model, "id", [o.pk for o in updated], scope, "~")
 
 
-def _replace_term_rows(model, fields, rows_by_slug, term_id, progress, what):
-    """Replace the rows of ``model`` of each listed term with the given ones."""
+def copy_history(model, column, keys, scope, history_type):
+    """Historical rows (of ``history_type``, in ``scope``) of the rows of ``model`` whose ``column`` is in ``keys``.
+
+    Copied inside the database, so a row's history costs no round trip and no Python object.
+    """
+    if not keys:
+        return
+    values = history_values(scope, history_type)
+    quote = connection.ops.quote_name
+    own = [quote(f.column) for f in model._meta.concrete_fields]
+    history = model.history.model
+    columns = own + [quote(history._meta.get_field(name).column) for name in HISTORY_COLUMNS]
+    with connection.cursor() as cursor:
+        for batch in _batched(keys):
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+                f"SELECT {', '.join(own)}, {', '.join(['%s'] * len(values))} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(column)} IN ({', '.join(['%s'] * len(batch))})",
+                [*values, *batch],
+            )
+
+
+def _replace_term_rows(model, fields, rows_by_slug, term_id, progress, what, scope):
+    """Replace the rows of ``model`` of each listed term with the given ones (history: removed, then added)."""
     if not rows_by_slug:
         return
     ids = [term_id[slug] for slug in rows_by_slug]
+    copy_history(model, "term_id", ids, scope, "-")
     for batch in _batched(ids):
         model.objects.filter(term_id__in=batch).delete()
     insert_rows(
@@ -37,22 +72,57 @@ def _replace_term_rows(model, fields, rows_by_slug, term_id, progress, what):
          for slug, rows in rows_by_slug.items() for row in rows],
         progress, what,
     )
+    copy_history(model, "term_id", ids, scope, "+")
 
 
-def write_plan(plan) -> None:
-    """Write everything ``plan`` holds, in dependency order, inside the caller's transaction."""
+def _touched_terms(plan, term_id) -> list[int]:
+    """Ids of the terms the plan writes: their fields, replacement, labels, notes or mappings."""
+    slugs = {t.slug for t in plan.term_writes}
+    slugs.update(plan.replacements, plan.label_writes, plan.notes_writes, plan.mappings_writes)
+    return sorted(term_id[slug] for slug in slugs)
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """``count`` new primary keys for ``model``, so rows and their history can be written from one list.
+
+    PostgreSQL hands them out of the column's sequence; SQLite writes one transaction at a time
+    (the import's is IMMEDIATE), so the ids after the highest ever given are free.
+    """
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [table, count])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        given = cursor.fetchone()
+        start = max(highest, given[0] if given else 0) + 1
+        return list(range(start, start + count))
+
+
+def write_plan(plan, scope=None) -> None:
+    """Write everything ``plan`` holds, in dependency order, inside the caller's transaction.
+
+    Historical rows are written with it, linked to ``scope`` (`glossary.history.Scope`) when given.
+    """
     progress = plan.progress
-    _save(Category, plan.category_writes, ["name", "description", "color"])
-    _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}))
+    _save(Category, plan.category_writes, ["name", "description", "color"], scope)
+    _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}),
+          scope)
     category_id = {slug: c.pk for slug, c in plan.categories.items()}
     term_fields = ["slug", "uri", "name", *TERM_TEXT_FIELDS, "category", "created_at", "updated_at"]
     for slug, category in plan.new_category.items():
         plan.terms[slug].category_id = category_id[category] if category else None
+    created = [t for t in plan.term_writes if t.pk is None]
     insert_rows(
         Term, term_fields,
         [(t.slug, t.uri, t.name, *(getattr(t, f) for f in TERM_TEXT_FIELDS), t.category_id, t.created_at,
           t.updated_at)
-         for t in plan.term_writes if t.pk is None],
+         for t in created],
         progress, "terms",
     )
     updated = [t for t in plan.term_writes if t.pk is not None]
@@ -65,18 +135,33 @@ def write_plan(plan) -> None:
              for slug, wanted in plan.replacements.items()],
             ["replaced_by"], batch_size=BATCH,
         )
-    _replace_term_rows(Label, LABEL_FIELDS, plan.label_writes, term_id, progress, "labels")
-    _replace_term_rows(Note, NOTE_FIELDS, plan.notes_writes, term_id, progress, "notes")
-    _replace_term_rows(Mapping, MAPPING_FIELDS, plan.mappings_writes, term_id, progress, "mappings")
+    # The terms this import made public are published by it (the feed of changes reads the time).
+    Term.objects.filter(published_at__isnull=True, status__in=PUBLIC_STATUSES).update(published_at=F("updated_at"))
+    # A term is "created" in its history when the import made it, else "changed".
+    new_slugs = {t.slug for t in created}
+    touched = _touched_terms(plan, term_id)
+    new_ids = {term_id[slug] for slug in new_slugs}
+    copy_history(Term, "id", [pk for pk in touched if pk in new_ids], scope, "+")
+    copy_history(Term, "id", [pk for pk in touched if pk not in new_ids], scope, "~")
+    _replace_term_rows(Label, LABEL_FIELDS, plan.label_writes, term_id, progress, "labels", scope)
+    _replace_term_rows(Note, NOTE_FIELDS, plan.notes_writes, term_id, progress, "notes", scope)
+    _replace_term_rows(Mapping, MAPPING_FIELDS, plan.mappings_writes, term_id, progress, "mappings", scope)
     type_id = {slug: t.pk for slug, t in plan.types.items()}
     # In index order: PostgreSQL then appends to its B-trees instead of touching random pages.
     relation_rows = sorted(
         (term_id[s], type_id[ty], term_id[t], note, created) for s, ty, t, note, created in plan.relation_creates
     )
-    insert_rows(Relation, ["source", "type", "target", "note", "created_at"], relation_rows, progress, "relations")
+    relation_rows = [(pk, *row) for pk, row in zip(reserve_ids(Relation, len(relation_rows)), relation_rows)]
+    relation_fields = ["id", "source", "type", "target", "note", "created_at"]
+    insert_rows(Relation, relation_fields, relation_rows, progress, "relations")
+    if relation_rows:
+        added = history_values(scope, "+")
+        insert_rows(Relation.history.model, relation_fields + HISTORY_COLUMNS,
+                    [(*row, *added) for row in relation_rows], progress, "relation versions")
     if plan.relation_updates:
         Relation.objects.bulk_update(plan.relation_updates, ["note", "created_at"], batch_size=BATCH)
-    _save(Reference, plan.reference_writes, ["title", "kind"])
+        copy_history(Relation, "id", [r.pk for r in plan.relation_updates], scope, "~")
+    _save(Reference, plan.reference_writes, ["title", "kind"], scope)
     Reference.terms.through.objects.bulk_create(
         [Reference.terms.through(reference_id=ref.pk, term_id=term_id[slug]) for ref, slug in plan.link_writes],
         batch_size=BATCH, ignore_conflicts=True,

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
-        ('glossary', '0008_search_index'),
+        ('glossary', '0009_history'),
     ]
 
     operations = [

@@ -1,5 +1,6 @@
 """The review workflow end to end in Chromium: an editor drafts a term in the admin and submits it,
-a reviewer finds it in the queue and publishes it, and an anonymous reader then finds it.
+a reviewer finds it in the queue and publishes it, an anonymous reader then finds it, and the
+term's history shows both steps with who made them.
 
 Each person has a browser context of their own, as three people would. `SCREENSHOT_DIR`, when
 set, receives the reviewer's queue and the term's change page with its workflow buttons.
@@ -85,6 +86,15 @@ def reader_finds_it(page):
     assert NAME in page.inner_text("h1")
 
 
+def history_shows_both_steps(page):
+    page.goto("/terms/mixture-of-experts/history/")
+    page.wait_for_selector(".version-list")
+    reasons = page.locator(".version-reason").all_inner_texts()
+    assert reasons[:2] == ["Published", "Submitted for review"], reasons
+    listed = page.inner_text(".version-list")
+    assert "rita" in listed and "eddie" in listed
+
+
 def test_a_term_goes_from_an_editors_draft_through_review_to_the_readers(person, live_server):
     editor, reviewer = group_member("eddie", "Editors"), group_member("rita", "Reviewers")
 
@@ -97,3 +107,5 @@ def test_a_term_goes_from_an_editors_draft_through_review_to_the_readers(person,
     assert Term.objects.get(name=NAME).status == "published"
 
     reader_finds_it(person(None))
+
+    history_shows_both_steps(person(reviewer, "rita-pass-123"))

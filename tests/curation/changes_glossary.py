@@ -15,8 +15,10 @@ from glossary.models import PUBLIC_STATUSES, Term, TermStatus
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=dt_timezone.utc)
 
 
-def stamp(term: Term, *, created: datetime, updated: datetime | None = None) -> None:
+def stamp(term: Term, *, created: datetime, updated: datetime | None = None, published: datetime | None = None) -> None:
+    """Set a term's times; a public term was published when it was created unless ``published`` says."""
     Term.objects.filter(pk=term.pk).update(created_at=created, updated_at=updated or created)
+    Term.objects.filter(pk=term.pk, published_at__isnull=False).update(published_at=published or created)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A small glossary with a term in each workflow status, and clients for each role."""
+"""Fixtures for the curation tests: a small glossary with a term in each workflow status, clients
+for each role, and a term with some history."""
 
 import pytest
 from django.test import Client
@@ -56,3 +57,37 @@ def admin_as(editor_member, reviewer_member, staff_user):
         return client
 
     return login
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    """Signed in as staff; a client of its own, so tests can compare it with the anonymous `client`."""
+    staff = Client()
+    staff.force_login(staff_user)
+    return staff
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff_user).key}")
+    return api
+
+
+@pytest.fixture
+def editor_api(editor):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    return api
+
+
+@pytest.fixture
+def llm(make_term, is_a):
+    """A term edited three times: created, definition reworded, an alias and an is-a relation added."""
+    foundation = make_term("Foundation model", short_definition="A large model.")
+    term = make_term("Large language model", short_definition="A model of text.")
+    services.term_update(term=term, short_definition="A large model of human text.", body="Predicts the next token.")
+    services.label_create(term=term, text="LLM", language="en", kind="alternative", subkind="abbreviation")
+    services.relation_create(source=term, type=is_a, target=foundation)
+    term.refresh_from_db()
+    return term

@@ -38,6 +38,17 @@ def test_a_term_saved_again_within_ten_minutes_of_its_creation_still_reads_as_cr
     assert selectors.term_changes().get(pk=term.pk).change == "modified"
 
 
+def test_a_draft_published_days_after_it_was_written_is_new_the_day_it_is_published(client, history):
+    from glossary import services
+
+    draft = next(term for term in history["hidden"] if term.status == "draft")
+    stamp(draft, created=NOW - timedelta(days=3))
+    services.term_transition(term=Term.objects.get(pk=draft.pk), status="published", user=None)
+    assert rows(client.get("/changes/"))[0] == (draft.slug, "created")
+    services.term_transition(term=Term.objects.get(pk=draft.pk), status="deprecated", user=None)
+    assert Term.objects.get(pk=draft.pk).published_at is not None  # the first publication stays
+
+
 def test_a_deprecated_term_reads_as_deprecated_whenever_it_was_created(history):
     stamp(history["bard"], created=NOW)
     assert selectors.term_changes().get(pk=history["bard"].pk).change == "deprecated"

@@ -1,6 +1,7 @@
 """manage.py import_glossary PATH [--format json|skos|csv] [--skos-format …] [--dry-run] [--quiet]"""
 
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -33,7 +34,7 @@ class Command(BaseCommand):
 
         try:
             document = read_file(path, format, skos_format)
-            report = import_document(document, dry_run=dry_run, progress=progress)
+            report = import_document(document, dry_run=dry_run, progress=progress, file_name=Path(path).name)
         except ExchangeError as exc:
             for error in exc.errors:
                 self.stderr.write(error)

@@ -1,6 +1,8 @@
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.core.management.base import BaseCommand
 
+from glossary.history import record_baseline, recorded_models
 from glossary.models import Term
 
 SEED = "fixtures/llm_glossary.json"
@@ -16,5 +18,8 @@ class Command(BaseCommand):
         if Term.objects.exists():
             self.stdout.write(f"The glossary already holds {Term.objects.count()} terms; seed not loaded.")
             return
-        call_command("loaddata", fixture, verbosity=options["verbosity"])
+        with transaction.atomic():
+            call_command("loaddata", fixture, verbosity=options["verbosity"])
+            # loaddata saves raw rows, which simple-history skips: the seed becomes every term's first version.
+            record_baseline(connection, recorded_models())
         self.stdout.write(self.style.SUCCESS(f"Loaded the seed glossary: {Term.objects.count()} terms."))
