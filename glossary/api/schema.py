@@ -71,6 +71,9 @@ class GlossaryAutoSchema(AutoSchema):
                 code,
                 {"description": description, "content": {"application/json": {"schema": self._error_ref(component)}}},
             )
+        if has_query:
+            # Answered by the HTTP server (gunicorn's request-line limit), before the app sees it.
+            responses.setdefault("414", {"description": "The address is longer than the server accepts (4,094 bytes)."})
         return operation
 
     def _error_ref(self, name: str) -> dict:
