@@ -15,10 +15,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from glossary.changelog import changelog_record
-from glossary.models import Category, Change, ChangeAction, ChangeKind, ImportJob, Relation, RelationType, Term
+from glossary.models import (
+    Category, Change, ChangeAction, ChangeKind, ImportJob, Relation, RelationType, ReleaseEntry, Term,
+)
 
-# Rows of the glossary app that are not glossary content: the log itself, uploads awaiting import.
-UNLOGGED = (Change, ImportJob)
+# Rows of the glossary app that are not glossary content: the log itself, uploads awaiting import,
+# the shared content of releases (a release itself is logged: pages list releases).
+UNLOGGED = (Change, ImportJob, ReleaseEntry)
 RELATION_FIELDS = ("source_id", "type_id", "target_id")
 OWN_KINDS = {Term: ChangeKind.TERM, RelationType: ChangeKind.RELATION_TYPE, Category: ChangeKind.CATEGORY}
 _BEFORE = "_changelog_before"

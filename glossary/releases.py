@@ -1,0 +1,413 @@
+"""Releases: frozen snapshots of the public glossary, stored once however many there are.
+
+Storage. A release's content is the export snapshot of the public glossary
+(`glossary_snapshot(terms=Term.objects.public())`, the export's one visibility rule) cut into
+entries: one per term (with its labels, notes, mappings and the URLs of its references), one
+per term's outgoing relations, one per category, relation type and reference. Each entry is
+canonical JSON keyed by a hash of its kind and text (`ReleaseEntry.digest`), so an entry that
+did not change since any earlier release is not stored again: a release of an unchanged
+glossary adds no entry at all.
+
+Manifest. A release lists its entries by id: sorted, delta-coded (each id minus the one before),
+as little-endian 64-bit integers, zlib-compressed. Entries stored together get consecutive ids,
+so the deltas are mostly 1 and the list of a 200,000-entry release packs into a few kilobytes;
+a release that changed 1 % of the glossary adds a few scattered ids, which zlib packs almost as
+well. Unpacking is one pass, with no join table of (release, entry) rows per release.
+
+Diff. Two manifests are compared as sets of ids: an entry in both is unchanged (equal ids mean
+equal content), so only the entries in one of them are read, and paired by their key into
+added, removed and changed. "current" is the glossary now: its snapshot is cut into entries the
+same way and their digests looked up among the stored ones.
+
+Relations are grouped per source term rather than stored one per row: a relation row of its own
+would cost more in row overhead and hash index than its content, and the diff still names each
+relation added, removed or changed (the groups that differ are compared relation by relation).
+"""
+
+import hashlib
+import itertools
+import json
+import sys
+import zlib
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+
+from glossary.exchange.document import (
+    CATEGORY_FIELDS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    NESTED_FIELDS,
+    REFERENCE_FIELDS,
+    RELATION_FIELDS,
+    RELATION_TYPE_FIELDS,
+    TERM_FIELDS,
+)
+from glossary.exchange.snapshot import glossary_snapshot
+from glossary.exchange.write import insert_rows
+from glossary.language import best_tag
+from glossary.models import CURRENT, Release, ReleaseEntry, ReleaseEntryKind, Term
+
+Kind = ReleaseEntryKind
+BATCH = 5000
+# Ids in a run at least this long are read with one range condition instead of listing each.
+RANGE_MIN = 64
+# Fields whose change alone does not make a term (relation) "changed" for a reader: a save that
+# changed nothing else, or a relation deleted and made again.
+STAMPS = ("created_at", "updated_at")
+SECTION_OF = {
+    Kind.TERM: "terms", Kind.RELATIONS: "relations", Kind.RELATION_TYPE: "relation_types",
+    Kind.CATEGORY: "categories", Kind.REFERENCE: "references",
+}
+SECTIONS = ("terms", "relations", "relation_types", "categories", "references")
+# What names an item of each section in a diff, besides its key.
+TITLE_FIELD = {"terms": "name", "relation_types": "label", "categories": "name", "references": "title"}
+KEY_FIELD = {"terms": "slug", "relation_types": "slug", "categories": "slug", "references": "url"}
+RELATION_ITEM_FIELDS = ("type", "target", "note", "created_at")
+
+
+# Entries ------------------------------------------------------------------------------------
+
+
+def canonical(data) -> str:
+    """The one text of ``data`` that is hashed and stored: sorted keys, no spaces."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: int
+    key: str
+    text: str
+    digest: bytes
+
+
+def make_entry(kind: int, key: str, data) -> Entry:
+    text = canonical(data)
+    digest = hashlib.blake2b(f"{int(kind)}\n{text}".encode(), digest_size=16).digest()
+    return Entry(int(kind), key, text, digest)
+
+
+def snapshot_entries(snapshot: dict) -> list[Entry]:
+    """The entries a snapshot (the JSON export's dict) is stored as."""
+    reference_urls = defaultdict(list)
+    for reference in snapshot["references"]:
+        for slug in reference["terms"]:
+            reference_urls[slug].append(reference["url"])
+    entries = [make_entry(Kind.CATEGORY, c["slug"], c) for c in snapshot["categories"]]
+    entries += [make_entry(Kind.RELATION_TYPE, t["slug"], t) for t in snapshot["relation_types"]]
+    entries += [
+        make_entry(Kind.TERM, t["slug"], {**t, "references": sorted(reference_urls.get(t["slug"], []))})
+        for t in snapshot["terms"]
+    ]
+    for source, relations in itertools.groupby(snapshot["relations"], key=lambda r: r["source"]):
+        group = [{f: r[f] for f in RELATION_ITEM_FIELDS} for r in relations]
+        entries.append(make_entry(Kind.RELATIONS, source, group))
+    entries += [
+        make_entry(Kind.REFERENCE, r["url"], {f: r[f] for f in REFERENCE_FIELDS if f != "terms"})
+        for r in snapshot["references"]
+    ]
+    return entries
+
+
+def public_entries() -> tuple[dict, list[Entry]]:
+    """The public glossary now: its snapshot and its entries."""
+    snapshot = glossary_snapshot(terms=Term.objects.public())
+    return snapshot, snapshot_entries(snapshot)
+
+
+def _ordered(data: dict, fields) -> dict:
+    return {f: data[f] for f in fields}
+
+
+def snapshot_from_entries(rows) -> dict:
+    """The export snapshot (what `glossary_snapshot` returns) from (kind, key, text) rows.
+
+    Fields come back in the export's order and rows sorted by their keys, so the writers
+    produce the files an export of the glossary at that moment would have.
+    """
+    by_kind = defaultdict(list)
+    for kind, key, text in rows:
+        by_kind[kind].append((key, json.loads(text)))
+    for items in by_kind.values():
+        items.sort(key=lambda item: item[0])
+    reference_terms = defaultdict(list)
+    terms = []
+    for slug, data in by_kind[Kind.TERM]:
+        for url in data.pop("references"):
+            reference_terms[url].append(slug)
+        for name, fields in NESTED_FIELDS.items():
+            data[name] = [_ordered(row, fields) for row in data[name]]
+        terms.append(_ordered(data, TERM_FIELDS))
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "categories": [_ordered(data, CATEGORY_FIELDS) for _, data in by_kind[Kind.CATEGORY]],
+        "relation_types": [_ordered(data, RELATION_TYPE_FIELDS) for _, data in by_kind[Kind.RELATION_TYPE]],
+        "terms": terms,
+        "relations": [
+            _ordered({"source": source, **relation}, RELATION_FIELDS)
+            for source, group in by_kind[Kind.RELATIONS] for relation in group
+        ],
+        "references": [
+            _ordered({**data, "terms": sorted(reference_terms[url])}, REFERENCE_FIELDS)
+            for url, data in by_kind[Kind.REFERENCE]
+        ],
+    }
+
+
+# Manifests ----------------------------------------------------------------------------------
+
+
+def pack_ids(ids) -> bytes:
+    """Entry ids as a manifest: sorted, delta-coded little-endian 64-bit integers, zlib-compressed."""
+    ordered = sorted(set(ids))
+    deltas = array("Q", (b - a for a, b in zip([0, *ordered], ordered)))
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    return zlib.compress(deltas.tobytes(), 9)
+
+
+def unpack_ids(manifest: bytes) -> list[int]:
+    """The sorted entry ids a manifest lists."""
+    deltas = array("Q")
+    deltas.frombytes(zlib.decompress(bytes(manifest)))
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    return list(itertools.accumulate(deltas))
+
+
+def _id_filters(ids):
+    """Filters that together select ``ids`` (sorted), each small enough for one query.
+
+    Long runs of consecutive ids (entries stored by one release) become one range each.
+    """
+    singles, ranges = [], []
+    for _, run in itertools.groupby(enumerate(ids), key=lambda pair: pair[1] - pair[0]):
+        run = [i for _, i in run]
+        if len(run) >= RANGE_MIN:
+            ranges.append(Q(pk__range=(run[0], run[-1])))
+        else:
+            singles.extend(run)
+    for start in range(0, len(ranges), 100):
+        yield _any(ranges[start:start + 100])
+    for start in range(0, len(singles), BATCH):
+        yield Q(pk__in=singles[start:start + BATCH])
+
+
+def _any(filters):
+    combined = Q()
+    for condition in filters:
+        combined |= condition
+    return combined
+
+
+def read_entries(ids, *fields):
+    """Rows of ``fields`` of the entries with these ids (any order)."""
+    for condition in _id_filters(sorted(ids)):
+        yield from ReleaseEntry.objects.filter(condition).values_list(*fields).iterator(chunk_size=BATCH)
+
+
+def known_ids(digests) -> dict[bytes, int]:
+    """digest → id of the stored entries among ``digests``."""
+    found = {}
+    digests = list(digests)
+    for start in range(0, len(digests), BATCH):
+        rows = ReleaseEntry.objects.filter(digest__in=digests[start:start + BATCH]).values_list("digest", "pk")
+        found.update((bytes(digest), pk) for digest, pk in rows)
+    return found
+
+
+def store_entries(entries) -> tuple[list[int], list[Entry]]:
+    """(ids of ``entries``, the ones that had to be stored): what is stored already is not again."""
+    known = known_ids(e.digest for e in entries)
+    new = [e for e in entries if e.digest not in known]
+    insert_rows(ReleaseEntry, ["digest", "kind", "key", "content"], [(e.digest, e.kind, e.key, e.text) for e in new])
+    known.update(known_ids(e.digest for e in new))
+    return [known[e.digest] for e in entries], new
+
+
+def lock_entries() -> None:
+    """Serialise writers of entries (PostgreSQL): two releases storing one new entry at once
+    would otherwise both insert it. Readers are not blocked."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(ReleaseEntry._meta.db_table)} IN EXCLUSIVE MODE")
+
+
+def fill_release(release: Release) -> None:
+    """Snapshot the public glossary into ``release`` (not saved): its manifest and counts."""
+    snapshot, entries = public_entries()
+    ids, new = store_entries(entries)
+    release.manifest = pack_ids(ids)
+    release.term_count = len(snapshot["terms"])
+    release.relation_count = len(snapshot["relations"])
+    release.entry_count = len(ids)
+    release.new_entry_count = len(new)
+    release.new_entry_bytes = sum(len(e.text.encode()) + len(e.key.encode()) + len(e.digest) for e in new)
+
+
+def forget_unused_entries(ids) -> int:
+    """Delete those of ``ids`` that no release lists any more; return how many."""
+    used = set()
+    for manifest in Release.objects.values_list("manifest", flat=True).iterator(chunk_size=10):
+        used.update(unpack_ids(manifest))
+    unused = sorted(set(ids) - used)
+    table = connection.ops.quote_name(ReleaseEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        # Plain SQL: the ORM would load every row to send delete signals nobody needs here.
+        for start in range(0, len(unused), BATCH):
+            batch = unused[start:start + BATCH]
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(batch))})", batch)
+    return len(unused)
+
+
+def release_snapshot(release: Release) -> dict:
+    """The release as the export snapshot the writers take."""
+    return snapshot_from_entries(read_entries(unpack_ids(release.manifest), "kind", "key", "content"))
+
+
+# Diff ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One end of a comparison: a release, or the glossary now (``release`` None)."""
+
+    name: str
+    release: Release | None
+    ids: set
+    # The glossary now: the entries no release has stored, by (kind, key), and its terms by slug.
+    unstored: dict = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)
+
+    @property
+    def is_current(self) -> bool:
+        return self.release is None
+
+
+def release_side(release: Release) -> Side:
+    return Side(release.name, release, set(unpack_ids(release.manifest)))
+
+
+def current_side() -> Side:
+    """The public glossary now, as entries: stored ones by id, the others kept in memory."""
+    snapshot, entries = public_entries()
+    known = known_ids(e.digest for e in entries)
+    return Side(
+        CURRENT, None,
+        ids={known[e.digest] for e in entries if e.digest in known},
+        unstored={(e.kind, e.key): e for e in entries if e.digest not in known},
+        terms={t["slug"]: t for t in snapshot["terms"]},
+    )
+
+
+@dataclass
+class SectionDiff:
+    added: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+
+
+@dataclass
+class ReleaseDiff:
+    """What changed from ``old`` to ``new``, per section; ``terms`` holds the data of every term
+    named in it (the newer version), for pages that show names in the reader's language."""
+
+    old: Side
+    new: Side
+    sections: dict
+    terms: dict
+
+    def summary(self) -> dict:
+        return {
+            name: {change: len(getattr(section, change)) for change in ("added", "removed", "changed")}
+            for name, section in self.sections.items()
+        }
+
+    @property
+    def empty(self) -> bool:
+        return not any(sum(counts.values()) for counts in self.summary().values())
+
+
+def _contents(side: Side, ids) -> dict:
+    """(kind, key) → (digest, data) of ``side``'s entries with ``ids`` and its unstored ones."""
+    found = {
+        (kind, key): (bytes(digest), json.loads(text))
+        for kind, key, digest, text in read_entries(ids, "kind", "key", "digest", "content")
+    }
+    found.update({key: (entry.digest, json.loads(entry.text)) for key, entry in side.unstored.items()})
+    return found
+
+
+def _changed_fields(old: dict, new: dict, ignore=()) -> list[str]:
+    return [name for name in new if name not in ignore and old.get(name) != new.get(name)]
+
+
+def _item(section: str, data: dict) -> dict:
+    return {KEY_FIELD[section]: data[KEY_FIELD[section]], TITLE_FIELD[section]: data[TITLE_FIELD[section]]}
+
+
+def _relations_diff(source: str, old: list, new: list, out: SectionDiff) -> None:
+    before = {(r["type"], r["target"]): r for r in old}
+    after = {(r["type"], r["target"]): r for r in new}
+    for key in sorted(before.keys() | after.keys()):
+        item = {"source": source, "type": key[0], "target": key[1]}
+        if key not in after:
+            out.removed.append(item)
+        elif key not in before:
+            out.added.append(item)
+        else:
+            fields = _changed_fields(before[key], after[key], ignore=STAMPS)
+            if fields:
+                out.changed.append({**item, "fields": fields})
+
+
+def diff_sides(old: Side, new: Side) -> ReleaseDiff:
+    """Compare two sides: only the entries that are not in both are read."""
+    before = _contents(old, old.ids - new.ids)
+    after = _contents(new, new.ids - old.ids)
+    sections = {name: SectionDiff() for name in SECTIONS}
+    terms = {}
+    for kind, key in sorted(before.keys() | after.keys()):
+        was, now = before.get((kind, key)), after.get((kind, key))
+        if was is not None and now is not None and was[0] == now[0]:
+            continue
+        name = SECTION_OF[kind]
+        section = sections[name]
+        if kind == Kind.RELATIONS:
+            _relations_diff(key, was[1] if was else [], now[1] if now else [], section)
+            continue
+        data = (now or was)[1]
+        if kind == Kind.TERM:
+            terms[key] = data
+        if was is None:
+            section.added.append(_item(name, data))
+        elif now is None:
+            section.removed.append(_item(name, data))
+        else:
+            fields = _changed_fields(was[1], data, ignore=(KEY_FIELD[name], *STAMPS))
+            if fields:
+                section.changed.append({**_item(name, data), "fields": fields})
+            elif kind == Kind.TERM:
+                del terms[key]
+    return ReleaseDiff(old, new, sections, terms)
+
+
+def term_data(side: Side, slugs) -> dict:
+    """slug → the term's data in ``side``, for those of ``slugs`` it holds (one query)."""
+    slugs = set(slugs)
+    if side.is_current:
+        return {slug: side.terms[slug] for slug in slugs if slug in side.terms}
+    rows = ReleaseEntry.objects.filter(kind=Kind.TERM, key__in=slugs).values_list("pk", "key", "content")
+    return {key: json.loads(text) for pk, key, text in rows if pk in side.ids}
+
+
+def display_name(data: dict, language: str) -> str:
+    """A term's name in ``language`` from its release data (preferred labels), else its name."""
+    preferred = {label["language"]: label["text"] for label in data.get("labels", []) if label["kind"] == "preferred"}
+    tag = best_tag(list(preferred), language)
+    return preferred[tag] if tag is not None else data["name"]
