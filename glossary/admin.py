@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from glossary import services
 from glossary.exchange import admin_views as exchange_admin
-from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Release, Term
 
 
 TERM_FORM_FIELDS = (
@@ -302,3 +303,47 @@ class ReferenceAdmin(ServiceDeleteMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.reference_delete(reference=obj)
+
+
+RELEASE_DETAILS = ["name", "note", "created_at", "created_by", "term_count", "relation_count", "entry_count",
+                   "new_entry_count", "new_entry_bytes", "links"]
+
+
+@admin.register(Release)
+class ReleaseAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+    """Publish a release (name and note; the service takes the snapshot), list them, download them.
+
+    A release is frozen: once made it can be read or deleted, never edited.
+    """
+
+    list_display = ["name", "created_at", "created_by", "term_count", "relation_count", "new_entry_count", "links"]
+    list_select_related = ["created_by"]
+    search_fields = ["name", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("manifest")
+
+    def get_fields(self, request, obj=None):
+        return RELEASE_DETAILS if obj else ["name", "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return RELEASE_DETAILS if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="downloads and changes")
+    def links(self, obj):
+        export = reverse("release-export", kwargs={"name": obj.name})
+        files = [(f"{export}?format={fmt}", label) for fmt, label in (("json", "JSON"), ("csv", "CSV"),
+                                                                      ("graphml", "GraphML"))]
+        files.append((f"{export}?format=skos&skos_format=turtle", "SKOS"))
+        files.append((reverse("glossary:release-diff", kwargs={"name": obj.name, "other": "current"}), "since then"))
+        files.append((obj.get_absolute_url(), "page"))
+        return format_html_join(" · ", '<a href="{}">{}</a>', files)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.release_create(name=obj.name, note=obj.note, user=request.user).pk
+
+    def delete_model(self, request, obj):
+        services.release_delete(release=obj)

@@ -710,7 +710,7 @@ class Release(models.Model):
         default=0, editable=False, help_text="Entries no earlier release had: what it added to the storage."
     )
     new_entry_bytes = models.PositiveBigIntegerField(
-        default=0, editable=False, help_text="Bytes of content of those new entries."
+        default=0, editable=False, help_text="Bytes stored for those new entries (compressed content, key, digest)."
     )
 
     class Meta:
@@ -748,7 +748,7 @@ class ReleaseEntryKind(models.IntegerChoices):
 class ReleaseEntry(models.Model):
     """One piece of a release's content, shared by every release that holds it unchanged.
 
-    Content-addressed: ``digest`` is a hash of the kind and the canonical JSON ``content``, so
+    Content-addressed: ``digest`` is a hash of the kind and the canonical JSON of ``content``, so
     a term (with its labels, notes, mappings and references), the relations going out of one
     term, a relation type, a category or a reference is stored once however many releases
     hold it. ``key`` is what the row stands for (a slug or URL) whatever its content: two
@@ -759,7 +759,7 @@ class ReleaseEntry(models.Model):
     digest = models.BinaryField(max_length=16, unique=True)
     kind = models.PositiveSmallIntegerField(choices=ReleaseEntryKind.choices)
     key = models.TextField()
-    content = models.TextField()
+    content = models.BinaryField(help_text="Canonical JSON, compressed (`glossary.releases.compress`).")
 
     class Meta:
         verbose_name_plural = "release entries"

@@ -8,11 +8,11 @@ canonical JSON keyed by a hash of its kind and text (`ReleaseEntry.digest`), so 
 did not change since any earlier release is not stored again: a release of an unchanged
 glossary adds no entry at all.
 
-Manifest. A release lists its entries by id: sorted, delta-coded (each id minus the one before),
-as little-endian 64-bit integers, zlib-compressed. Entries stored together get consecutive ids,
-so the deltas are mostly 1 and the list of a 200,000-entry release packs into a few kilobytes;
-a release that changed 1 % of the glossary adds a few scattered ids, which zlib packs almost as
-well. Unpacking is one pass, with no join table of (release, entry) rows per release.
+Manifest. A release lists its entries by id, as runs of consecutive ids (gap, length),
+zlib-compressed. Entries stored together get consecutive ids, so the first release of a
+glossary is one run (a few bytes whatever its size), and a release that changed 1 % of it
+splits the runs where the changed entries were replaced: a few thousand runs, a few kilobytes.
+There is no join table of (release, entry) rows growing with every release.
 
 Diff. Two manifests are compared as sets of ids: an entry in both is unchanged (equal ids mean
 equal content), so only the entries in one of them are read, and paired by their key into
@@ -77,6 +77,42 @@ def canonical(data) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+# Entries are small (a few hundred bytes of JSON), too small for zlib to find much to share
+# within one, so they are compressed against a preset dictionary of what they all hold: the
+# field names and usual values of our JSON format. Stored content starts with its format byte;
+# a new dictionary would be a new format, never a change to this one.
+CONTENT_FORMAT = b"\x01"
+ZDICT = (
+    '{"color":"#","description":"","name":"","slug":""}'
+    '{"acyclic":false,"color":"#","description":"","inverse_label":"","label":"","skos_mapping":"none",'
+    '"slug":"","symmetric":false,"transitive":false}'
+    '{"kind":"article","title":"","url":"https://"}'
+    '[{"created_at":"2026-01-01T00:00:00.000000+00:00","note":"","target":"","type":"is-a"},'
+    '{"created_at":"2026-01-01T00:00:00.000000+00:00","note":"","target":"","type":"related-to"}]'
+    '{"body":"","category":null,"created_at":"2026-01-01T00:00:00.000000+00:00","labels":['
+    '{"kind":"alternative","language":"en","subkind":"abbreviation","text":""},'
+    '{"kind":"hidden","language":"en","subkind":"misspelling","text":""},'
+    '{"kind":"preferred","language":"en","subkind":"","text":""}],'
+    '"mappings":[{"kind":"exact","label":"","uri":"http://www.wikidata.org/entity/"}],"name":"","notation":"",'
+    '"notes":[{"kind":"definition","language":"en","text":""},{"kind":"scope_note","language":"en","text":""}],'
+    '"references":["https://"],"replaced_by":null,"short_definition":"","slug":"","status":"published",'
+    '"updated_at":"2026-01-01T00:00:00.000000+00:00","uri":null}'
+).encode()
+
+
+def compress(text: str) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT)
+    return CONTENT_FORMAT + packer.compress(text.encode()) + packer.flush()
+
+
+def decompress(content: bytes) -> str:
+    content = bytes(content)
+    if content[:1] != CONTENT_FORMAT:
+        raise ValueError(f"unknown release entry format {content[:1]!r}")
+    unpacker = zlib.decompressobj(-15, zdict=ZDICT)
+    return (unpacker.decompress(content[1:]) + unpacker.flush()).decode()
+
+
 @dataclass(frozen=True)
 class Entry:
     kind: int
@@ -124,14 +160,14 @@ def _ordered(data: dict, fields) -> dict:
 
 
 def snapshot_from_entries(rows) -> dict:
-    """The export snapshot (what `glossary_snapshot` returns) from (kind, key, text) rows.
+    """The export snapshot (what `glossary_snapshot` returns) from (kind, key, content) rows.
 
     Fields come back in the export's order and rows sorted by their keys, so the writers
     produce the files an export of the glossary at that moment would have.
     """
     by_kind = defaultdict(list)
-    for kind, key, text in rows:
-        by_kind[kind].append((key, json.loads(text)))
+    for kind, key, content in rows:
+        by_kind[kind].append((key, json.loads(decompress(content))))
     for items in by_kind.values():
         items.sort(key=lambda item: item[0])
     reference_terms = defaultdict(list)
@@ -162,22 +198,36 @@ def snapshot_from_entries(rows) -> dict:
 # Manifests ----------------------------------------------------------------------------------
 
 
+def _runs(ids):
+    """(first, last) of each run of consecutive numbers in sorted ``ids``."""
+    for _, run in itertools.groupby(enumerate(ids), key=lambda pair: pair[1] - pair[0]):
+        run = [i for _, i in run]
+        yield run[0], run[-1]
+
+
 def pack_ids(ids) -> bytes:
-    """Entry ids as a manifest: sorted, delta-coded little-endian 64-bit integers, zlib-compressed."""
-    ordered = sorted(set(ids))
-    deltas = array("Q", (b - a for a, b in zip([0, *ordered], ordered)))
+    """Entry ids as a manifest: runs of consecutive ids as (gap since the last run, length) pairs
+    of little-endian 64-bit integers, zlib-compressed."""
+    numbers, end = array("Q"), 0
+    for first, last in _runs(sorted(set(ids))):
+        numbers.extend((first - end, last - first + 1))
+        end = last + 1
     if sys.byteorder == "big":
-        deltas.byteswap()
-    return zlib.compress(deltas.tobytes(), 9)
+        numbers.byteswap()
+    return zlib.compress(numbers.tobytes(), 9)
 
 
 def unpack_ids(manifest: bytes) -> list[int]:
     """The sorted entry ids a manifest lists."""
-    deltas = array("Q")
-    deltas.frombytes(zlib.decompress(bytes(manifest)))
+    numbers = array("Q")
+    numbers.frombytes(zlib.decompress(bytes(manifest)))
     if sys.byteorder == "big":
-        deltas.byteswap()
-    return list(itertools.accumulate(deltas))
+        numbers.byteswap()
+    ids, end = [], 0
+    for gap, length in zip(numbers[::2], numbers[1::2]):
+        ids.extend(range(end + gap, end + gap + length))
+        end += gap + length
+    return ids
 
 
 def _id_filters(ids):
@@ -186,12 +236,11 @@ def _id_filters(ids):
     Long runs of consecutive ids (entries stored by one release) become one range each.
     """
     singles, ranges = [], []
-    for _, run in itertools.groupby(enumerate(ids), key=lambda pair: pair[1] - pair[0]):
-        run = [i for _, i in run]
-        if len(run) >= RANGE_MIN:
-            ranges.append(Q(pk__range=(run[0], run[-1])))
+    for first, last in _runs(ids):
+        if last - first + 1 >= RANGE_MIN:
+            ranges.append(Q(pk__range=(first, last)))
         else:
-            singles.extend(run)
+            singles.extend(range(first, last + 1))
     for start in range(0, len(ranges), 100):
         yield _any(ranges[start:start + 100])
     for start in range(0, len(singles), BATCH):
@@ -221,13 +270,30 @@ def known_ids(digests) -> dict[bytes, int]:
     return found
 
 
-def store_entries(entries) -> tuple[list[int], list[Entry]]:
-    """(ids of ``entries``, the ones that had to be stored): what is stored already is not again."""
-    known = known_ids(e.digest for e in entries)
+def digests_of(ids) -> dict[bytes, int]:
+    """digest → id of the entries with these ids (a release's, read by runs of ids)."""
+    return {bytes(digest): pk for digest, pk in read_entries(ids, "digest", "pk")}
+
+
+def store_entries(entries, *, hint=()) -> tuple[list[int], int, int]:
+    """(ids of ``entries``, how many had to be stored, their bytes): what is stored is not again.
+
+    ``hint`` are the ids of entries most of them probably are (the latest release's): read by
+    runs, they cost far less than looking each digest up. The new entries get the ids after the
+    largest one; only writers of entries insert them, one at a time (`lock_entries`).
+    """
+    known = digests_of(hint)
+    rest = [e.digest for e in entries if e.digest not in known]
+    if rest and (known or ReleaseEntry.objects.exists()):  # an older release may hold some of them
+        known.update(known_ids(rest))
     new = [e for e in entries if e.digest not in known]
-    insert_rows(ReleaseEntry, ["digest", "kind", "key", "content"], [(e.digest, e.kind, e.key, e.text) for e in new])
-    known.update(known_ids(e.digest for e in new))
-    return [known[e.digest] for e in entries], new
+    last = ReleaseEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    rows = [(e.digest, e.kind, e.key, compress(e.text)) for e in new]
+    insert_rows(ReleaseEntry, ["digest", "kind", "key", "content"], rows)
+    known.update((bytes(digest), pk) for digest, pk in
+                 ReleaseEntry.objects.filter(pk__gt=last).values_list("digest", "pk").iterator(chunk_size=BATCH))
+    stored = sum(len(digest) + len(key.encode()) + len(content) for digest, _, key, content in rows)
+    return [known[e.digest] for e in entries], len(rows), stored
 
 
 def lock_entries() -> None:
@@ -241,13 +307,14 @@ def lock_entries() -> None:
 def fill_release(release: Release) -> None:
     """Snapshot the public glossary into ``release`` (not saved): its manifest and counts."""
     snapshot, entries = public_entries()
-    ids, new = store_entries(entries)
+    latest = Release.objects.only("manifest").first()
+    ids, new_count, new_bytes = store_entries(entries, hint=unpack_ids(latest.manifest) if latest else ())
     release.manifest = pack_ids(ids)
     release.term_count = len(snapshot["terms"])
     release.relation_count = len(snapshot["relations"])
     release.entry_count = len(ids)
-    release.new_entry_count = len(new)
-    release.new_entry_bytes = sum(len(e.text.encode()) + len(e.key.encode()) + len(e.digest) for e in new)
+    release.new_entry_count = new_count
+    release.new_entry_bytes = new_bytes
 
 
 def forget_unused_entries(ids) -> int:
@@ -293,10 +360,14 @@ def release_side(release: Release) -> Side:
     return Side(release.name, release, set(unpack_ids(release.manifest)))
 
 
-def current_side() -> Side:
-    """The public glossary now, as entries: stored ones by id, the others kept in memory."""
+def current_side(*, against: Side | None = None) -> Side:
+    """The public glossary now, as entries: those ``against`` holds by its ids, the others in memory.
+
+    Only the other side's entries are looked up, by runs of ids: an entry that only some third
+    release holds is as good in memory, and costs no lookup.
+    """
     snapshot, entries = public_entries()
-    known = known_ids(e.digest for e in entries)
+    known = digests_of(against.ids) if against is not None else {}
     return Side(
         CURRENT, None,
         ids={known[e.digest] for e in entries if e.digest in known},
@@ -336,8 +407,8 @@ class ReleaseDiff:
 def _contents(side: Side, ids) -> dict:
     """(kind, key) → (digest, data) of ``side``'s entries with ``ids`` and its unstored ones."""
     found = {
-        (kind, key): (bytes(digest), json.loads(text))
-        for kind, key, digest, text in read_entries(ids, "kind", "key", "digest", "content")
+        (kind, key): (bytes(digest), json.loads(decompress(content)))
+        for kind, key, digest, content in read_entries(ids, "kind", "key", "digest", "content")
     }
     found.update({key: (entry.digest, json.loads(entry.text)) for key, entry in side.unstored.items()})
     return found
@@ -403,7 +474,7 @@ def term_data(side: Side, slugs) -> dict:
     if side.is_current:
         return {slug: side.terms[slug] for slug in slugs if slug in side.terms}
     rows = ReleaseEntry.objects.filter(kind=Kind.TERM, key__in=slugs).values_list("pk", "key", "content")
-    return {key: json.loads(text) for pk, key, text in rows if pk in side.ids}
+    return {key: json.loads(decompress(content)) for pk, key, content in rows if pk in side.ids}
 
 
 def display_name(data: dict, language: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from glossary import views
+from glossary import release_views, views
 
 app_name = "glossary"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("categories/", views.category_list, name="category-list"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
     path("search/", views.search, name="search"),
+    path("releases/", release_views.release_list, name="release-list"),
+    path("releases/<str:name>/", release_views.release_detail, name="release-detail"),
+    path("releases/<str:name>/diff/<str:other>/", release_views.release_diff, name="release-diff"),
 ]
