@@ -14,7 +14,7 @@ from django.urls import reverse
 from glossary import releases, selectors
 from glossary.api.releases import downloads
 from glossary.language import reader_language
-from glossary.models import CURRENT, RELEASE_NAME_MAX_LENGTH, RELEASE_NAME_PATTERN, Term
+from glossary.models import CURRENT, RELEASE_NAME_MAX_LENGTH, RELEASE_NAME_PATTERN, RelationType, Term
 
 PAGE_SIZE = 50
 # Items of one list a diff page shows; the API gives them all.
@@ -24,6 +24,10 @@ FORMAT_LABELS = {
     "skos-turtle": "SKOS Turtle", "skos-xml": "SKOS RDF/XML", "skos-json-ld": "SKOS JSON-LD",
 }
 
+# The diff page's panels: section, heading, what its "changed" list is called.
+PANELS = [("terms", "Terms", "Changed"), ("relations", "Relations", "Note changed"),
+          ("relation_types", "Relation types", "Changed"), ("categories", "Categories", "Changed"),
+          ("references", "References", "Changed")]
 FIELD_LABELS = {"uri": "URI", "body": "text", "labels": "names", "mappings": "links to other vocabularies",
                 "replaced_by": "replaced by"}
 
@@ -108,16 +112,29 @@ def release_diff(request, name, other):
                 if end in item:
                     item[f"{end}_name"] = names.get(item[end], item[end])
                     item[f"{end}_linked"] = item[end] in public_now
-    for section in sections.values():
+    type_labels = dict(RelationType.objects.values_list("slug", "label"))
+    for item in (item for shown in relations.values() for item in shown.items):
+        item["type_label"] = type_labels.get(item["type"], item["type"])
+    for section_name, section in sections.items():
+        for shown in section.values():
+            for item in shown.items:
+                if section_name in ("relation_types", "categories", "references"):
+                    item["title_text"] = item[releases.TITLE_FIELD[section_name]]
+                    item["key_text"] = item[releases.KEY_FIELD[section_name]]
         for item in section["changed"].items:
             item["field_labels"] = [FIELD_LABELS.get(f, f.replace("_", " ")) for f in item["fields"]]
+    summary = diff.summary()
+    panels = [
+        {"id": name, "title": title, "lists": [(sections[name][change], change, label)
+                                                for change, label in (("added", "Added"), ("removed", "Removed"),
+                                                                      ("changed", changed))]}
+        for name, title, changed in PANELS if sum(summary[name].values())
+    ]
     return render(request, "glossary/release_diff.html", {
         "diff": diff,
         "old": diff.old, "new": diff.new,
-        "sections": sections,
-        "summary": diff.summary(),
-        "others": {key: sections[key] for key in ("relation_types", "categories", "references")},
-        "shown_limit": SHOWN,
+        "panels": panels,
+        "summary": summary,
         "api_url": reverse("release-diff", kwargs={"name": name, "other": other}),
         "swap_url": _diff_url(other, name),
     })
