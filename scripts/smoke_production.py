@@ -32,8 +32,9 @@ PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 
-# Two terms of the seed glossary (fixtures/llm_glossary.json).
+# Two terms of the seed glossary (fixtures/llm_glossary.json), and a release made of it.
 TERM, OTHER_TERM = "large-language-model", "hallucination"
+RELEASE = "smoke-1"
 
 WEB_PAGES = [
     "/", "/terms/", "/terms/?letter=L", "/terms/?q=model", f"/terms/{TERM}/", "/categories/",
@@ -45,6 +46,8 @@ WEB_PAGES = [
     "/api/export/?format=skos&skos_format=json-ld", "/api/export/?format=graphml",
     f"/api/graph/path/?from={TERM}&to={OTHER_TERM}", "/api/terms/autocomplete/?q=lar",
     f"/api/graph/hierarchy/{TERM}/?type=is-a", "/api/terms/?search=model&ordering=-updated_at",
+    "/releases/", f"/releases/{RELEASE}/", f"/releases/{RELEASE}/diff/current/",
+    f"/api/releases/{RELEASE}/export/?format=csv",
 ]
 # Beside every changelist and add page the admin index links to, and one change page of each.
 ADMIN_PAGES = ["/admin/", "/admin/glossary/", "/admin/glossary/term/?q=model", "/admin/glossary/term/import/",
@@ -191,7 +194,8 @@ def main() -> int:
         run("migrate", "--noinput", "-v0", env=env)
         run("load_seed_if_empty", "-v0", env=env, stdout=subprocess.DEVNULL)
         run("shell", "-v0", "-c", "from django.contrib.auth.models import User; "
-            f"User.objects.create_superuser('smoke-admin', 'smoke@example.com', {ADMIN_PASSWORD!r})", env=env)
+            f"User.objects.create_superuser('smoke-admin', 'smoke@example.com', {ADMIN_PASSWORD!r}); "
+            f"from glossary import services; services.release_create(name={RELEASE!r}, user=None)", env=env)
         run("collectstatic", "--noinput", "-v0", env=env)
         port = free_port()
         with open(log, "w") as log_file:

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from glossary import releases, selectors, services
 from glossary.api.filters import validated_params
+from glossary.api.serializers import StrictCharField, StrictTypeMixin
 from glossary.exchange.formats import EXPORT_FORMATS
 from glossary.exchange.uris import base_uri_for
 from glossary.exchange.views import SUCCESS_TYPES, ZIP_MEDIA_TYPE, ExportParams, IgnoreClientNegotiation, file_response
@@ -77,15 +78,19 @@ class ReleaseSerializer(serializers.ModelSerializer):
         return downloads(self.context["request"], release)
 
 
+class StrictRegexField(StrictTypeMixin, serializers.RegexField):
+    pass
+
+
 class ReleaseCreateSerializer(serializers.Serializer):
-    name = serializers.RegexField(
+    name = StrictRegexField(
         RELEASE_NAME_PATTERN, max_length=RELEASE_NAME_MAX_LENGTH,
         error_messages={"invalid": Release._meta.get_field("name").validators[0].message},
         help_text="Unique (ignoring case); letters, digits, dots, hyphens and underscores, starting with a "
         f"letter or digit, e.g. 2026-12 or v1.2; not “{CURRENT}”.",
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
-                                 help_text="What this release is, for its readers.")
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="",
+                           help_text="What this release is, for its readers.")
 
 
 class ReleaseExportParams(ExportParams):

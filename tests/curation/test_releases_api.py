@@ -91,6 +91,8 @@ def test_staff_with_the_add_release_permission_may_publish(staff_without_permiss
     ({"name": "V1"}, "name"),  # taken, ignoring case
     ({"name": "v2", "note": "x" * 2001}, "note"),
     ({"name": "v2", "note": "nul \x00 byte"}, "note"),
+    ({"name": 12}, "name"),  # a number is not a name, even if it reads as one
+    ({"name": "v2", "note": 0}, "note"),
 ])
 def test_a_bad_or_taken_name_is_a_400_naming_the_field(payload, field, v1, staff_user):
     response = token_client(staff_user).post("/api/releases/", payload, format="json")
