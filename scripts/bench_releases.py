@@ -81,8 +81,9 @@ def forget_earlier_runs():
             cursor.execute(f"VACUUM FULL {ReleaseEntry._meta.db_table}")
 
 
-def change_glossary(rng, percent, round_no):
-    """Change ``percent`` % of the public terms' definitions and as many relations; one bulk change."""
+def change_glossary(rng, percent, label):
+    """Change ``percent`` % of the public terms' definitions (to a text naming ``label``: a
+    definition set to what it already was is no change) and as many relations; one bulk change."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -95,7 +96,7 @@ def change_glossary(rng, percent, round_no):
     uses = RelationType.objects.get(slug="uses")
     with transaction.atomic():
         Term.objects.filter(pk__in=chosen).update(
-            short_definition=f"Revised in round {round_no}.", updated_at=timezone.now())
+            short_definition=f"Revised in {label}.", updated_at=timezone.now())
         gone = list(Relation.objects.filter(type=uses).order_by("?").values_list("pk", flat=True)[:count // 2])
         Relation.objects.filter(pk__in=gone).delete()
         existing = set(Relation.objects.filter(type=uses).values_list("source_id", "target_id"))
@@ -139,7 +140,7 @@ def main():
     for round_no in range(args.releases):
         changed = "—"
         if round_no:
-            terms, removed, added = change_glossary(rng, args.change_percent, round_no)
+            terms, removed, added = change_glossary(rng, args.change_percent, f"run {stamp}, round {round_no}")
             changed = f"{terms} terms, -{removed}/+{added} rel"
         before = release_bytes()
         release, seconds = timed(services.release_create, name=f"{PREFIX}{stamp}-{round_no + 1}", user=None)
@@ -181,7 +182,7 @@ def main():
         ("diff two consecutive releases, GET /api/releases/<a>/diff/<b>/",
          median_time(args.repeat, diff_api, previous.name, last.name), None),
     ]
-    change_glossary(rng, args.change_percent, args.releases)
+    change_glossary(rng, args.change_percent, f"run {stamp}, after the releases")
     rows.append(("diff last release → current, function", median_time(args.repeat, diff_current, last),
                  diff_current(last)))
     rows.append(("diff last release → current, GET /api/releases/<a>/diff/current/",
