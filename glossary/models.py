@@ -712,6 +712,16 @@ class Release(models.Model):
     new_entry_bytes = models.PositiveBigIntegerField(
         default=0, editable=False, help_text="Bytes stored for those new entries (compressed content, key, digest)."
     )
+    # Where the change log stood in the snapshot the release was read from: the next release (or
+    # "current") recomputes only what the log names since (`glossary.releases.incremental_state`).
+    seq = models.BigIntegerField(null=True, editable=False, help_text="The last change log entry it saw.")
+    open_txids = models.JSONField(
+        default=list, editable=False, help_text="Writers still running then (PostgreSQL): their entries came later."
+    )
+    term_index = models.BinaryField(
+        default=b"", editable=False,
+        help_text="Per public term: its entry, its relations' entry and its replacement (`pack_index`).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -34,7 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from glossary.exchange.document import (
     CATEGORY_FIELDS,
@@ -46,10 +46,13 @@ from glossary.exchange.document import (
     RELATION_TYPE_FIELDS,
     TERM_FIELDS,
 )
-from glossary.exchange.snapshot import glossary_snapshot
+from glossary.exchange.snapshot import category_data, glossary_snapshot, relation_type_data
 from glossary.exchange.write import insert_rows
 from glossary.language import best_tag
-from glossary.models import CURRENT, Release, ReleaseEntry, ReleaseEntryKind, Term
+from glossary.models import (
+    CURRENT, Category, Change, ChangeAction, ChangeKind, Reference, Relation, RelationType, Release, ReleaseEntry,
+    ReleaseEntryKind, Term,
+)
 
 Kind = ReleaseEntryKind
 BATCH = 5000
@@ -123,7 +126,9 @@ class Entry:
 
 def make_entry(kind: int, key: str, data) -> Entry:
     text = canonical(data)
-    digest = hashlib.blake2b(f"{int(kind)}\n{text}".encode(), digest_size=16).digest()
+    # The key too: two terms' relations may have the same text (the same targets, notes and times)
+    # and must still be two entries, each under its own source.
+    digest = hashlib.blake2b(f"{int(kind)}\n{key}\n{text}".encode(), digest_size=16).digest()
     return Entry(int(kind), key, text, digest)
 
 
@@ -147,12 +152,6 @@ def snapshot_entries(snapshot: dict) -> list[Entry]:
         for r in snapshot["references"]
     ]
     return entries
-
-
-def public_entries() -> tuple[dict, list[Entry]]:
-    """The public glossary now: its snapshot and its entries."""
-    snapshot = glossary_snapshot(terms=Term.objects.public())
-    return snapshot, snapshot_entries(snapshot)
 
 
 def _ordered(data: dict, fields) -> dict:
@@ -304,15 +303,30 @@ def lock_entries() -> None:
             cursor.execute(f"LOCK TABLE {connection.ops.quote_name(ReleaseEntry._meta.db_table)} IN EXCLUSIVE MODE")
 
 
-def fill_release(release: Release) -> None:
-    """Snapshot the public glossary into ``release`` (not saved): its manifest and counts."""
-    snapshot, entries = public_entries()
-    latest = Release.objects.only("manifest").first()
-    ids, new_count, new_bytes = store_entries(entries, hint=unpack_ids(latest.manifest) if latest else ())
-    release.manifest = pack_ids(ids)
-    release.term_count = len(snapshot["terms"])
-    release.relation_count = len(snapshot["relations"])
-    release.entry_count = len(ids)
+def fill_release(release: Release, *, full: bool = False) -> None:
+    """Snapshot the public glossary into ``release`` (not saved): its manifest, index, log position
+    and counts. From the latest release and the change log since when they tell what changed
+    (`incremental_state`), else (or with ``full``) by reading the whole public glossary."""
+    release.seq, release.open_txids = log_position()
+    latest = Release.objects.first()
+    state = None if full or latest is None else incremental_state(latest)
+    if state is None:
+        state = full_state()
+        hint = unpack_ids(latest.manifest) if latest else ()
+    else:
+        hint = state.dropped
+    fresh = state.fresh_entries()
+    ids, new_count, new_bytes = store_entries(fresh, hint=hint)
+    id_of = {entry.digest: pk for entry, pk in zip(fresh, ids)}
+    index = dict(state.kept)
+    for pk, (term, relations, replacement) in state.fresh.items():
+        index[pk] = (id_of[term.digest], id_of[relations.digest] if relations else 0, replacement)
+    listed = {i for row in index.values() for i in row[:2] if i} | {id_of[e.digest] for e in state.tables}
+    release.manifest = pack_ids(listed)
+    release.term_index = pack_index(index)
+    release.term_count = len(index)
+    release.relation_count = state.relation_count
+    release.entry_count = len(listed)
     release.new_entry_count = new_count
     release.new_entry_bytes = new_bytes
 
@@ -335,6 +349,206 @@ def forget_unused_entries(ids) -> int:
 def release_snapshot(release: Release) -> dict:
     """The release as the export snapshot the writers take."""
     return snapshot_from_entries(read_entries(unpack_ids(release.manifest), "kind", "key", "content"))
+
+
+# The public glossary now, whole or from the latest release and the change log ----------------
+
+# Recomputing more terms than this share of the glossary (at least FULL_AFTER_MIN): read it whole.
+FULL_AFTER_SHARE = 0.25
+FULL_AFTER_MIN = 1000
+
+
+@dataclass
+class State:
+    """The public glossary now as entries.
+
+    ``kept``: the public terms whose entries the latest release holds unchanged, as index rows
+    (`pack_index`); ``fresh``: the public terms read now, pk → (term entry, relations entry or
+    None, replacement's pk or 0); ``tables``: the category, relation type and reference entries;
+    ``dropped``: the latest release's ids that may have been replaced (where to look first for
+    entries already stored); ``terms``: the fresh terms' data by slug.
+    """
+
+    kept: dict
+    fresh: dict
+    tables: list
+    relation_count: int
+    terms: dict
+    dropped: list = field(default_factory=list)
+    full: bool = True
+
+    def fresh_entries(self) -> list[Entry]:
+        entries = list(self.tables)
+        for term, relations, _ in self.fresh.values():
+            entries.append(term)
+            if relations is not None:
+                entries.append(relations)
+        return entries
+
+
+def _split(snapshot: dict, chosen) -> tuple[dict, list]:
+    """(pk → (term entry, relations entry or None, replacement pk or 0), the other entries) of a
+    snapshot of the ``chosen`` terms."""
+    by_key = {(e.kind, e.key): e for e in snapshot_entries(snapshot)}
+    fresh = {}
+    for pk, slug, replacement in chosen.values_list("pk", "slug", "replaced_by_id").iterator(chunk_size=BATCH):
+        term = by_key.pop((Kind.TERM, slug), None)
+        if term is not None:
+            fresh[pk] = (term, by_key.pop((Kind.RELATIONS, slug), None), replacement or 0)
+    return fresh, [e for e in by_key.values() if e.kind not in (Kind.TERM, Kind.RELATIONS)]
+
+
+def full_state() -> State:
+    """The whole public glossary, read as the export reads it."""
+    public = Term.objects.public()
+    snapshot = glossary_snapshot(terms=public)
+    fresh, tables = _split(snapshot, public)
+    return State(kept={}, fresh=fresh, tables=tables, relation_count=len(snapshot["relations"]),
+                 terms={t["slug"]: t for t in snapshot["terms"]})
+
+
+def public_tables() -> list[Entry]:
+    """The category, relation type and reference entries of the public glossary — those its public
+    terms use, as in `full_state` — read without reading the terms."""
+    public = Term.objects.public()
+    categories = Category.objects.filter(pk__in=public.values("category_id")).order_by("slug")
+    used = Relation.objects.filter(type=OuterRef("pk"), source__in=public.values("pk"), target__in=public.values("pk"))
+    relation_types = RelationType.objects.filter(Exists(used)).order_by("slug")
+    linked = Reference.terms.through.objects.filter(reference=OuterRef("pk"), term__in=public.values("pk"))
+    fields = [f for f in REFERENCE_FIELDS if f != "terms"]
+    references = Reference.objects.filter(Exists(linked)).order_by("url").values(*fields)
+    return (
+        [make_entry(Kind.CATEGORY, c.slug, category_data(c)) for c in categories]
+        + [make_entry(Kind.RELATION_TYPE, t.slug, relation_type_data(t)) for t in relation_types]
+        + [make_entry(Kind.REFERENCE, r["url"], r) for r in references]
+    )
+
+
+def _chunks(values):
+    values = sorted(v for v in values if v is not None)
+    for start in range(0, len(values), BATCH):
+        yield values[start:start + BATCH]
+
+
+def _pks(queryset, field_name: str, values, column: str = "pk") -> set:
+    """``column`` of the rows of ``queryset`` whose ``field_name`` is among ``values``."""
+    found = set()
+    for chunk in _chunks(values):
+        found.update(queryset.filter(**{f"{field_name}__in": chunk}).values_list(column, flat=True))
+    return found
+
+
+def changed_terms(base: Release) -> set | None:
+    """Pks of the terms whose entries may differ from ``base``'s, from the change log since it was
+    taken; None when the log cannot tell: trimmed past it, an import (a "bulk" entry) or a deleted
+    category (its terms lose it without an entry of their own) since, or no position stored."""
+    if base.seq is None:
+        return None
+    since = Q(seq__gt=base.seq)
+    if base.open_txids:  # writers running when it was taken: their entries may have smaller seqs
+        since |= Q(seq__lte=base.seq, txid__in=base.open_txids)
+    if base.seq and not Change.objects.filter(seq__lte=base.seq).exists():
+        return None
+    terms, categories, relation_types, others = set(), set(), set(), set()
+    rows = Change.objects.filter(since).values_list("kind", "action", "object_id", "source_id", "target_id")
+    for kind, action, object_id, source_id, target_id in rows.iterator(chunk_size=BATCH):
+        if kind in (ChangeKind.BULK, ChangeKind.TRIM):
+            return None
+        if kind == ChangeKind.TERM:
+            terms.add(object_id)
+        elif kind == ChangeKind.RELATION:
+            terms.update((source_id, target_id))
+        elif kind == ChangeKind.CATEGORY:
+            if action == ChangeAction.REMOVED:
+                return None
+            categories.add(object_id)
+        elif kind == ChangeKind.RELATION_TYPE:
+            relation_types.add(object_id)  # its slug is in the relations of that type
+        else:
+            others.add(object_id)  # maybe a reference: its URL is in its terms' entries
+    terms |= _pks(Term.objects.all(), "category_id", categories)
+    terms |= _pks(Relation.objects.all(), "type_id", relation_types, "source_id")
+    terms |= _pks(Reference.terms.through.objects.all(), "reference_id", others, "term_id")
+    terms.discard(None)
+    # A term's entries name the terms its relations point at, while those are public: whoever
+    # points at a changed term is recomputed too (once: nothing names them). Replacements: see
+    # `incremental_state`.
+    terms |= _pks(Relation.objects.all(), "target_id", terms, "source_id")
+    return terms
+
+
+def incremental_state(base: Release) -> State | None:
+    """The public glossary now from ``base`` (the latest release): its entries of the terms the
+    change log names since are recomputed, the small tables always, every other entry is reused.
+    None when the log cannot tell what changed, or names too much of the glossary."""
+    terms = changed_terms(base)
+    if terms is None:
+        return None
+    index = unpack_index(base.term_index)
+    # Terms replaced by a changed term, from the index: a replacement deleted since cleared their
+    # rows without an entry of their own (a replacement set since is a change of the replaced term).
+    terms |= {pk for pk, (_, _, replacement) in index.items() if replacement in terms}
+    if len(terms) > max(FULL_AFTER_MIN, FULL_AFTER_SHARE * len(index)):
+        return None
+    indexed = {i for row in index.values() for i in row[:2] if i}
+    dropped = [i for i in unpack_ids(base.manifest) if i not in indexed]  # the small tables
+    old_relations = []
+    for pk in terms:
+        row = index.pop(pk, None)
+        if row is not None:
+            dropped.extend(i for i in row[:2] if i)
+            if row[1]:
+                old_relations.append(row[1])
+    fresh = {}
+    if terms:
+        public = Term.objects.public()
+        chosen = public.filter(pk__in=sorted(terms))
+        fresh, _ = _split(glossary_snapshot(terms=chosen, targets=public), chosen)
+    relation_count = base.relation_count + sum(len(json.loads(r.text)) for _, r, _ in fresh.values() if r)
+    relation_count -= sum(len(json.loads(decompress(c))) for (c,) in read_entries(old_relations, "content"))
+    return State(
+        kept=index, fresh=fresh, tables=public_tables(), relation_count=relation_count, dropped=dropped,
+        terms={term.key: json.loads(term.text) for term, _, _ in fresh.values()}, full=False,
+    )
+
+
+def log_position() -> tuple[int, list]:
+    """The last change log entry this transaction sees and, on PostgreSQL, the writers running at
+    its snapshot (their entries, committed later, may have smaller seqs): one statement."""
+    table = connection.ops.quote_name(Change._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT (SELECT max(seq) FROM {table}),"
+                " ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(pg_current_snapshot()) AS x)"
+            )
+            seq, open_txids = cursor.fetchone()
+        else:
+            cursor.execute(f"SELECT max(seq) FROM {table}")
+            seq, open_txids = cursor.fetchone()[0], []
+    return seq or 0, sorted(open_txids)
+
+
+def pack_index(index: dict) -> bytes:
+    """A release's term index — term pk → (its entry's id, its relations entry's id or 0, its
+    replacement's pk or 0) — as four columns in pk order, each delta-coded, zlib-compressed."""
+    pks = sorted(index)
+    numbers = array("q")
+    for column in (pks, *([index[pk][i] for pk in pks] for i in range(3))):
+        numbers.extend(b - a for a, b in zip([0, *column], column))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return zlib.compress(numbers.tobytes(), 9)
+
+
+def unpack_index(data: bytes) -> dict:
+    numbers = array("q")
+    numbers.frombytes(zlib.decompress(bytes(data)))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    count = len(numbers) // 4
+    columns = [itertools.accumulate(numbers[i * count:(i + 1) * count]) for i in range(4)]
+    return {pk: (term, relations, replacement) for pk, term, relations, replacement in zip(*columns)}
 
 
 # Diff ---------------------------------------------------------------------------------------
@@ -361,18 +575,26 @@ def release_side(release: Release) -> Side:
 
 
 def current_side(*, against: Side | None = None) -> Side:
-    """The public glossary now, as entries: those ``against`` holds by its ids, the others in memory.
+    """The public glossary now, as entries: those a release holds by their ids, the others in memory.
 
-    Only the other side's entries are looked up, by runs of ids: an entry that only some third
-    release holds is as good in memory, and costs no lookup.
+    From the latest release and the change log when they tell what changed (`incremental_state`):
+    its entries of unchanged terms by id, the recomputed ones looked up by digest. Else the whole
+    glossary is read and only ``against``'s entries are looked up, by runs of ids: an entry that
+    only some third release holds is as good in memory, and costs no lookup.
     """
-    snapshot, entries = public_entries()
-    known = digests_of(against.ids) if against is not None else {}
+    latest = Release.objects.first()
+    state = incremental_state(latest) if latest is not None else None
+    if state is None:
+        state = full_state()
+        known = digests_of(against.ids) if against is not None else {}
+    else:
+        known = known_ids(e.digest for e in state.fresh_entries())
+    fresh = state.fresh_entries()
     return Side(
         CURRENT, None,
-        ids={known[e.digest] for e in entries if e.digest in known},
-        unstored={(e.kind, e.key): e for e in entries if e.digest not in known},
-        terms={t["slug"]: t for t in snapshot["terms"]},
+        ids={i for row in state.kept.values() for i in row[:2] if i} | {known[e.digest] for e in fresh if e.digest in known},
+        unstored={(e.kind, e.key): e for e in fresh if e.digest not in known},
+        terms=state.terms,
     )
 
 
@@ -469,12 +691,14 @@ def diff_sides(old: Side, new: Side) -> ReleaseDiff:
 
 
 def term_data(side: Side, slugs) -> dict:
-    """slug → the term's data in ``side``, for those of ``slugs`` it holds (one query)."""
+    """slug → the term's data in ``side``, for those of ``slugs`` it holds (one query at most)."""
     slugs = set(slugs)
-    if side.is_current:
-        return {slug: side.terms[slug] for slug in slugs if slug in side.terms}
-    rows = ReleaseEntry.objects.filter(kind=Kind.TERM, key__in=slugs).values_list("pk", "key", "content")
-    return {key: json.loads(decompress(content)) for pk, key, content in rows if pk in side.ids}
+    found = {slug: side.terms[slug] for slug in slugs if slug in side.terms}
+    rest = slugs - found.keys()
+    if rest:
+        rows = ReleaseEntry.objects.filter(kind=Kind.TERM, key__in=rest).values_list("pk", "key", "content")
+        found.update((key, json.loads(decompress(content))) for pk, key, content in rows if pk in side.ids)
+    return found
 
 
 def display_name(data: dict, language: str) -> str:

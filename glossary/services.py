@@ -454,12 +454,13 @@ def _release_transaction() -> None:
 
 
 @transaction.atomic
-def release_create(*, name: str, user=None, note: str = "") -> Release:
-    """Publish a named, frozen snapshot of the public glossary."""
+def release_create(*, name: str, user=None, note: str = "", full: bool = False) -> Release:
+    """Publish a named, frozen snapshot of the public glossary: from the latest release and what
+    the change log names since, or (when it cannot tell, or ``full``) by reading it whole."""
     _release_transaction()
     release = Release(name=name, note=note, created_by=user if user is not None and user.pk else None)
-    release.full_clean(exclude=["manifest"])
-    releases.fill_release(release)
+    release.full_clean(exclude=["manifest", "term_index"])
+    releases.fill_release(release, full=full)
     release.save()
     return release
 

@@ -44,6 +44,9 @@ class Migration(migrations.Migration):
                 ('entry_count', models.PositiveIntegerField(default=0, editable=False, help_text='Entries it lists.')),
                 ('new_entry_count', models.PositiveIntegerField(default=0, editable=False, help_text='Entries no earlier release had: what it added to the storage.')),
                 ('new_entry_bytes', models.PositiveBigIntegerField(default=0, editable=False, help_text='Bytes stored for those new entries (compressed content, key, digest).')),
+                ('seq', models.BigIntegerField(editable=False, help_text='The last change log entry it saw.', null=True)),
+                ('open_txids', models.JSONField(default=list, editable=False, help_text='Writers still running then (PostgreSQL): their entries came later.')),
+                ('term_index', models.BinaryField(default=b'', editable=False, help_text="Per public term: its entry, its relations' entry and its replacement (`pack_index`).")),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
