@@ -470,11 +470,19 @@ def changed_terms(base: Release) -> set | None:
     terms |= _pks(Relation.objects.all(), "type_id", relation_types, "source_id")
     terms |= _pks(Reference.terms.through.objects.all(), "reference_id", others, "term_id")
     terms.discard(None)
-    # A term's entries name the terms its relations point at, while those are public: whoever
-    # points at a changed term is recomputed too (once: nothing names them). Replacements: see
-    # `incremental_state`.
-    terms |= _pks(Relation.objects.all(), "target_id", terms, "source_id")
     return terms
+
+
+def _renamed_or_shown_or_hidden(terms, index) -> set:
+    """Those of ``terms`` whose slug or visibility may differ from ``index``'s release: the ones
+    other terms' entries name (a relation's target, a replacement) only while public, by slug."""
+    then = {}
+    for chunk in _chunks(index[pk][0] for pk in terms if pk in index):
+        then.update(ReleaseEntry.objects.filter(pk__in=chunk).values_list("pk", "key"))
+    now = {}
+    for chunk in _chunks(terms):
+        now.update(Term.objects.public().filter(pk__in=chunk).values_list("pk", "slug"))
+    return {pk for pk in terms if now.get(pk) != (then.get(index[pk][0]) if pk in index else None)}
 
 
 def incremental_state(base: Release) -> State | None:
@@ -485,9 +493,13 @@ def incremental_state(base: Release) -> State | None:
     if terms is None:
         return None
     index = unpack_index(base.term_index)
-    # Terms replaced by a changed term, from the index: a replacement deleted since cleared their
-    # rows without an entry of their own (a replacement set since is a change of the replaced term).
-    terms |= {pk for pk, (_, _, replacement) in index.items() if replacement in terms}
+    # A term's entries name the terms its relations and its replacement point at, by slug and
+    # while those are public: whoever points at a term renamed, shown or hidden is recomputed too
+    # (once: nothing names them). Replacements from the index: one deleted since cleared its
+    # terms' rows without an entry of theirs (a replacement set since is a change of the term).
+    moved = _renamed_or_shown_or_hidden(terms, index)
+    terms |= _pks(Relation.objects.all(), "target_id", moved, "source_id")
+    terms |= {pk for pk, (_, _, replacement) in index.items() if replacement in moved}
     if len(terms) > max(FULL_AFTER_MIN, FULL_AFTER_SHARE * len(index)):
         return None
     indexed = {i for row in index.values() for i in row[:2] if i}

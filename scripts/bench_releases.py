@@ -6,10 +6,13 @@
 The database is brought to --terms / --relations (100,000 / 500,000) with `generate_glossary`
 if it holds fewer; releases named ``bench-…`` from an earlier run are deleted first (with the
 entries only they held). Then, --releases times: change about --change-percent of the terms
-(their short definitions) and as many relations (half removed, half added), and create a release.
+(their short definitions) and as many relations (half removed, half added), logged in the change
+log as an editor's changes are, and create a release: the first reads the whole glossary, the
+later ones only what the log names since the latest (`glossary.releases.incremental_state`).
 Storage is what the release tables grew by on disk (`pg_total_relation_size` of the entry and
 release tables with their indexes and TOAST), next to the glossary's own tables. Finally: the
-time to diff two releases (function and API) and a release against the glossary now.
+time to diff two releases (function and API) and a release against the glossary now, after
+another --change-percent of changes, incrementally and (for comparison) by a whole read.
 """
 
 import argparse
@@ -83,12 +86,13 @@ def forget_earlier_runs():
 
 def change_glossary(rng, percent, label):
     """Change ``percent`` % of the public terms' definitions (to a text naming ``label``: a
-    definition set to what it already was is no change) and as many relations; one bulk change."""
+    definition set to what it already was is no change) and as many relations, logged as the
+    services' writes are (the bulk updates here skip the signals that log them)."""
     from django.db import transaction
     from django.utils import timezone
 
-    from glossary.changelog import changelog_record_bulk
-    from glossary.models import Relation, RelationType, Term
+    from glossary.changelog import changelog_record
+    from glossary.models import ChangeAction, ChangeKind, Relation, RelationType, Term
 
     term_ids = list(Term.objects.public().values_list("pk", flat=True))
     count = max(1, int(len(term_ids) * percent / 100))
@@ -98,7 +102,9 @@ def change_glossary(rng, percent, label):
         Term.objects.filter(pk__in=chosen).update(
             short_definition=f"Revised in {label}.", updated_at=timezone.now())
         gone = list(Relation.objects.filter(type=uses).order_by("?").values_list("pk", flat=True)[:count // 2])
-        Relation.objects.filter(pk__in=gone).delete()
+        Relation.objects.filter(pk__in=gone).delete()  # deletes one by one: logged by the signals
+        for pk in chosen:
+            changelog_record(ChangeKind.TERM, ChangeAction.CHANGED, object_id=pk)
         existing = set(Relation.objects.filter(type=uses).values_list("source_id", "target_id"))
         added = []
         while len(added) < count - count // 2:
@@ -106,9 +112,22 @@ def change_glossary(rng, percent, label):
             if (a, b) not in existing:
                 existing.add((a, b))
                 added.append(Relation(source_id=a, type=uses, target_id=b))
-        Relation.objects.bulk_create(added)
-        changelog_record_bulk()
+        for relation in Relation.objects.bulk_create(added):
+            changelog_record(ChangeKind.RELATION, ChangeAction.ADDED, object_id=relation.pk,
+                             source_id=relation.source_id, type_id=uses.pk, target_id=relation.target_id)
     return count, len(gone), len(added)
+
+
+def count_calls(module, name):
+    """Wrap ``module.name`` to count its calls; the count is the returned list's one item."""
+    calls, real = [0], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    setattr(module, name, counted)
+    return calls
 
 
 def main():
@@ -134,19 +153,21 @@ def main():
     rng = random.Random(14)
     stamp = time.strftime("%Y%m%d-%H%M%S")
 
-    print(f"\n{'release':<28} {'changed':>22} {'create s':>9} {'entries':>8} {'new':>7} "
+    print(f"\n{'release':<28} {'read':>11} {'changed':>22} {'create s':>9} {'entries':>8} {'new':>7} "
           f"{'manifest B':>10} {'disk +MB':>9}")
     made = []
+    whole_reads = count_calls(releases, "full_state")
     for round_no in range(args.releases):
         changed = "—"
         if round_no:
             terms, removed, added = change_glossary(rng, args.change_percent, f"run {stamp}, round {round_no}")
             changed = f"{terms} terms, -{removed}/+{added} rel"
-        before = release_bytes()
+        before, reads = release_bytes(), whole_reads[0]
         release, seconds = timed(services.release_create, name=f"{PREFIX}{stamp}-{round_no + 1}", user=None)
         grown = release_bytes() - before
         made.append((release, seconds, grown))
-        print(f"{release.name:<28} {changed:>22} {seconds:>9.1f} {release.entry_count:>8,} "
+        read = "whole" if whole_reads[0] > reads else "incremental"
+        print(f"{release.name:<28} {read:>11} {changed:>22} {seconds:>9.1f} {release.entry_count:>8,} "
               f"{release.new_entry_count:>7,} {len(release.manifest):>10,} {grown / 1e6:>9.2f}")
 
     first_grown = made[0][2]
@@ -166,7 +187,17 @@ def main():
         return releases.diff_sides(releases.release_side(a), releases.release_side(b))
 
     def diff_current(a):
-        return releases.diff_sides(releases.release_side(a), releases.current_side())
+        side = releases.release_side(a)
+        return releases.diff_sides(side, releases.current_side(against=side))
+
+    def diff_current_whole(a):
+        side = releases.release_side(a)
+        real = releases.incremental_state
+        releases.incremental_state = lambda base: None
+        try:
+            return releases.diff_sides(side, releases.current_side(against=side))
+        finally:
+            releases.incremental_state = real
 
     def diff_api(a, b):
         response = client.get(f"/api/releases/{a}/diff/{b}/")
@@ -183,8 +214,10 @@ def main():
          median_time(args.repeat, diff_api, previous.name, last.name), None),
     ]
     change_glossary(rng, args.change_percent, f"run {stamp}, after the releases")
-    rows.append(("diff last release → current, function", median_time(args.repeat, diff_current, last),
+    rows.append(("diff last release → current, function (incremental)", median_time(args.repeat, diff_current, last),
                  diff_current(last)))
+    rows.append(("diff last release → current, function (whole read, as before)",
+                 median_time(1, diff_current_whole, last), None))
     rows.append(("diff last release → current, GET /api/releases/<a>/diff/current/",
                  median_time(args.repeat, diff_api, last.name, "current"), None))
     rows.append(("rebuild a release's export snapshot (downloads)",
