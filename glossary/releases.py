@@ -19,6 +19,11 @@ equal content), so only the entries in one of them are read, and paired by their
 added, removed and changed. "current" is the glossary now: its snapshot is cut into entries the
 same way and their digests looked up among the stored ones.
 
+Incremental. A release also stores the change log position it was read at and a term index (per
+public term: its entries' ids and its replacement), so the next release, and "current", recompute
+only the terms the log names since the latest release (`incremental_state`) and reuse every other
+entry id; when the log cannot tell, the whole glossary is read (`full_state`).
+
 Relations are grouped per source term rather than stored one per row: a relation row of its own
 would cost more in row overhead and hash index than its content, and the diff still names each
 relation added, removed or changed (the groups that differ are compared relation by relation).
