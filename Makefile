@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run dev test smoke bench bench-graph bench-import bench-search bench-scale bench-changes fuzz clean
+.PHONY: install run dev test smoke bench bench-graph bench-import bench-search bench-scale bench-changes bench-releases fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ bench-changes: install
 # PostgreSQL at 100,000 terms / 500,000 relations: DATABASE_URL=postgres://… make bench-scale
 bench-scale: install
 	$(PY) scripts/bench_scale.py
+
+# Releases at 100,000 terms on PostgreSQL: creation time, storage per release, diff time:
+# DATABASE_URL=postgres://…/gg_rel_bench make bench-releases
+bench-releases: install
+	$(PY) scripts/bench_releases.py
 
 # Schema-driven fuzzing of the REST API (schemathesis) against a throwaway server.
 fuzz: install

@@ -7,13 +7,13 @@ from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from glossary import services, workflow
 from glossary.exchange import admin_views as exchange_admin
 from glossary.models import (
-    Category, ChangeSet, Label, Mapping, Note, Reference, Relation, RelationType, Term, TermStatus,
+    Category, ChangeSet, Label, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
 )
 
 
@@ -417,3 +417,47 @@ class ChangeSetAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+RELEASE_DETAILS = ["name", "note", "created_at", "created_by", "term_count", "relation_count", "entry_count",
+                   "new_entry_count", "new_entry_bytes", "links"]
+
+
+@admin.register(Release)
+class ReleaseAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+    """Publish a release (name and note; the service takes the snapshot), list them, download them.
+
+    A release is frozen: once made it can be read or deleted, never edited.
+    """
+
+    list_display = ["name", "created_at", "created_by", "term_count", "relation_count", "new_entry_count", "links"]
+    list_select_related = ["created_by"]
+    search_fields = ["name", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("manifest")
+
+    def get_fields(self, request, obj=None):
+        return RELEASE_DETAILS if obj else ["name", "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return RELEASE_DETAILS if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="downloads and changes")
+    def links(self, obj):
+        export = reverse("release-export", kwargs={"name": obj.name})
+        files = [(f"{export}?format={fmt}", label) for fmt, label in (("json", "JSON"), ("csv", "CSV"),
+                                                                      ("graphml", "GraphML"))]
+        files.append((f"{export}?format=skos&skos_format=turtle", "SKOS"))
+        files.append((reverse("glossary:release-diff", kwargs={"name": obj.name, "other": "current"}), "since then"))
+        files.append((obj.get_absolute_url(), "page"))
+        return format_html_join(" · ", '<a href="{}">{}</a>', files)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.release_create(name=obj.name, note=obj.note, user=request.user).pk
+
+    def delete_model(self, request, obj):
+        services.release_delete(release=obj)

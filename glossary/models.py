@@ -747,3 +747,113 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+# Releases -----------------------------------------------------------------------------------
+
+# A release name goes into URLs (/releases/<name>/) and file names: letters, digits, dots,
+# hyphens and underscores, starting with a letter or digit ("2026-12", "v1.2").
+RELEASE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+RELEASE_NAME_MAX_LENGTH = 64
+# Stands for the glossary as it is now wherever a release name is expected (the diff).
+CURRENT = "current"
+
+release_name = RegexValidator(
+    RELEASE_NAME_PATTERN,
+    "Use letters, digits, dots, hyphens and underscores, starting with a letter or digit, e.g. 2026-12 or v1.2.",
+    code="invalid_release_name",
+)
+
+
+class Release(models.Model):
+    """A named, frozen snapshot of the public glossary.
+
+    The content lives in shared `ReleaseEntry` rows; the release itself holds only its
+    ``manifest``: the ids of its entries, sorted, delta-coded and compressed
+    (`glossary.releases.pack_ids`). The counts are kept so that lists need not unpack it.
+    """
+
+    name = models.CharField(max_length=RELEASE_NAME_MAX_LENGTH, validators=[release_name])
+    note = models.TextField(blank=True, max_length=2000, validators=[validate_text])
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    manifest = models.BinaryField(editable=False)
+    term_count = models.PositiveIntegerField(default=0, editable=False)
+    relation_count = models.PositiveIntegerField(default=0, editable=False)
+    entry_count = models.PositiveIntegerField(default=0, editable=False, help_text="Entries it lists.")
+    new_entry_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Entries no earlier release had: what it added to the storage."
+    )
+    new_entry_bytes = models.PositiveBigIntegerField(
+        default=0, editable=False, help_text="Bytes stored for those new entries (compressed content, key, digest)."
+    )
+    # Where the change log stood in the snapshot the release was read from: the next release (or
+    # "current") recomputes only what the log names since (`glossary.releases.incremental_state`).
+    seq = models.BigIntegerField(null=True, editable=False, help_text="The last change log entry it saw.")
+    open_txids = models.JSONField(
+        default=list, editable=False, help_text="Writers still running then (PostgreSQL): their entries came later."
+    )
+    term_index = models.BinaryField(
+        default=b"", editable=False,
+        help_text="Per public term: its entry, its relations' entry and its replacement (`pack_index`).",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="release_name_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("glossary:release-detail", kwargs={"name": self.name})
+
+    def clean(self):
+        name = self.name or ""
+        if name.lower() == CURRENT:
+            raise ValidationError(
+                {"name": ValidationError("“%(name)s” stands for the glossary as it is now; choose another name.",
+                                         code="reserved_release_name", params={"name": name})}
+            )
+        if name and Release.objects.filter(name__iexact=name).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"name": ValidationError("A release named “%(name)s” already exists.", code="duplicate_release_name",
+                                         params={"name": name})}
+            )
+
+
+class ReleaseEntryKind(models.IntegerChoices):
+    CATEGORY = 1, "category"
+    RELATION_TYPE = 2, "relation type"
+    TERM = 3, "term"
+    RELATIONS = 4, "relations from a term"
+    REFERENCE = 5, "reference"
+
+
+class ReleaseEntry(models.Model):
+    """One piece of a release's content, shared by every release that holds it unchanged.
+
+    Content-addressed: ``digest`` is a hash of the kind and the canonical JSON of ``content``, so
+    a term (with its labels, notes, mappings and references), the relations going out of one
+    term, a relation type, a category or a reference is stored once however many releases
+    hold it. ``key`` is what the row stands for (a slug or URL) whatever its content: two
+    releases' entries with one key and different digests are a change.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.BinaryField(max_length=16, unique=True)
+    kind = models.PositiveSmallIntegerField(choices=ReleaseEntryKind.choices)
+    key = models.TextField()
+    content = models.BinaryField(help_text="Canonical JSON, compressed (`glossary.releases.compress`).")
+
+    class Meta:
+        verbose_name_plural = "release entries"
+        indexes = [
+            # A diff page names the ends of changed relations: their term entries, found by slug.
+            models.Index(fields=["key"], condition=Q(kind=ReleaseEntryKind.TERM), name="releaseentry_term_key_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key}"

@@ -13,8 +13,9 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce, Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
+from glossary import releases
 from glossary.models import (
-    Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Term, TermStatus,
+    CURRENT, Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
 )
 from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
@@ -221,3 +222,43 @@ def term_changes(*, category: str = "", since: datetime | None = None, until: da
         .prefetch_related(Prefetch("replaced_by", queryset=replacements))
         .order_by("-updated_at", "-pk")
     )
+
+
+# Releases -----------------------------------------------------------------------------------
+
+
+def release_list() -> QuerySet:
+    """Releases, newest first, without their manifests (lists never unpack them)."""
+    return Release.objects.select_related("created_by").defer("manifest")
+
+
+def release_get(*, name: str) -> Release:
+    """The release of that name, in any case; 404 if none."""
+    return get_object_or_404(Release.objects.select_related("created_by"), name__iexact=name)
+
+
+def release_previous(*, release: Release) -> Release | None:
+    """The release made just before ``release``."""
+    earlier = Q(created_at__lt=release.created_at) | Q(created_at=release.created_at, pk__lt=release.pk)
+    return release_list().filter(earlier).first()
+
+
+def release_side(*, name: str) -> releases.Side:
+    """One end of a comparison by name: a release, or "current" for the public glossary now."""
+    if name.lower() == CURRENT:
+        return releases.current_side()
+    return releases.release_side(release_get(name=name))
+
+
+def release_diff(*, old: str, new: str) -> releases.ReleaseDiff:
+    """What changed between two releases (either may be "current"); 404 for an unknown name."""
+    if old.lower() == new.lower():
+        side = release_side(name=old)
+        return releases.diff_sides(side, side)
+    # A release first: the glossary now is then cut into entries against it.
+    named = [name for name in (old, new) if name.lower() != CURRENT]
+    sides = {name: releases.release_side(release_get(name=name)) for name in named}
+    for name in (old, new):
+        if name not in sides:
+            sides[name] = releases.current_side(against=sides[named[0]])
+    return releases.diff_sides(sides[old], sides[new])

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from glossary import rules, workflow
+from glossary import releases, rules, workflow
 from glossary.history import change_set
 from glossary.models import (
     Category,
@@ -30,6 +30,7 @@ from glossary.models import (
     ReferenceKind,
     Relation,
     RelationType,
+    Release,
     Term,
     TermStatus,
     default_language,
@@ -572,3 +573,46 @@ def reference_update(*, reference: Reference, terms: Iterable[Term] | None = Non
 @transaction.atomic
 def reference_delete(*, reference: Reference) -> None:
     reference.delete()
+
+
+# Releases -----------------------------------------------------------------------------------
+
+# A release reads the whole public glossary and may store it all: at 100,000 terms that outlasts
+# the statement time limit meant for page requests.
+RELEASE_STATEMENT_SECONDS = 600
+
+
+def _release_transaction() -> None:
+    """Prepare the running transaction for reading the glossary and writing release entries.
+
+    On PostgreSQL, a transaction of its own reads one consistent glossary (repeatable read: no
+    write committed in between makes it see a relation without its term), and the statements
+    get a time limit fit for the whole glossary. Writers of entries are serialised.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if len(connection.atomic_blocks) == 1:  # outermost: nothing was read in it yet
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(f"SET LOCAL statement_timeout = {RELEASE_STATEMENT_SECONDS * 1000}")
+    releases.lock_entries()
+
+
+@transaction.atomic
+def release_create(*, name: str, user=None, note: str = "", full: bool = False) -> Release:
+    """Publish a named, frozen snapshot of the public glossary: from the latest release and what
+    the change log names since, or (when it cannot tell, or ``full``) by reading it whole."""
+    _release_transaction()
+    release = Release(name=name, note=note, created_by=user if user is not None and user.pk else None)
+    release.full_clean(exclude=["manifest", "term_index"])
+    releases.fill_release(release, full=full)
+    release.save()
+    return release
+
+
+@transaction.atomic
+def release_delete(*, release: Release) -> None:
+    """Delete a release, and the entries no other release shares."""
+    _release_transaction()
+    ids = releases.unpack_ids(release.manifest)
+    release.delete()
+    releases.forget_unused_entries(ids)

@@ -17,12 +17,13 @@ from simple_history.models import HistoricalChanges
 
 from glossary.changelog import changelog_record
 from glossary.models import (
-    Category, Change, ChangeAction, ChangeKind, ChangeSet, ImportJob, Relation, RelationType, Term,
+    Category, Change, ChangeAction, ChangeKind, ChangeSet, ImportJob, Relation, RelationType, ReleaseEntry, Term,
 )
 
 # Rows of the glossary app that are not glossary content: the log itself, uploads awaiting import,
-# and the history (change sets and historical rows describe changes; they change nothing shown).
-UNLOGGED = (Change, ImportJob, ChangeSet)
+# the history (change sets and historical rows describe changes; they change nothing shown) and the
+# shared content of releases (a release itself is logged: pages list releases).
+UNLOGGED = (Change, ImportJob, ChangeSet, ReleaseEntry)
 RELATION_FIELDS = ("source_id", "type_id", "target_id")
 OWN_KINDS = {Term: ChangeKind.TERM, RelationType: ChangeKind.RELATION_TYPE, Category: ChangeKind.CATEGORY}
 _BEFORE = "_changelog_before"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from glossary import history_views, views
+from glossary import history_views, release_views, views
 from glossary.feeds import ChangesFeed
 
 app_name = "glossary"
@@ -19,4 +19,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("changes/", views.changes, name="changes"),
     path("changes/feed/", ChangesFeed(), name="changes-feed"),
+    path("releases/", release_views.release_list, name="release-list"),
+    path("releases/<str:name>/", release_views.release_detail, name="release-detail"),
+    path("releases/<str:name>/diff/<str:other>/", release_views.release_diff, name="release-diff"),
 ]

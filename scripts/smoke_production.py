@@ -32,8 +32,9 @@ PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 
-# Two terms of the seed glossary (fixtures/llm_glossary.json).
+# Two terms of the seed glossary (fixtures/llm_glossary.json), and a release made of it.
 TERM, OTHER_TERM = "large-language-model", "hallucination"
+RELEASE = "smoke-1"
 
 WEB_PAGES = [
     "/", "/terms/", "/terms/?letter=L", "/terms/?q=model", f"/terms/{TERM}/", "/categories/",
@@ -47,6 +48,8 @@ WEB_PAGES = [
     f"/api/graph/hierarchy/{TERM}/?type=is-a", "/api/terms/?search=model&ordering=-updated_at",
     "/changes/", "/changes/?from=2020-01-01&lang=fi", "/changes/feed/", "/changes/feed/?category=concept",
     "/api/changes/?since=2020-01-01T00:00:00Z", "/api/changes/?since=not-a-time",
+    "/releases/", f"/releases/{RELEASE}/", f"/releases/{RELEASE}/diff/current/",
+    f"/api/releases/{RELEASE}/export/?format=csv",
 ]
 # Beside every changelist and add page the admin index links to, and one change page of each.
 ADMIN_PAGES = ["/admin/", "/admin/glossary/", "/admin/glossary/term/?q=model", "/admin/glossary/term/import/",
@@ -193,7 +196,8 @@ def main() -> int:
         run("migrate", "--noinput", "-v0", env=env)
         run("load_seed_if_empty", "-v0", env=env, stdout=subprocess.DEVNULL)
         run("shell", "-v0", "-c", "from django.contrib.auth.models import User; "
-            f"User.objects.create_superuser('smoke-admin', 'smoke@example.com', {ADMIN_PASSWORD!r})", env=env)
+            f"User.objects.create_superuser('smoke-admin', 'smoke@example.com', {ADMIN_PASSWORD!r}); "
+            f"from glossary import services; services.release_create(name={RELEASE!r}, user=None)", env=env)
         run("collectstatic", "--noinput", "-v0", env=env)
         port = free_port()
         with open(log, "w") as log_file:

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from glossary.api import views
+from glossary.api.releases import ReleaseViewSet
 
 
 class Router(DefaultRouter):
@@ -17,6 +18,7 @@ router.register("relations", views.RelationViewSet, basename="relation")
 router.register("relation-types", views.RelationTypeViewSet, basename="relationtype")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("references", views.ReferenceViewSet, basename="reference")
+router.register("releases", ReleaseViewSet, basename="release")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

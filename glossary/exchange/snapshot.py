@@ -15,11 +15,29 @@ def _stamp(value):
     return value.isoformat() if value is not None else None
 
 
-def glossary_snapshot(*, terms=None) -> dict:
+def category_data(category) -> dict:
+    return {"slug": category.slug, "name": category.name, "description": category.description,
+            "color": category.color}
+
+
+def relation_type_data(relation_type) -> dict:
+    t = relation_type
+    return {
+        "slug": t.slug, "label": t.label, "inverse_label": t.inverse_label,
+        "description": t.description, "symmetric": t.symmetric,
+        "transitive": t.transitive, "acyclic": t.acyclic, "color": t.color,
+        "skos_mapping": t.skos_mapping,
+    }
+
+
+def glossary_snapshot(*, terms=None, targets=None) -> dict:
     """The glossary as a JSON-format dict; ``terms`` (a queryset) limits it to those terms.
 
     A partial snapshot holds the relations among the chosen terms and only the categories,
     relation types and references they use, so it can be imported elsewhere on its own.
+    ``targets`` (a queryset of terms, partial snapshots only) widens what the chosen terms'
+    relations and replacements may point at beyond the chosen terms themselves: releases
+    recompute a few terms of the public glossary this way (`glossary.releases`).
     """
     partial = terms is not None
     terms = Term.objects.all() if terms is None else terms
@@ -34,7 +52,8 @@ def glossary_snapshot(*, terms=None) -> dict:
     def per_term(model, fields, order):
         """Rows of ``model`` grouped by term id, as dicts of ``fields``, sorted by ``order``."""
         grouped = defaultdict(list)
-        rows = model.objects.filter(term_id__in=slug_of) if partial else model.objects.all()
+        # A subquery, not the list of ids: a list of 100,000 ids costs more to send than the rows.
+        rows = model.objects.filter(term__in=terms.values("pk")) if partial else model.objects.all()
         for term_id, *values in rows.values_list("term_id", *fields).iterator(chunk_size=20000):
             if term_id in slug_of:
                 grouped[term_id].append(dict(zip(fields, values)))
@@ -50,13 +69,20 @@ def glossary_snapshot(*, terms=None) -> dict:
 
     relations = Relation.objects.all()
     if partial:
-        relations = relations.filter(source_id__in=slug_of, target_id__in=slug_of)
+        ends = terms if targets is None else targets
+        relations = relations.filter(source__in=terms.values("pk"), target__in=ends.values("pk"))
+    relation_rows = list(relations.values_list(
+        "source_id", "type__slug", "target_id", "note", "created_at"
+    ).iterator(chunk_size=20000))
+    target_slug = slug_of
+    if targets is not None:
+        outside = {row[2] for row in relation_rows} | {row["replaced_by_id"] for row in term_rows}
+        outside -= slug_of.keys()
+        target_slug = {**slug_of, **dict(targets.filter(pk__in=outside).values_list("pk", "slug"))}
     relation_rows = sorted(
-        (slug_of[s], type_slug, slug_of[t], note, created_at)
-        for s, type_slug, t, note, created_at in relations.values_list(
-            "source_id", "type__slug", "target_id", "note", "created_at"
-        ).iterator(chunk_size=20000)
-        if s in slug_of and t in slug_of
+        (slug_of[s], type_slug, target_slug[t], note, created_at)
+        for s, type_slug, t, note, created_at in relation_rows
+        if s in slug_of and t in target_slug
     )
 
     categories = Category.objects.order_by("slug")
@@ -67,6 +93,8 @@ def glossary_snapshot(*, terms=None) -> dict:
 
     reference_terms = defaultdict(list)
     links = Reference.terms.through.objects.values_list("reference_id", "term_id")
+    if partial:
+        links = links.filter(term__in=terms.values("pk"))
     for reference_id, term_id in links:
         if term_id in slug_of:
             reference_terms[reference_id].append(slug_of[term_id])
@@ -77,19 +105,8 @@ def glossary_snapshot(*, terms=None) -> dict:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "categories": [
-            {"slug": c.slug, "name": c.name, "description": c.description, "color": c.color}
-            for c in categories
-        ],
-        "relation_types": [
-            {
-                "slug": t.slug, "label": t.label, "inverse_label": t.inverse_label,
-                "description": t.description, "symmetric": t.symmetric,
-                "transitive": t.transitive, "acyclic": t.acyclic, "color": t.color,
-                "skos_mapping": t.skos_mapping,
-            }
-            for t in relation_types
-        ],
+        "categories": [category_data(c) for c in categories],
+        "relation_types": [relation_type_data(t) for t in relation_types],
         "terms": [
             {
                 "slug": row["slug"],
@@ -101,7 +118,7 @@ def glossary_snapshot(*, terms=None) -> dict:
                 "category": row["category__slug"],
                 "status": row["status"],
                 # A replacement outside a partial export would dangle; leave it out.
-                "replaced_by": slug_of.get(row["replaced_by_id"]),
+                "replaced_by": target_slug.get(row["replaced_by_id"]),
                 "created_at": _stamp(row["created_at"]),
                 "updated_at": _stamp(row["updated_at"]),
                 "labels": labels.get(row["id"], []),

@@ -1,6 +1,10 @@
 """GET /api/export/?format=json|skos|graphml — the glossary as a downloadable file."""
 
-from django.http import StreamingHttpResponse
+import io
+import tempfile
+import zipfile
+
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,6 +16,7 @@ from rest_framework.views import APIView
 
 from glossary.api.filters import validated_params
 from glossary.exchange import graphml, jsonfmt, skos_write
+from glossary.exchange.csvfmt import write_csv_folder
 from glossary.exchange.formats import SKOS_FORMATS, STREAM_FORMATS, export_file
 from glossary.exchange.snapshot import glossary_snapshot
 from glossary.exchange.uris import base_uri_for
@@ -34,6 +39,8 @@ class IgnoreClientNegotiation(BaseContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
 
+
+ZIP_MEDIA_TYPE = "application/zip"
 
 SUCCESS_TYPES = {
     jsonfmt.MEDIA_TYPE: OpenApiTypes.OBJECT,
@@ -65,10 +72,31 @@ class ExportView(APIView):
         fmt, skos_format = params["format"], params["skos_format"]
         staff = request.user.is_active and request.user.is_staff
         snapshot = glossary_snapshot(terms=None if staff else Term.objects.visible_to(request.user))
-        chunks, media_type, extension = export_file(fmt, snapshot, skos_format, base=base_uri_for(request))
+        return file_response(snapshot, fmt, skos_format, base=base_uri_for(request),
+                             stem=f"glossary-{timezone.now():%Y-%m-%d}")
+
+
+def file_response(snapshot: dict, fmt: str, skos_format: str = "turtle", *, base: str, stem: str):
+    """A snapshot as a download named ``stem`` plus the format's extension.
+
+    The CSV format, a folder of files, comes as one zip archive of them.
+    """
+    if fmt == "csv":
+        response = HttpResponse(csv_zip(snapshot), content_type=ZIP_MEDIA_TYPE)
+        extension = "zip"
+    else:
+        chunks, media_type, extension = export_file(fmt, snapshot, skos_format, base=base)
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in chunks), content_type=f"{media_type}; charset=utf-8"
         )
-        filename = f"glossary-{timezone.now():%Y-%m-%d}.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+    return response
+
+
+def csv_zip(snapshot: dict) -> bytes:
+    """The CSV export's files (terms.csv, relations.csv, …) in one zip archive."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in write_csv_folder(snapshot, folder):
+            archive.write(path, path.name)
+    return buffer.getvalue()
