@@ -118,10 +118,11 @@ def write_plan(plan, scope=None) -> None:
     for slug, category in plan.new_category.items():
         plan.terms[slug].category_id = category_id[category] if category else None
     created = [t for t in plan.term_writes if t.pk is None]
+    # A term the import makes public is published by it (the feed of changes reads the time).
     insert_rows(
-        Term, term_fields,
+        Term, [*term_fields, "published_at"],
         [(t.slug, t.uri, t.name, *(getattr(t, f) for f in TERM_TEXT_FIELDS), t.category_id, t.created_at,
-          t.updated_at)
+          t.updated_at, t.updated_at if t.status in PUBLIC_STATUSES else None)
          for t in created],
         progress, "terms",
     )
@@ -135,8 +136,8 @@ def write_plan(plan, scope=None) -> None:
              for slug, wanted in plan.replacements.items()],
             ["replaced_by"], batch_size=BATCH,
         )
-    # The terms this import made public are published by it (the feed of changes reads the time).
-    Term.objects.filter(published_at__isnull=True, status__in=PUBLIC_STATUSES).update(published_at=F("updated_at"))
+    for batch in _batched([t.pk for t in updated if t.status in PUBLIC_STATUSES]):
+        Term.objects.filter(pk__in=batch, published_at__isnull=True).update(published_at=F("updated_at"))
     # A term is "created" in its history when the import made it, else "changed".
     new_slugs = {t.slug for t in created}
     touched = _touched_terms(plan, term_id)

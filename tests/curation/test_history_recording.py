@@ -207,3 +207,20 @@ def test_an_admin_import_is_a_change_set_of_its_uploader_and_file(client, transa
     change_set = ChangeSet.objects.get()
     assert (change_set.kind, change_set.file_name, change_set.user) == (ChangeSetKind.IMPORT, "cats.json", staff_user)
     assert term_versions(Term.objects.get(slug="cat"))[0].user == staff_user
+
+
+def test_an_import_publishes_the_public_terms_it_writes_and_only_them(db, tmp_path):
+    path = _import_file(tmp_path, [("cat", "A small feline."), ("dog", "A canine.")])
+    document = json.loads(path.read_text())
+    document["terms"][1]["status"] = "draft"
+    path.write_text(json.dumps(document))
+    call_command("import_glossary", str(path), quiet=True, stdout=open("/dev/null", "w"))
+    cat, dog = Term.objects.get(slug="cat"), Term.objects.get(slug="dog")
+    assert cat.published_at == cat.updated_at and dog.published_at is None
+
+    document["terms"][1]["status"] = "published"  # the draft published by a later import
+    path.write_text(json.dumps(document))
+    call_command("import_glossary", str(path), quiet=True, stdout=open("/dev/null", "w"))
+    dog.refresh_from_db()
+    assert dog.published_at == dog.updated_at
+    assert Term.objects.get(slug="cat").published_at == cat.published_at  # its first publication stays
