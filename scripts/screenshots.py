@@ -89,6 +89,12 @@ def learning_path(page):
 PAGES = {"explorer": explorer, "hierarchy": hierarchy, "learning-path": learning_path}
 
 
+def shoot(page, path: Path, *, full_page: bool = False) -> None:
+    """Save what ``page`` shows as ``path`` and say where it went."""
+    page.screenshot(path=path, full_page=full_page)
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -107,9 +113,7 @@ def main():
                     page = context.new_page()
                     for name, show in PAGES.items():
                         show(page)
-                        path = out / f"{name}-{size}-{scheme}.png"
-                        page.screenshot(path=path)
-                        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                        shoot(page, out / f"{name}-{size}-{scheme}.png")
                     context.close()
             browser.close()
     finally:

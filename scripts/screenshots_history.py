@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from screenshots import ROOT, free_port, launch, seed_database, serve
+from screenshots import ROOT, free_port, launch, seed_database, serve, shoot
 
 EDITS = """
 from django.contrib.auth.models import User
@@ -62,9 +62,7 @@ def main():
                 for name, url in (("history", "/terms/retrieval-augmented-generation/history/"),
                                   ("history-diff", "/terms/retrieval-augmented-generation/history/?from=1&to=4")):
                     page.goto(url)
-                    path = out / f"{name}-{scheme}.png"
-                    page.screenshot(path=path, full_page=True)
-                    print(path)
+                    shoot(page, out / f"{name}-{scheme}.png", full_page=True)
                 context.close()
             browser.close()
     finally:

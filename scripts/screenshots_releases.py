@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from screenshots import serve  # noqa: E402
+from screenshots import serve, shoot  # noqa: E402
 
 EDITS = """
 from django.contrib.auth.models import User
@@ -71,9 +71,7 @@ def main():
                 page = context.new_page()
                 for name, url in SHOTS.items():
                     page.goto(url)
-                    path = out / f"{name}-{variant}.png"
-                    page.screenshot(path=path, full_page=True)
-                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                    shoot(page, out / f"{name}-{variant}.png", full_page=True)
                 context.close()
             browser.close()
     finally:
