@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from glossary import selectors
+from glossary import selectors, services
 from glossary.models import Term
 from tests.curation.changes_glossary import NOW, history, stamp  # noqa: F401 (fixture)
 
@@ -39,8 +39,6 @@ def test_a_term_saved_again_within_ten_minutes_of_its_creation_still_reads_as_cr
 
 
 def test_a_draft_published_days_after_it_was_written_is_new_the_day_it_is_published(client, history):
-    from glossary import services
-
     draft = next(term for term in history["hidden"] if term.status == "draft")
     stamp(draft, created=NOW - timedelta(days=3))
     services.term_transition(term=Term.objects.get(pk=draft.pk), status="published", user=None)
@@ -55,7 +53,6 @@ def test_a_deprecated_term_reads_as_deprecated_whenever_it_was_created(history):
 
 
 def test_an_edit_through_the_services_moves_a_term_to_the_top_as_modified(client, history):
-    from glossary import services
 
     Term.objects.filter(pk=history["transformer"].pk).update(created_at=NOW - timedelta(days=3))
     services.term_update(term=Term.objects.get(pk=history["transformer"].pk), short_definition="Changed.")

@@ -1,5 +1,8 @@
 """Workflow steps are versions in the term's history, with who made them and their comment."""
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from glossary import services
 from glossary.versions import term_versions, visible_versions
 
@@ -22,9 +25,6 @@ def test_each_transition_is_a_version_with_its_user_and_comment(make_term, edito
 
 
 def test_a_refused_transition_leaves_no_version(make_term, editor_member):
-    import pytest
-    from django.core.exceptions import ValidationError
-
     term = make_term("Speculative decoding", status="in_review", short_definition="Drafting tokens ahead.")
     before = len(term_versions(term))
     with pytest.raises(ValidationError):
