@@ -53,7 +53,6 @@ def test_a_deprecated_term_reads_as_deprecated_whenever_it_was_created(history):
 
 
 def test_an_edit_through_the_services_moves_a_term_to_the_top_as_modified(client, history):
-
     Term.objects.filter(pk=history["transformer"].pk).update(created_at=NOW - timedelta(days=3))
     services.term_update(term=Term.objects.get(pk=history["transformer"].pk), short_definition="Changed.")
     assert rows(client.get("/changes/"))[0] == ("transformer", "modified")
