@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # The admin shows history but does not revert: its revert would save old rows past the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# History is read per row or per term (by its id), never across rows by date (see GlossaryHistoricalRecords).
+SIMPLE_HISTORY_DATE_INDEX = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,6 +6,10 @@ throwaway database (Django's test database, so no real data is touched), then ti
 again (nothing changes). Runs on PostgreSQL when DATABASE_URL is set, else SQLite. Budget: the
 first import ≤ 90 s on PostgreSQL.
 
+Side by side, interleaved in one run (``--rounds``): the import as shipped, recording its history,
+and a baseline that is the same import with its history writes removed (the import before issue 14).
+Budget: with history ≤ 1.2 × the baseline.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gg_exchange .venv/bin/python scripts/bench_import.py
 """
 
@@ -13,9 +17,11 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -81,6 +87,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--terms", type=int, default=100_000)
     parser.add_argument("--relations", type=int, default=500_000)
+    parser.add_argument("--rounds", type=int, default=2, help="pairs of (baseline, with history) first imports")
     args = parser.parse_args()
 
     import django
@@ -99,18 +106,54 @@ def main():
 
     vendor = connection.vendor
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    timings = {"baseline": [], "history": []}
     try:
-        for run in ("first import (empty database)", "second import (same file)"):
-            started = time.perf_counter()
-            call_command("import_glossary", str(path), quiet=True, stdout=open(os.devnull, "w"))
-            elapsed = time.perf_counter() - started
-            print(f"{vendor}: {run}: {elapsed:.1f} s ({Term.objects.count()} terms, "
-                  f"{Label.objects.count()} labels, {Relation.objects.count()} relations)")
+        for round_ in range(args.rounds):
+            for mode in ("baseline", "history") if round_ % 2 == 0 else ("history", "baseline"):
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+                try:
+                    with history_writes(mode == "history"):
+                        runs = ["first import (empty database)"]
+                        if round_ == 0:
+                            runs.append("second import (same file)")
+                        for run in runs:
+                            started = time.perf_counter()
+                            call_command("import_glossary", str(path), quiet=True, stdout=open(os.devnull, "w"))
+                            elapsed = time.perf_counter() - started
+                            if run.startswith("first"):
+                                timings[mode].append(elapsed)
+                            print(f"{vendor}: {mode}: {run}: {elapsed:.1f} s ({Term.objects.count()} terms, "
+                                  f"{Label.objects.count()} labels, {Relation.objects.count()} relations, "
+                                  f"{Relation.history.model.objects.count()} relation versions)", flush=True)
+                finally:
+                    connection.creation.destroy_test_db(old_name, verbosity=0)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
         path.unlink()
         path.parent.rmdir()
+    base, hist = statistics.median(timings["baseline"]), statistics.median(timings["history"])
+    print(f"{vendor}: first import, median of {args.rounds}: baseline (no history) {base:.1f} s, "
+          f"with history {hist:.1f} s, ratio {hist / base:.2f}x (budget <= 1.2x)")
+
+
+@contextmanager
+def history_writes(enabled):
+    """The baseline: the same import with every historical row it writes left out."""
+    from glossary.exchange import write
+
+    if enabled:
+        yield
+        return
+    copy_history, insert_rows = write.copy_history, write.insert_rows
+
+    def insert_unless_history(model, *args, **kwargs):
+        if not model.__name__.startswith("Historical"):
+            insert_rows(model, *args, **kwargs)
+
+    write.copy_history, write.insert_rows = (lambda *args, **kwargs: None), insert_unless_history
+    try:
+        yield
+    finally:
+        write.copy_history, write.insert_rows = copy_history, insert_rows
 
 
 if __name__ == "__main__":

@@ -64,3 +64,16 @@ def test_production_is_https_only_unless_told_it_serves_plain_http():
     assert secure_settings(PRODUCTION_ENV) == ["True", "True", "True", "31536000"]
     # `make run` serves http://127.0.0.1:8000: no redirect to https, cookies a browser sends over http.
     assert secure_settings({**PRODUCTION_ENV, "DJANGO_HTTPS": "0"}) == ["False", "False", "False", "0"]
+
+
+def test_the_migrations_match_the_models(db):
+    """A model (or simple-history) change without its migration would leave databases behind the code."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit:
+        raise AssertionError(f"models changed without a migration:\n{out.getvalue()}")

@@ -224,3 +224,31 @@ def test_an_import_publishes_the_public_terms_it_writes_and_only_them(db, tmp_pa
     dog.refresh_from_db()
     assert dog.published_at == dog.updated_at
     assert Term.objects.get(slug="cat").published_at == cat.published_at  # its first publication stays
+
+
+def test_historical_tables_index_only_what_history_is_read_by(db):
+    """An import writes over a million historical rows: each index on them is paid on every one.
+
+    History is read per row and per term (its id, the term of a label, the ends of a relation),
+    never across rows by date or by author, so neither has an index.
+    """
+    from django.db import connection
+
+    from glossary.history import recorded_models
+
+    with connection.cursor() as cursor:
+        for _model, history in recorded_models():
+            table = history._meta.db_table
+            indexed = {column for index in connection.introspection.get_constraints(cursor, table).values()
+                       if index["index"] and not index["primary_key"] for column in index["columns"]}
+            assert not indexed & {"history_date", "history_user_id"}, table
+    assert {"term_id"} <= {c for i in _indexes(Label.history.model) for c in i}
+    assert {"source_id", "target_id"} <= {c for i in _indexes(Relation.history.model) for c in i}
+
+
+def _indexes(model):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return [index["columns"] for index in connection.introspection.get_constraints(cursor, model._meta.db_table).values()
+                if index["index"]]
