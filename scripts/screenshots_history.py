@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Take the History screenshots: a term's versions and a diff between two, at 1280 px, light and dark.
+"""Take the History screenshots: a term's versions, a diff between two and /changes/, at 1280 px, light and dark.
 
     .venv/bin/python scripts/screenshots_history.py [OUTPUT_DIR]     # default docs/screenshots
 
@@ -60,9 +60,10 @@ def main():
                 page.click("input[type=submit]")
                 page.wait_for_load_state()
                 for name, url in (("history", "/terms/retrieval-augmented-generation/history/"),
-                                  ("history-diff", "/terms/retrieval-augmented-generation/history/?from=1&to=4")):
+                                  ("history-diff", "/terms/retrieval-augmented-generation/history/?from=1&to=4"),
+                                  ("changes", "/changes/")):
                     page.goto(url)
-                    shoot(page, out / f"{name}-{scheme}.png", full_page=True)
+                    shoot(page, out / f"{name}-{scheme}.png", full_page=name != "changes")
                 context.close()
             browser.close()
     finally:
