@@ -352,6 +352,13 @@ class LabelManager(models.Manager):
         return self.get(term__slug=term, language=language, text__iexact=text)
 
 
+# What makes a term's label, note or mapping what it is (besides its term): the fields saves
+# compare, and exports and imports carry.
+LABEL_FIELDS = ("text", "language", "kind", "subkind")
+NOTE_FIELDS = ("kind", "language", "text")
+MAPPING_FIELDS = ("kind", "uri", "label")
+
+
 class Label(models.Model):
     """A name of a term in one language (SKOS prefLabel, altLabel or hiddenLabel)."""
 

@@ -18,6 +18,9 @@ from django.utils.text import slugify
 from glossary import releases, rules, workflow
 from glossary.history import change_set
 from glossary.models import (
+    LABEL_FIELDS,
+    MAPPING_FIELDS,
+    NOTE_FIELDS,
     Category,
     ChangeSetKind,
     Label,
@@ -80,7 +83,6 @@ def category_delete(*, category: Category) -> None:
 
 # Terms --------------------------------------------------------------------------------------
 
-LABEL_FIELDS = ("text", "language", "kind", "subkind")
 
 
 def _label_dicts(labels: Iterable[Mapping[str, Any]]) -> list[dict]:
@@ -177,8 +179,9 @@ def _renamed(labels: list[dict], name: str, language: str) -> bool:
     return rules.fold(name) != rules.fold(_display_name(labels))
 
 
-def _replace_rows(term: Term, related: str, model, rows: Iterable[Mapping[str, Any]], fields: tuple) -> None:
-    """Make the term's ``related`` rows exactly ``rows`` (notes, mappings), each fully checked."""
+def _checked_rows(term: Term, related: str, model, rows: Iterable[Mapping[str, Any]], fields: tuple) -> list | None:
+    """``rows`` (notes, mappings) as unsaved rows of ``term``, each fully checked; None when they
+    are the term's ``related`` rows already (in any order), so that nothing needs writing."""
     errors = []
     objects = []
     for i, row in enumerate(rows):
@@ -193,18 +196,40 @@ def _replace_rows(term: Term, related: str, model, rows: Iterable[Mapping[str, A
     errors += [f"{related}[{i}]: given twice" for i, key in enumerate(keys) if key in keys[:i]]
     if errors:
         raise ValidationError({related: errors})
+    if term.pk and set(keys) == {tuple(getattr(o, f) for f in fields) for o in getattr(term, related).all()}:
+        return None
+    return objects
+
+
+def _store_rows(term: Term, related: str, objects: list) -> None:
+    """Make the term's ``related`` rows exactly ``objects`` (from `_checked_rows`)."""
     getattr(term, related).all().delete()
     for obj in objects:  # one by one, so each new row gets its historical row (a term has a few)
         obj.save()
 
 
+# What a save compares to tell whether it changes anything: every stored field but the time of the
+# last save, which any save moves.
+UNCOMPARED_TERM_FIELDS = {"updated_at"}
+
+
+def _stored_term(term: Term, *, lock: bool) -> dict:
+    """The term's row as stored, by field; ``lock`` holds the row until the transaction ends (two
+    reviewers at once)."""
+    rows = Term.objects.select_for_update() if lock else Term.objects
+    return rows.values(*(f.attname for f in Term._meta.concrete_fields)).get(pk=term.pk)
+
+
 def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, labels, notes=None,
-               mappings=None) -> Term:
-    """Apply ``fields``, the name and the labels to ``term`` together, checking every rule first."""
-    current = _label_dicts(
-        labels if labels is not None
-        else [{f: getattr(label, f) for f in LABEL_FIELDS} for label in (term.labels.all() if term.pk else [])]
-    )
+               mappings=None, stored: dict | None = None) -> Term:
+    """Apply ``fields``, the name and the labels to ``term`` together, checking every rule first.
+
+    Given the ``stored`` row of an existing term (`_stored_term`), a save that would change
+    nothing — fields, labels, notes and mappings all as stored — writes nothing: no new version
+    in the history, no entry in the list of changes.
+    """
+    before = [{f: getattr(label, f) for f in LABEL_FIELDS} for label in (term.labels.all() if term.pk else [])]
+    current = _label_dicts(labels if labels is not None else before)
     if name is not None:
         name, language = " ".join(name.split()), name_language or default_language()
         if _renamed(current, name, language):
@@ -224,13 +249,27 @@ def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, la
     )
     if conflicts:
         raise ValidationError({"labels": conflicts})
+    new_notes = _checked_rows(term, "notes", Note, notes, NOTE_FIELDS) if notes is not None else None
+    new_mappings = (_checked_rows(term, "mappings", TermMapping, mappings, MAPPING_FIELDS)
+                    if mappings is not None else None)
+    if (stored is not None and new_notes is None and new_mappings is None
+            and _label_keys(current) == _label_keys(_label_dicts(before))
+            and all(getattr(term, f.attname) == stored[f.attname] for f in Term._meta.concrete_fields
+                    if f.attname not in UNCOMPARED_TERM_FIELDS)):
+        for attname in UNCOMPARED_TERM_FIELDS:
+            setattr(term, attname, stored[attname])
+        return term
     term.save()
     term_save_labels(term=term, labels=current)
-    if notes is not None:
-        _replace_rows(term, "notes", Note, notes, ("kind", "language", "text"))
-    if mappings is not None:
-        _replace_rows(term, "mappings", TermMapping, mappings, ("kind", "uri", "label"))
+    if new_notes is not None:
+        _store_rows(term, "notes", new_notes)
+    if new_mappings is not None:
+        _store_rows(term, "mappings", new_mappings)
     return term
+
+
+def _label_keys(labels: list[dict]) -> set:
+    return {tuple(label[f] for f in LABEL_FIELDS) for label in labels}
 
 
 @transaction.atomic
@@ -284,8 +323,9 @@ def term_update(
     (editors: drafts and terms sent back to them). Without one the change is taken as given.
     """
     status = fields.pop("status", None)
+    row = _stored_term(term, lock=user is not None)
     if user is not None:
-        stored = _locked_status(term)
+        stored = row["status"]
         content = fields or any(value is not None for value in (name, labels, notes, mappings))
         problem = content and workflow.edit_error(status=stored, may_review=workflow.can_review(user))
         if problem:
@@ -297,7 +337,8 @@ def term_update(
         fields["status"] = status
     fields["updated_at"] = timezone.now()
     return _save_term(term, fields, name=name, name_language=name_language,
-                      labels=list(labels) if labels is not None else None, notes=notes, mappings=mappings)
+                      labels=list(labels) if labels is not None else None, notes=notes, mappings=mappings,
+                      stored=row)
 
 
 @transaction.atomic
@@ -308,18 +349,13 @@ def term_transition(*, term: Term, status: str, user, comment: str = "") -> Term
     ``status`` and changes nothing. The comment (or the step's name) is the history's reason;
     a request for changes keeps it on the term for its author.
     """
-    current = _locked_status(term)
+    current = _stored_term(term, lock=True)["status"]
     _transition(term, current=current, status=status, user=user, comment=comment)
     term.updated_at = timezone.now()
     term.note_publication()
     term.full_clean()
     term.save()
     return term
-
-
-def _locked_status(term: Term) -> str:
-    """The term's stored status, its row locked until the transaction ends (two reviewers at once)."""
-    return Term.objects.select_for_update().values_list("status", flat=True).get(pk=term.pk)
 
 
 def _transition(term: Term, *, current: str | None, status: str, user, comment: str) -> None:
@@ -382,8 +418,8 @@ def term_revert(*, term: Term, version, user=None) -> Term:
         term_update(
             term=term, **fields,
             labels=[dict(zip(LABEL_FIELDS, label)) for label in state.labels],
-            notes=[dict(zip(("kind", "language", "text"), note)) for note in state.notes],
-            mappings=[dict(zip(("kind", "uri", "label"), mapping)) for mapping in state.mappings],
+            notes=[dict(zip(NOTE_FIELDS, note)) for note in state.notes],
+            mappings=[dict(zip(MAPPING_FIELDS, mapping)) for mapping in state.mappings],
         )
         _revert_relations(term, state.relations)
     return term

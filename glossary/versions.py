@@ -18,6 +18,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from glossary.models import (
+    LABEL_FIELDS,
+    MAPPING_FIELDS,
+    NOTE_FIELDS,
     PUBLIC_STATUSES,
     Category,
     ChangeSet,
@@ -44,9 +47,7 @@ TERM_FIELDS = {
 }
 # Long texts are compared word by word.
 WORDY_FIELDS = ("short_definition", "body")
-LABEL_KEY = ("text", "language", "kind", "subkind")
-NOTE_KEY = ("kind", "language", "text")
-MAPPING_KEY = ("kind", "uri", "label")
+LABEL_KEY, NOTE_KEY, MAPPING_KEY = LABEL_FIELDS, NOTE_FIELDS, MAPPING_FIELDS
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from glossary import rules
-from glossary.exchange.document import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
+from glossary.models import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
 from glossary.models import (
     Category,
     Label,

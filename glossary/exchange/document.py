@@ -11,6 +11,8 @@ reports them.
 
 from dataclasses import dataclass, field
 
+from glossary.models import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
+
 FORMAT_NAME = "glossary-graph"
 FORMAT_VERSION = 2
 # Version 1 had `aliases` instead of labels, notes and mappings; it is still read.
@@ -30,9 +32,6 @@ TERM_FIELDS = (
 )
 # A term's nested lists, each replacing the term's rows of that kind when given.
 TERM_LISTS = ("labels", "notes", "mappings")
-LABEL_FIELDS = ("text", "language", "kind", "subkind")
-NOTE_FIELDS = ("kind", "language", "text")
-MAPPING_FIELDS = ("kind", "uri", "label")
 NESTED_FIELDS = {"labels": LABEL_FIELDS, "notes": NOTE_FIELDS, "mappings": MAPPING_FIELDS}
 ALIAS_FIELDS = ("name", "kind", "language")  # version 1
 RELATION_FIELDS = ("source", "type", "target", "note", "created_at")

@@ -8,7 +8,9 @@ the same bytes.
 from collections import defaultdict
 
 from glossary.exchange.document import FORMAT_NAME, FORMAT_VERSION
-from glossary.models import Category, Label, Mapping, Note, Reference, Relation, RelationType, Term
+from glossary.models import (
+    LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS, Category, Label, Mapping, Note, Reference, Relation, RelationType, Term,
+)
 
 
 def _stamp(value):
@@ -62,10 +64,10 @@ def glossary_snapshot(*, terms=None, targets=None) -> dict:
         return grouped
 
     kind_order = {"preferred": 0, "alternative": 1, "hidden": 2}
-    labels = per_term(Label, ("text", "language", "kind", "subkind"),
+    labels = per_term(Label, LABEL_FIELDS,
                       lambda l: (l["language"], kind_order[l["kind"]], l["text"].lower(), l["text"]))
-    notes = per_term(Note, ("kind", "language", "text"), lambda n: (n["kind"], n["language"], n["text"]))
-    mappings = per_term(Mapping, ("kind", "uri", "label"), lambda m: (m["kind"], m["uri"]))
+    notes = per_term(Note, NOTE_FIELDS, lambda n: (n["kind"], n["language"], n["text"]))
+    mappings = per_term(Mapping, MAPPING_FIELDS, lambda m: (m["kind"], m["uri"]))
 
     relations = Relation.objects.all()
     if partial:

@@ -16,7 +16,7 @@ from django.db import connection, models
 from django.db.models import F
 
 from glossary.exchange.check import RELATION_TYPE_DEFAULTS, TERM_TEXT_FIELDS, no_progress
-from glossary.exchange.document import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
+from glossary.models import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
 from glossary.history import HISTORY_COLUMNS, history_values
 from glossary.models import (
     PUBLIC_STATUSES, Category, Label, Mapping, Note, Reference, Relation, RelationType, Term,

@@ -252,3 +252,78 @@ def _indexes(model):
     with connection.cursor() as cursor:
         return [index["columns"] for index in connection.introspection.get_constraints(cursor, model._meta.db_table).values()
                 if index["index"]]
+
+
+def _recorded(term):
+    """How much history and change log there is about ``term``."""
+    from glossary.models import Change, Mapping, Note
+
+    return (len(term_versions(term)), Term.history.filter(id=term.pk).count(),
+            Label.history.filter(term_id=term.pk).count(), Note.history.filter(term_id=term.pk).count(),
+            Mapping.history.filter(term_id=term.pk).count(), Change.objects.count(), ChangeSet.objects.count())
+
+
+def test_a_save_that_changes_nothing_records_nothing(make_term):
+    term = make_term("Tokenizer", short_definition="Splits text into tokens.")
+    services.term_update(term=term, notes=[{"kind": "scope_note", "language": "en", "text": "Text models only."}],
+                         mappings=[{"kind": "exact", "uri": "http://www.wikidata.org/entity/Q1", "label": ""}])
+    term.refresh_from_db()
+    before, saved_at = _recorded(term), term.updated_at
+
+    same = Term.objects.get(pk=term.pk)
+    services.term_update(
+        term=same, name="Tokenizer", short_definition="Splits text into tokens.",
+        labels=[{"text": label.text, "language": label.language, "kind": label.kind, "subkind": label.subkind}
+                for label in term.labels.all()],
+        notes=[{"kind": "scope_note", "language": "en", "text": "Text models only."}],
+        mappings=[{"kind": "exact", "uri": "http://www.wikidata.org/entity/Q1", "label": ""}],
+    )
+    assert _recorded(term) == before
+    assert same.updated_at == saved_at
+    term.refresh_from_db()
+    assert term.updated_at == saved_at
+
+
+def test_a_real_change_beside_unchanged_notes_leaves_the_notes_history_alone(make_term):
+    from glossary.models import Note
+
+    term = make_term("Tokenizer")
+    notes = [{"kind": "scope_note", "language": "en", "text": "Text models only."}]
+    services.term_update(term=term, notes=notes)
+    note_versions = Note.history.filter(term_id=term.pk).count()
+
+    services.term_update(term=term, short_definition="Splits text into tokens.", notes=notes)
+    assert Note.history.filter(term_id=term.pk).count() == note_versions
+    assert term_versions(term)[-1].changed == ["term changed"]
+
+    services.term_update(term=term, notes=[{"kind": "scope_note", "language": "en", "text": "Any model."}])
+    assert term_versions(term)[-1].changed != ["term changed"]
+    assert list(term.notes.values_list("text", flat=True)) == ["Any model."]
+
+
+def test_saving_the_admin_form_unchanged_adds_no_version(staff_client, llm):
+    from tests.test_admin import term_form
+
+    before = _recorded(llm)
+    data = term_form(llm.name, llm.slug, short_definition=llm.short_definition, body=llm.body)
+    labels = list(llm.labels.all())
+    data.update({"labels-TOTAL_FORMS": str(len(labels)), "labels-INITIAL_FORMS": str(len(labels))})
+    for i, label in enumerate(labels):
+        data.update({f"labels-{i}-id": label.pk, f"labels-{i}-term": llm.pk, f"labels-{i}-text": label.text,
+                     f"labels-{i}-language": label.language, f"labels-{i}-kind": label.kind,
+                     f"labels-{i}-subkind": label.subkind})
+    response = staff_client.post(reverse("admin:glossary_term_change", args=[llm.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _recorded(llm) == before
+
+    data["short_definition"] = "A very large model of human text."
+    assert staff_client.post(reverse("admin:glossary_term_change", args=[llm.pk]), data).status_code == 302
+    assert len(term_versions(llm)) == before[0] + 1
+
+
+def test_an_api_patch_of_the_stored_values_adds_no_version(staff_api, llm):
+    before = _recorded(llm)
+    response = staff_api.patch(f"/api/terms/{llm.slug}/", {"short_definition": llm.short_definition},
+                               format="json")
+    assert response.status_code == 200
+    assert _recorded(llm) == before
