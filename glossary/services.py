@@ -465,6 +465,15 @@ def _resync_name(term: Term) -> None:
         term.updated_at = timezone.now()
         term.full_clean()
         term.save(update_fields=["name", "updated_at"])
+    else:
+        _touch(term)
+
+
+def _touch(term: Term) -> None:
+    """One of the term's own rows (a label, note or mapping) changed: so did the term, now — the
+    list of changes shows it modified. Only the time moves (the row's own history tells what)."""
+    term.updated_at = timezone.now()
+    Term.objects.filter(pk=term.pk).update(updated_at=term.updated_at)
 
 
 @transaction.atomic
@@ -491,32 +500,42 @@ def label_delete(*, label: Label) -> None:
 
 @transaction.atomic
 def note_create(*, term: Term, kind: str = NoteKind.NOTE, language: str = "", text: str) -> Note:
-    return _apply(Note(term=term), {"kind": kind, "language": language, "text": text})
+    note = _apply(Note(term=term), {"kind": kind, "language": language, "text": text})
+    _touch(term)
+    return note
 
 
 @transaction.atomic
 def note_update(*, note: Note, **fields: Any) -> Note:
-    return _apply(note, fields)
+    _apply(note, fields)
+    _touch(note.term)
+    return note
 
 
 @transaction.atomic
 def note_delete(*, note: Note) -> None:
     note.delete()
+    _touch(note.term)
 
 
 @transaction.atomic
 def mapping_create(*, term: Term, kind: str = MappingKind.EXACT, uri: str, label: str = "") -> TermMapping:
-    return _apply(TermMapping(term=term), {"kind": kind, "uri": uri, "label": label})
+    mapping = _apply(TermMapping(term=term), {"kind": kind, "uri": uri, "label": label})
+    _touch(term)
+    return mapping
 
 
 @transaction.atomic
 def mapping_update(*, mapping: TermMapping, **fields: Any) -> TermMapping:
-    return _apply(mapping, fields)
+    _apply(mapping, fields)
+    _touch(mapping.term)
+    return mapping
 
 
 @transaction.atomic
 def mapping_delete(*, mapping: TermMapping) -> None:
     mapping.delete()
+    _touch(mapping.term)
 
 
 # Relation types -----------------------------------------------------------------------------

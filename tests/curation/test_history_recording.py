@@ -327,3 +327,24 @@ def test_an_api_patch_of_the_stored_values_adds_no_version(staff_api, llm):
                                format="json")
     assert response.status_code == 200
     assert _recorded(llm) == before
+
+
+@pytest.mark.parametrize("change", ["label", "note", "mapping"])
+def test_a_change_to_a_terms_own_rows_alone_shows_the_term_modified(make_term, change):
+    """Through the admin's inlines, the API or the shell alike: the term's time moves, its fields stay."""
+    from datetime import timedelta
+
+    term = make_term("Tokenizer", short_definition="Splits text into tokens.")
+    Term.objects.filter(pk=term.pk).update(updated_at=term.updated_at - timedelta(days=3))
+    term.refresh_from_db()
+    earlier = term.updated_at
+    if change == "label":
+        services.label_create(term=term, text="Tokeniser", language="en", kind="alternative")
+    elif change == "note":
+        services.note_create(term=term, kind="scope_note", language="en", text="Text models only.")
+    else:
+        services.mapping_create(term=term, uri="http://www.wikidata.org/entity/Q1")
+    term.refresh_from_db()
+    assert term.updated_at > earlier
+    assert term.short_definition == "Splits text into tokens."
+    assert term_versions(term)[-1].changed == [f"{change} added"]
