@@ -84,7 +84,6 @@ def category_delete(*, category: Category) -> None:
 # Terms --------------------------------------------------------------------------------------
 
 
-
 def _label_dicts(labels: Iterable[Mapping[str, Any]]) -> list[dict]:
     """Labels as plain dicts with every field, text stripped and inner spaces collapsed."""
     return [
