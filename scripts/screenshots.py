@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -24,8 +25,12 @@ WIDTHS = {"wide": 1280, "phone": 375}
 SCHEMES = ("light", "dark")
 
 
+def site_env(database_url) -> dict:
+    return {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1", "CACHE_URL": "dummy://"}
+
+
 def serve(database_url, port):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1", "CACHE_URL": "dummy://"}
+    env = site_env(database_url)
     for command in (["migrate", "-v0"], ["loaddata", "fixtures/llm_glossary.json", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
@@ -56,6 +61,27 @@ def seed_database() -> str:
 def launch(playwright):
     return playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                       args=["--no-sandbox", "--disable-gpu"])
+
+
+@contextmanager
+def seeded_site(edits: str = ""):
+    """A throwaway copy of the seed glossary, changed by the shell code ``edits``, served at a free
+    port, and a browser: yields (browser, base URL); both stop on the way out."""
+    port, database_url = free_port(), seed_database()
+    server = serve(database_url, port)
+    try:
+        if edits:
+            subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c", edits], cwd=ROOT,
+                           env=site_env(database_url), check=True)
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            try:
+                yield browser, f"http://127.0.0.1:{port}"
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def explorer(page):
@@ -98,28 +124,19 @@ def shoot(page, path: Path, *, full_page: bool = False) -> None:
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    server = serve(seed_database(), port)
-    try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            for size, width in WIDTHS.items():
-                for scheme in SCHEMES:
-                    context = browser.new_context(
-                        base_url=f"http://127.0.0.1:{port}", viewport={"width": width, "height": 800},
-                        color_scheme=scheme, has_touch=width < 500, is_mobile=width < 500,
-                        device_scale_factor=1,
-                    )
-                    page = context.new_page()
-                    for name, show in PAGES.items():
-                        show(page)
-                        shoot(page, out / f"{name}-{size}-{scheme}.png")
-                    context.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
-
+    with seeded_site() as (browser, base_url):
+        for size, width in WIDTHS.items():
+            for scheme in SCHEMES:
+                context = browser.new_context(
+                    base_url=base_url, viewport={"width": width, "height": 800},
+                    color_scheme=scheme, has_touch=width < 500, is_mobile=width < 500,
+                    device_scale_factor=1,
+                )
+                page = context.new_page()
+                for name, show in PAGES.items():
+                    show(page)
+                    shoot(page, out / f"{name}-{size}-{scheme}.png")
+                context.close()
 
 if __name__ == "__main__":
     main()

@@ -8,14 +8,10 @@ times (definition reworded, an alias and a relation added, then a revert to befo
 and signs in as that curator.
 """
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from screenshots import ROOT, free_port, launch, seed_database, serve, shoot
+from screenshots import ROOT, seeded_site, shoot
 
 EDITS = """
 from django.contrib.auth.models import User
@@ -43,33 +39,22 @@ services.term_revert(term=rag, version=term_versions(rag)[2], user=curator)
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    port, database_url = free_port(), seed_database()
-    server = serve(database_url, port)
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1", "CACHE_URL": "dummy://"}
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", EDITS], cwd=ROOT, env=env, check=True)
-    try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            for scheme in ("light", "dark"):
-                context = browser.new_context(base_url=f"http://127.0.0.1:{port}", color_scheme=scheme,
-                                              viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-                page = context.new_page()
-                page.goto("/admin/login/")
-                page.fill("#id_username", "curator")
-                page.fill("#id_password", "curator-pass-123")
-                page.click("input[type=submit]")
-                page.wait_for_load_state()
-                for name, url in (("history", "/terms/retrieval-augmented-generation/history/"),
-                                  ("history-diff", "/terms/retrieval-augmented-generation/history/?from=1&to=4"),
-                                  ("changes", "/changes/")):
-                    page.goto(url)
-                    shoot(page, out / f"{name}-{scheme}.png", full_page=name != "changes")
-                context.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
-
+    with seeded_site(EDITS) as (browser, base_url):
+        for scheme in ("light", "dark"):
+            context = browser.new_context(base_url=base_url, color_scheme=scheme,
+                                          viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+            page = context.new_page()
+            page.goto("/admin/login/")
+            page.fill("#id_username", "curator")
+            page.fill("#id_password", "curator-pass-123")
+            page.click("input[type=submit]")
+            page.wait_for_load_state()
+            for name, url in (("history", "/terms/retrieval-augmented-generation/history/"),
+                              ("history-diff", "/terms/retrieval-augmented-generation/history/?from=1&to=4"),
+                              ("changes", "/changes/")):
+                page.goto(url)
+                shoot(page, out / f"{name}-{scheme}.png", full_page=name != "changes")
+            context.close()
 
 if __name__ == "__main__":
     main()

@@ -8,19 +8,13 @@ release of it, edits it (terms added, changed, deprecated and deleted, relations
 removed), publishes a second release, and photographs /releases/ and the diff of the two.
 """
 
-import os
-import socket
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from screenshots import serve, shoot  # noqa: E402
+from screenshots import seeded_site, shoot  # noqa: E402
 
 EDITS = """
 from django.contrib.auth.models import User
@@ -52,32 +46,16 @@ VARIANTS = {"wide-light": (1280, "light"), "phone-light": (375, "light"), "wide-
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix="screenshots_")
-    database_url = f"sqlite:///{workdir}/seed.sqlite3"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = serve(database_url, port)
-    try:
-        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
-        subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c", EDITS], cwd=ROOT, env=env, check=True)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                 args=["--no-sandbox", "--disable-gpu"])
-            for variant, (width, scheme) in VARIANTS.items():
-                context = browser.new_context(base_url=f"http://127.0.0.1:{port}", color_scheme=scheme,
-                                              viewport={"width": width, "height": 900}, device_scale_factor=1,
-                                              is_mobile=width < 500, has_touch=width < 500)
-                page = context.new_page()
-                for name, url in SHOTS.items():
-                    page.goto(url)
-                    shoot(page, out / f"{name}-{variant}.png", full_page=True)
-                context.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
-
+    with seeded_site(EDITS) as (browser, base_url):
+        for variant, (width, scheme) in VARIANTS.items():
+            context = browser.new_context(base_url=base_url, color_scheme=scheme,
+                                          viewport={"width": width, "height": 900}, device_scale_factor=1,
+                                          is_mobile=width < 500, has_touch=width < 500)
+            page = context.new_page()
+            for name, url in SHOTS.items():
+                page.goto(url)
+                shoot(page, out / f"{name}-{variant}.png", full_page=True)
+            context.close()
 
 if __name__ == "__main__":
     main()
