@@ -135,9 +135,9 @@ def _label_errors(term: Term, labels: list[dict]) -> list[str]:
     return errors + [message for _index, message in rules.term_label_errors(data)]
 
 
-def term_save_labels(*, term: Term, labels: list[dict]) -> list[Label]:
-    """Store exactly ``labels`` (complete dicts, already checked) for a saved term."""
-    existing = {(label.language.lower(), rules.fold(label.text)): label for label in term.labels.all()}
+def term_save_labels(*, term: Term, labels: list[dict], stored: list[Label]) -> list[Label]:
+    """Store exactly ``labels`` (complete dicts, already checked) for a saved term whose labels were ``stored``."""
+    existing = {(label.language.lower(), rules.fold(label.text)): label for label in stored}
     wanted = {(label["language"].lower(), rules.fold(label["text"])): label for label in labels}
     stale = [label.pk for key, label in existing.items() if key not in wanted]
     if stale:
@@ -227,7 +227,8 @@ def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, la
     nothing — fields, labels, notes and mappings all as stored — writes nothing: no new version
     in the history, no entry in the list of changes.
     """
-    before = [{f: getattr(label, f) for f in LABEL_FIELDS} for label in (term.labels.all() if term.pk else [])]
+    stored_labels = list(term.labels.all()) if term.pk else []
+    before = [{f: getattr(label, f) for f in LABEL_FIELDS} for label in stored_labels]
     current = _label_dicts(labels if labels is not None else before)
     if name is not None:
         name, language = " ".join(name.split()), name_language or default_language()
@@ -259,7 +260,7 @@ def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, la
             setattr(term, attname, stored[attname])
         return term
     term.save()
-    term_save_labels(term=term, labels=current)
+    term_save_labels(term=term, labels=current, stored=stored_labels)
     if new_notes is not None:
         _store_rows(term, "notes", new_notes)
     if new_mappings is not None:

@@ -232,26 +232,22 @@ def test_historical_tables_index_only_what_history_is_read_by(db):
     History is read per row and per term (its id, the term of a label, the ends of a relation),
     never across rows by date or by author, so neither has an index.
     """
-    from django.db import connection
-
     from glossary.history import recorded_models
 
-    with connection.cursor() as cursor:
-        for _model, history in recorded_models():
-            table = history._meta.db_table
-            indexed = {column for index in connection.introspection.get_constraints(cursor, table).values()
-                       if index["index"] and not index["primary_key"] for column in index["columns"]}
-            assert not indexed & {"history_date", "history_user_id"}, table
-    assert {"term_id"} <= {c for i in _indexes(Label.history.model) for c in i}
-    assert {"source_id", "target_id"} <= {c for i in _indexes(Relation.history.model) for c in i}
+    for _model, history in recorded_models():
+        assert not _indexed_columns(history) & {"history_date", "history_user_id"}, history._meta.db_table
+    assert "term_id" in _indexed_columns(Label.history.model)
+    assert {"source_id", "target_id"} <= _indexed_columns(Relation.history.model)
 
 
-def _indexes(model):
+def _indexed_columns(model) -> set:
+    """The columns of ``model``'s table that are in a secondary index."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        return [index["columns"] for index in connection.introspection.get_constraints(cursor, model._meta.db_table).values()
-                if index["index"]]
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table).values()
+    return {column for index in constraints if index["index"] and not index["primary_key"]
+            for column in index["columns"]}
 
 
 def _recorded(term):
@@ -348,3 +344,21 @@ def test_a_change_to_a_terms_own_rows_alone_shows_the_term_modified(make_term, c
     assert term.updated_at > earlier
     assert term.short_definition == "Splits text into tokens."
     assert term_versions(term)[-1].changed == [f"{change} added"]
+
+
+def test_a_term_update_reads_the_terms_own_labels_once(make_term):
+    """Comparing with what is stored and storing the new labels share one read of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    term = Term.objects.get(pk=make_term("Tokenizer").pk)
+    with CaptureQueriesContext(connection) as queries:
+        services.term_update(term=term, short_definition="Splits text.", labels=[
+            {"text": "Tokenizer", "language": "en", "kind": "preferred"},
+            {"text": "Tokeniser", "language": "en", "kind": "alternative"},
+        ])
+    own = [q["sql"] for q in queries.captured_queries
+           if q["sql"].startswith("SELECT") and 'FROM "glossary_label"' in q["sql"]
+           and f'WHERE "glossary_label"."term_id" = {term.pk}' in q["sql"]]
+    assert len(own) == 1, own
+    assert sorted(term.labels.values_list("text", flat=True)) == ["Tokeniser", "Tokenizer"]
