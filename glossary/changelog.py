@@ -21,6 +21,7 @@ from django.db import connection, connections, transaction
 
 from glossary.changelog_backends import Entry, backend_for
 from glossary.models import Change, ChangeKind
+from glossary.planner import refresh_statistics_on_commit
 
 # Entries one look reads at most: a reader further behind rebuilds instead.
 LOOK_LIMIT = 2_000
@@ -36,8 +37,10 @@ def changelog_record(kind: str, action: str = "", *, using: str = "default", **i
 
 
 def changelog_record_bulk(*, using: str = "default") -> None:
-    """Record a bulk write (an import): readers rebuild rather than apply it row by row."""
+    """Record a bulk write (an import): readers rebuild rather than apply it row by row, and the
+    planner's statistics are refreshed once it commits (`glossary.planner`)."""
     changelog_record(ChangeKind.BULK, using=using)
+    refresh_statistics_on_commit(using=using)
 
 
 @transaction.atomic
