@@ -108,7 +108,9 @@ def _bad_request(request, form):
 def _initials(user) -> list[dict]:
     """The A–Z index: every letter, with whether any visible term starts with it."""
     used = set(
+        # Without the model's ordering, which DISTINCT would otherwise apply to every name.
         Term.objects.visible_to(user)
+        .order_by()
         .annotate(initial=Upper(Substr("name", 1, 1)))
         .values_list("initial", flat=True)
         .distinct()
