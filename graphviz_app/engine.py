@@ -35,6 +35,7 @@ from glossary.models import (
     RelationType,
     Term,
     TermStatus,
+    sees_unpublished,
 )
 from graphviz_app import queries
 from graphviz_app.editing import GraphEdit, add_keyed_edges, undirected_view
@@ -431,8 +432,8 @@ def graph_snapshot(*, include_drafts: bool = False) -> GraphSnapshot:
 
 
 def graph_snapshot_for(user) -> GraphSnapshot:
-    """Drafts are for staff only, as everywhere else."""
-    return graph_snapshot(include_drafts=bool(user and user.is_active and user.is_staff))
+    """Drafts are for those who may see them, as everywhere else."""
+    return graph_snapshot(include_drafts=sees_unpublished(user))
 
 
 def engine_counts() -> dict:
