@@ -37,10 +37,18 @@ def replacement_visible_to(user) -> Prefetch:
 
 def relations_visible_to(user) -> QuerySet:
     """Relations whose source and target the user may both see, with their type and ends joined."""
-    visible = Term.objects.visible_to(user)
-    return Relation.objects.filter(source__in=visible, target__in=visible).select_related(
-        "type", "source", "target"
-    )
+    seen = _relation_seen(user)
+    relations = Relation.objects.all() if seen is None else Relation.objects.filter(seen)
+    return relations.select_related("type", "source", "target")
+
+
+def _relation_seen(user, prefix: str = "") -> Q | None:
+    """The condition that neither end of a relation (reached through ``prefix``) is hidden from the
+    user; None when no term is."""
+    hidden = Term.objects.hidden_from(user)
+    if hidden.query.is_empty():
+        return None
+    return ~Q(**{f"{prefix}source__in": hidden}) & ~Q(**{f"{prefix}target__in": hidden})
 
 
 def term_list(
@@ -151,17 +159,15 @@ def relation_list(*, user, source: str = "", target: str = "", type: str = "") -
 
 def relation_type_list(*, user) -> QuerySet:
     """Relation types with the number of relations of each that the user may see."""
-    visible = Term.objects.visible_to(user)
-    seen = Q(relations__source__in=visible, relations__target__in=visible)
+    seen = _relation_seen(user, "relations__")
     return RelationType.objects.annotate(relation_count=Count("relations", filter=seen)).order_by("slug")
 
 
 def category_list(*, user) -> QuerySet:
     """Categories with the number of terms in each that the user may see."""
-    visible = Term.objects.visible_to(user)
-    return Category.objects.annotate(
-        term_count=Count("terms", filter=Q(terms__in=visible), distinct=True)
-    ).order_by("name")
+    hidden = Term.objects.hidden_from(user)
+    seen = None if hidden.query.is_empty() else ~Q(terms__in=hidden)
+    return Category.objects.annotate(term_count=Count("terms", filter=seen)).order_by("name")
 
 
 def reference_list(*, user) -> QuerySet:
