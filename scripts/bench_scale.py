@@ -13,6 +13,7 @@ interleave ours and the baseline so both see the same machine load:
 * add one is-a relation through the API (token) — vs a plain INSERT of the same row; and, to
   show what of it is the web stack's, the same POST refused before any write (an unknown target
   term: middleware, token, parsing and the lookups of the ends), and the write less that floor;
+  and the same POST without a token, refused before any query (middleware and DRF alone);
 * the first graph read after one committed write — vs the same read, warm (a neighbourhood, and
   the whole graph capped to its best connected terms);
 * /api/terms/?search=<word>, signed in (p50 and p95);
@@ -21,6 +22,10 @@ then write throughput with 8 concurrent API writers, each on its own relation ty
 gunicorn with 8 workers (vs 1 writer), and the graphs' memory (public + staff, tracemalloc) vs
 a plain networkx graph of the same terms and relations. Anonymous responses are not served
 from the response cache here (its middleware is left out), so every read runs its view.
+
+Last, the pages and API lists that count or order the whole glossary, anonymous and signed in
+(staff, session): what a reader pays on the first request after any write, and a signed-in
+reader on every request.
 """
 
 import argparse
@@ -63,6 +68,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=150, help="Interleaved rounds of the latency measures.")
     parser.add_argument("--searches", type=int, default=20, help="Searches timed (each takes its time).")
     parser.add_argument("--seconds", type=float, default=10.0, help="Duration of each throughput run.")
+    parser.add_argument("--page-rounds", type=int, default=5, help="Rounds of each page and list timed.")
     return parser.parse_args()
 
 
@@ -186,7 +192,7 @@ def latency_rounds(args, token, slugs, rng):
     term_list = list(terms.values())
     neighbourhood = "/api/graph/neighborhood/{}/?depth=2&limit=1000"
     samples = {name: [] for name in ("api", "raw", "write", "insert", "floor", "warm", "first", "look", "row",
-                                     "whole_warm", "whole_first")}
+                                     "whole_warm", "whole_first", "stack")}
 
     def api_read(slug):
         response = anonymous.get(neighbourhood.format(slug))
@@ -216,6 +222,11 @@ def latency_rounds(args, token, slugs, rng):
                                   content_type="application/json")
         assert response.status_code == 400, response.content[:300]
 
+    def api_unauthenticated(source):
+        response = anonymous.post("/api/relations/", {"source": source, "type": "is-a", "target": "no-such-term"},
+                                  content_type="application/json")
+        assert response.status_code in (401, 403), response.content[:300]
+
     def plain_insert(source_id, target_id):
         with connection.cursor() as cursor:
             cursor.execute(
@@ -243,6 +254,7 @@ def latency_rounds(args, token, slugs, rng):
         samples["write"].append(seconds)
         Relation.objects.get(pk=created).delete()
         samples["floor"].append(timed(api_refused, source)[1])
+        samples["stack"].append(timed(api_unauthenticated, source)[1])
         for end in (source, target):
             ids.setdefault(end, Term.objects.get(slug=end).pk)
         inserted, seconds = timed(plain_insert, ids[source], ids[target])
@@ -335,6 +347,32 @@ def throughput(args, token, slugs, writer_types, rng):
     return sum(done) / elapsed, sum(refused)
 
 
+def pages(args, slugs, rng):
+    """Median milliseconds of the pages and lists that count or order the whole glossary."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(User.objects.get(username="bench-scale"))
+    clients = (Client(), staff)
+    term = rng.choice(slugs)
+    urls = ["/", "/terms/", "/categories/", f"/terms/{term}/", "/changes/", "/api/terms/", "/api/relations/",
+            "/api/relation-types/", "/api/categories/", "/api/changes/"]
+    times = {}
+    for url in urls:
+        row = []
+        for client in clients:
+            client.get(url)
+            samples = []
+            for _ in range(args.page_rounds):
+                response, seconds = timed(client.get, url)
+                assert response.status_code == 200, (url, response.status_code)
+                samples.append(seconds)
+            row.append(statistics.median(samples) * 1e3)
+        times[url] = row
+    return times
+
+
 def graph_memory():
     """Bytes held by this process's graphs (public + staff) and by a plain networkx graph of the same."""
     import networkx as nx
@@ -378,6 +416,7 @@ def main():
     samples, search, build_s, rebuilt, rss_delta = latency_rounds(args, token, slugs, rng)
     many, _ = throughput(args, token, slugs, WRITER_TYPES, rng)
     one, _ = throughput(args, token, slugs, WRITER_TYPES[:1], rng)
+    page_times = pages(args, slugs, rng)
     ours_mem, plain_mem, n_nodes, n_edges = graph_memory()
 
     def ms(values):
@@ -391,6 +430,8 @@ def main():
          ms(samples["insert"]), "≤ 5×"),
         ("  the same POST, refused unwritten (ms)", ms(samples["floor"]), "", float("nan"), ""),
         ("  the write less that floor (ms)", ms(samples["write"]) - ms(samples["floor"]), "plain INSERT of the row",
+         ms(samples["insert"]), ""),
+        ("  the POST without token, no query (ms)", ms(samples["stack"]), "plain INSERT of the row",
          ms(samples["insert"]), ""),
         ("first graph read after a write (ms)", ms(samples["first"]), "the same read, warm",
          ms(samples["warm"]), "≤ 10×"),
@@ -411,6 +452,10 @@ def main():
         ratio = f"{ours / base:.1f}×" if base == base and base else ""
         base_text = f"{base:>9.2f}" if base == base else f"{'':>9}"
         print(f"{name:<40} {ours:>9.2f}  {base_name:<30} {base_text} {ratio:>7}  {goal}")
+    print()
+    print(f"{'page or list, each view run (ms)':<40} {'anonymous':>9}  {'staff':>9}   medians of {args.page_rounds}")
+    for url, (anonymous_ms, staff_ms) in page_times.items():
+        print(f"{url:<40} {anonymous_ms:>9.1f}  {staff_ms:>9.1f}")
 
 
 if __name__ == "__main__":
