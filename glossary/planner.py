@@ -3,7 +3,7 @@
 PostgreSQL plans from table statistics that autovacuum refreshes some time after a large write
 (never, where it is switched off). Until then a glossary just filled by an import of 100,000
 terms still looks empty to the planner, which then picks plans fit for an empty table: a list of
-relations took 7 s instead of 0.3 s. SQLite without statistics guesses that any equality on an
+relations took about 6 s instead of 0.3 s. SQLite without statistics guesses that any equality on an
 indexed column is selective: it reads every public term through the status index and sorts them
 all, where the name index would give the first page in order. So a bulk write refreshes the
 statistics of the glossary's tables (ANALYZE, both engines) as soon as it commits.
