@@ -141,11 +141,13 @@ def ensure_writer():
 
 
 def ordered_slugs():
-    """Generated term slugs in generation order: a relation from an earlier to a later term never
-    closes a cycle in the acyclic types `generate_glossary` made (they all point that way)."""
+    """Public generated term slugs in generation order: a relation from an earlier to a later term
+    never closes a cycle in the acyclic types `generate_glossary` made (they all point that way).
+    Drafts, if the database holds some, are left out: anonymous readers read these terms."""
     from glossary.models import Term
 
-    return list(Term.objects.filter(slug__startswith="generated-").order_by("slug").values_list("slug", flat=True))
+    terms = Term.objects.public().filter(slug__startswith="generated-")
+    return list(terms.order_by("slug").values_list("slug", flat=True))
 
 
 class Pairs:
