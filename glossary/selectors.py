@@ -37,18 +37,21 @@ def replacement_visible_to(user) -> Prefetch:
 
 def relations_visible_to(user) -> QuerySet:
     """Relations whose source and target the user may both see, with their type and ends joined."""
-    seen = _relation_seen(user)
+    seen = _none_hidden(user, "source", "target")
     relations = Relation.objects.all() if seen is None else Relation.objects.filter(seen)
     return relations.select_related("type", "source", "target")
 
 
-def _relation_seen(user, prefix: str = "") -> Q | None:
-    """The condition that neither end of a relation (reached through ``prefix``) is hidden from the
-    user; None when no term is."""
+def _none_hidden(user, *terms: str) -> Q | None:
+    """The condition that none of the terms at these paths is hidden from the user; None when no
+    term is."""
     hidden = Term.objects.hidden_from(user)
     if hidden.query.is_empty():
         return None
-    return ~Q(**{f"{prefix}source__in": hidden}) & ~Q(**{f"{prefix}target__in": hidden})
+    condition = Q()
+    for path in terms:
+        condition &= ~Q(**{f"{path}__in": hidden})
+    return condition
 
 
 def term_list(
@@ -159,14 +162,13 @@ def relation_list(*, user, source: str = "", target: str = "", type: str = "") -
 
 def relation_type_list(*, user) -> QuerySet:
     """Relation types with the number of relations of each that the user may see."""
-    seen = _relation_seen(user, "relations__")
+    seen = _none_hidden(user, "relations__source", "relations__target")
     return RelationType.objects.annotate(relation_count=Count("relations", filter=seen)).order_by("slug")
 
 
 def category_list(*, user) -> QuerySet:
     """Categories with the number of terms in each that the user may see."""
-    hidden = Term.objects.hidden_from(user)
-    seen = None if hidden.query.is_empty() else ~Q(terms__in=hidden)
+    seen = _none_hidden(user, "terms")
     return Category.objects.annotate(term_count=Count("terms", filter=seen)).order_by("name")
 
 
