@@ -1,6 +1,7 @@
 """After a bulk write PostgreSQL's planner statistics are refreshed, so a glossary just filled by
-an import is not planned for as if it were still empty; SQLite is left without them, which it plans
-better with (`glossary.planner`). The A–Z list reads a page of its index."""
+an import is not planned for as if it were still empty; SQLite is left without them, which plans
+these lists better without (`glossary.planner`). The A–Z list reads a page of its index, and the
+A–Z letters are one DISTINCT over initials."""
 
 import json
 import uuid
@@ -13,6 +14,7 @@ from glossary.exchange.importer import import_document
 from glossary.models import Term
 from glossary.planner import glossary_tables, refresh_statistics
 from tests.exchange.conftest import small_document
+from tests.plans import postgres_plan_nodes, sqlite_plan_steps
 
 
 def slug_statistics() -> str:
@@ -59,12 +61,6 @@ def test_the_tables_analysed_are_the_glossarys_with_their_history_and_links():
     assert not any(table.startswith(("auth_", "django_")) for table in tables)
 
 
-def _plan_nodes(node):
-    yield node
-    for child in node.get("Plans", ()):
-        yield from _plan_nodes(child)
-
-
 @pytest.mark.django_db
 def test_a_page_of_the_a_to_z_term_list_reads_one_page_of_the_name_index():
     from django.contrib.auth.models import AnonymousUser, User
@@ -78,23 +74,31 @@ def test_a_page_of_the_a_to_z_term_list_reads_one_page_of_the_name_index():
         # Staff lists are not filtered by status, and SQLite reads them from the index in order.
         # (Anonymous ones it reads through the status index and sorts: see glossary.planner.)
         page = term_list(user=User(is_staff=True, is_active=True), ordering="name")[:25]
-        sql, params = page.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            steps = [row[3] for row in cursor.fetchall()]
+        steps = sqlite_plan_steps(*page.query.sql_with_params())
         assert any("term_name_order" in step for step in steps), steps
         assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
         assert [t.slug for t in page][:2] == ["concept-00000", "concept-00001"]
         return
     page = term_list(user=AnonymousUser(), ordering="name")[:25]
-    sql, params = page.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    plan = plan if isinstance(plan, list) else json.loads(plan)
-    nodes = list(_plan_nodes(plan[0]["Plan"]))
+    nodes = postgres_plan_nodes(*page.query.sql_with_params())
     assert not any(node["Node Type"] == "Sort" for node in nodes), nodes
     scans = [node for node in nodes if node.get("Relation Name") == "glossary_term"]
     assert [node.get("Index Name") for node in scans] == ["term_name_order"]
     assert all(node["Actual Rows"] <= 25 for node in scans)
     assert [t.slug for t in page][:2] == ["concept-00000", "concept-00001"]
+
+
+@pytest.mark.django_db
+def test_the_a_to_z_letters_are_one_distinct_over_initials_not_over_every_name():
+    from django.contrib.auth.models import AnonymousUser
+    from django.test.utils import CaptureQueriesContext
+
+    from glossary.views import _initials
+
+    Term.objects.bulk_create(Term(name=name, slug=name.lower(), status="published") for name in ("Alpha", "alpha2", "Beta"))
+    with CaptureQueriesContext(connection) as captured:
+        letters = _initials(AnonymousUser())
+    assert [entry["letter"] for entry in letters if entry["enabled"]] == ["A", "B"]
+    [query] = captured.captured_queries
+    # The model's ordering would add LOWER(name) to the DISTINCT: one row per name, not per letter.
+    assert "ORDER BY" not in query["sql"] and "lower(" not in query["sql"].lower(), query["sql"]

@@ -10,6 +10,7 @@ from glossary import services
 from glossary.models import Label, Note, Term
 from glossary.search import search, search_key, vocabulary
 from glossary.search_index import SQLITE_TRIGGERS
+from tests.plans import postgres_plan_nodes, sqlite_plan_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -112,12 +113,6 @@ def test_sqlite_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(make
     assert found("resurrected") == ["resurrected-trigger"]
 
 
-def _plan_nodes(node):
-    yield node
-    for child in node.get("Plans", ()):
-        yield from _plan_nodes(child)
-
-
 def test_the_engine_reads_only_the_matching_rows_not_the_tables(db):
     from glossary.search import Query, Scope, _engine
 
@@ -137,22 +132,17 @@ def test_the_engine_reads_only_the_matching_rows_not_the_tables(db):
     with connection.execute_wrapper(keep):
         _engine(connection.alias)(connection.alias, Query.parse("alpha1234"), Scope())
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + captured[0][0], captured[0][1])
-            steps = [row[3] for row in cursor.fetchall()]
+        steps = sqlite_plan_steps(*captured[0])
         # Each part starts from its FTS5 table and reaches labels and terms by primary key.
         scans = [step for step in steps if step.startswith("SCAN ")]
         assert scans and all("VIRTUAL TABLE" in step or step.startswith("SCAN (subquery") for step in scans), steps
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE glossary_term, glossary_label, glossary_note")
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + captured[0][0], captured[0][1])
-        plan = cursor.fetchone()[0]
-    plan = plan if isinstance(plan, list) else json.loads(plan)
     read = {
         (node["Node Type"], node.get("Index Name") or node.get("Relation Name")):
             node["Actual Rows"] * node["Actual Loops"] + node.get("Rows Removed by Filter", 0)
-        for node in _plan_nodes(plan[0]["Plan"])
+        for node in postgres_plan_nodes(*captured[0])
     }
     assert max(read.values()) < 100, [(key, rows) for key, rows in read.items() if rows >= 100]
     assert any(index == "glossary_label_search_key" for _, index in read)
