@@ -11,8 +11,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.db.models import F, Q, Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -177,6 +180,21 @@ def sees_unpublished(user) -> bool:
     return user is not None and user.is_active and user.is_staff
 
 
+def name_is(name: str) -> Exact:
+    """A term's name equals ``name`` ignoring case, as ``term_current_name_ci_unique`` compares names.
+
+    LOWER on both sides, so that the check before a save asks what the constraint will, and the
+    indexes on LOWER(name) answer it: ``name__iexact`` compares UPPER (and on SQLite uses LIKE),
+    which no index holds, and read every term on each save.
+    """
+    return Exact(Lower("name"), Lower(Value(name)))
+
+
+def current_terms(path: str = "") -> Q:
+    """The condition "not deprecated" on the term at ``path`` (e.g. ``"term__"`` from a label)."""
+    return ~Q(**{f"{path}status": TermStatus.DEPRECATED})
+
+
 class TermQuerySet(models.QuerySet):
     def public(self):
         """Terms anyone may read: published and deprecated ones."""
@@ -200,7 +218,7 @@ class TermQuerySet(models.QuerySet):
 
     def current(self):
         """Terms not deprecated: the ones whose preferred labels must be unique."""
-        return self.exclude(status=TermStatus.DEPRECATED)
+        return self.filter(current_terms())
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -305,7 +323,7 @@ class Term(models.Model):
         errors = {}
         name = (self.name or "").strip()
         if name and self.is_current:
-            other = Term.objects.current().filter(name__iexact=name).exclude(pk=self.pk).first()
+            other = Term.objects.current().filter(name_is(name)).exclude(pk=self.pk).first()
             if other is not None:
                 errors["name"] = ValidationError(
                     rules.display_name_taken_message(name, other.name), code="duplicate_name"
@@ -328,11 +346,11 @@ class Term(models.Model):
         preferred = [label for label in labels if label.kind == LabelKind.PREFERRED]
         if not preferred or not self.is_current:
             return []
-        by_text = Q()
-        for label in preferred:
-            by_text |= Q(language__iexact=label.language, text__iexact=" ".join(label.text.split()))
+        # The labels of other current terms folded alike (`rules.fold`, through the index on
+        # `Label.folded`); `rules.preferred_label_clashes` keeps those in the same language.
         taken = (
-            Label.objects.filter(by_text, kind=LabelKind.PREFERRED, term__in=Term.objects.current())
+            Label.objects.filter(current_terms("term__"), kind=LabelKind.PREFERRED,
+                                 folded__in={rules.fold(label.text) for label in preferred})
             .exclude(term_id=self.pk)
             .values_list("term__pk", "language", "text", "term__name")
         )
@@ -363,7 +381,25 @@ class LabelSubkind(models.TextChoices):
     MISSPELLING = "misspelling", "Misspelling"
 
 
-class LabelManager(models.Manager):
+class LabelQuerySet(models.QuerySet):
+    """Bulk writes keep `Label.folded` too (`save` and fixtures go through `_fold_label`)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for label in objs:
+            label.folded = rules.fold(label.text)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if "text" in fields:
+            for label in objs:
+                label.folded = rules.fold(label.text)
+            fields = [*fields, "folded"] if "folded" not in fields else fields
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class LabelManager(models.Manager.from_queryset(LabelQuerySet)):
     def get_by_natural_key(self, term, language, text):
         return self.get(term__slug=term, language=language, text__iexact=text)
 
@@ -388,9 +424,13 @@ class Label(models.Model):
     )
     kind = models.CharField(max_length=12, choices=LabelKind.choices, default=LabelKind.ALTERNATIVE)
     subkind = models.CharField(max_length=12, choices=LabelSubkind.choices, blank=True, default="")
+    # The text as typed names are compared with it (`rules.fold`: case folded, spaces collapsed),
+    # so that resolving a name is one look-up in an index, under the same rule on both databases:
+    # "großes sprachmodell" finds "Großes Sprachmodell", "λόγος" finds "ΛΌΓΟΣ". Never set by hand.
+    folded = models.CharField(max_length=600, editable=False, default="")
 
     objects = LabelManager()
-    history = recorded_history(unindexed=("id",))
+    history = recorded_history(unindexed=("id", "folded"))
 
     class Meta:
         ordering = ["language", "kind", Lower("text")]
@@ -405,7 +445,7 @@ class Label(models.Model):
                 violation_error_message="This text is already a label of the term in that language.",
             ),
         ]
-        indexes = [models.Index(Lower("text"), name="label_text_ci_idx")]
+        indexes = [models.Index(fields=["folded"], name="label_folded_idx")]
 
     def __str__(self):
         return f"{self.text}@{self.language}" if self.language else self.text
@@ -894,3 +934,9 @@ class ReleaseEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.key}"
+
+
+@receiver(pre_save, sender=Label)
+def _fold_label(sender, instance, **kwargs):
+    """Every save of a label — services, admin, fixtures (raw) — keeps its `folded` text."""
+    instance.folded = rules.fold(instance.text)

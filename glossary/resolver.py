@@ -18,7 +18,7 @@ candidate ("may refer to") instead of an arbitrary one. Only terms the user may 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from glossary.rules import fold
 
 
 @dataclass(frozen=True)
@@ -41,38 +41,40 @@ class Resolution:
         return self.term is None and len(self.candidates) > 1
 
 
-def normalise_name(text) -> str:
-    """The form names are compared in: stripped, inner spaces collapsed, case folded."""
-    return " ".join(str(text or "").split()).casefold()
+# The form names are compared in: stripped, inner spaces collapsed, case folded. The one rule
+# (`rules.fold`) that `Label.folded` stores, so a typed name is looked up as it is stored.
+normalise_name = fold
 
 
 def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
     """Resolve every text at once (one query); keyed by `normalise_name`."""
-    from glossary.models import LabelKind, Term, TermStatus
+    from glossary.models import Label, LabelKind, Term, TermStatus
 
     wanted = {normalise_name(t) for t in texts} - {""}
     resolutions = {key: Resolution(key) for key in wanted}
     if not wanted:
         return resolutions
-    matches = Q(slug__in=wanted)
-    for key in wanted:
-        # iexact rather than __in on Lower(): the lookup the case-insensitive label index answers.
-        matches |= Q(labels__text__iexact=key)
+    # The terms named, each found through an index: by slug, and by a label's folded text (an OR
+    # across the join of terms and labels would read both tables whole). Every label of those
+    # terms comes back; the loop below keeps the ones that name a wanted text.
+    named = (
+        Term.objects.filter(slug__in=wanted).order_by().values("pk")
+        .union(Label.objects.filter(folded__in=wanted).order_by().values("term_id"))
+    )
     rows = (
         Term.objects.visible_to(user)
-        .filter(matches)
-        .values_list("slug", "name", "status", "labels__text", "labels__kind")
+        .filter(pk__in=named)
+        .values_list("slug", "name", "status", "labels__text", "labels__folded", "labels__kind")
         .order_by("name", "slug")
         .distinct()
     )
     # (text, rank) → terms; rank 0 slug, then current/deprecated preferred, then other labels.
     found: dict[tuple[str, int], list[tuple[TermRef, str]]] = {}
-    for slug, name, status, text, kind in rows:
+    for slug, name, status, text, key, kind in rows:
         ref = TermRef(slug, name)
         deprecated = status == TermStatus.DEPRECATED
         if slug in resolutions:
             found.setdefault((slug, 0), []).append((ref, ""))
-        key = normalise_name(text)
         if text is not None and key in resolutions:
             rank = (1 if kind == LabelKind.PREFERRED else 3) + deprecated
             found.setdefault((key, rank), []).append((ref, text))

@@ -15,6 +15,7 @@ import itertools
 from django.db import connection, models
 from django.db.models import F
 
+from glossary import rules
 from glossary.exchange.check import RELATION_TYPE_DEFAULTS, TERM_TEXT_FIELDS, no_progress
 from glossary.models import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
 from glossary.history import HISTORY_COLUMNS, history_values
@@ -66,12 +67,12 @@ def _replace_term_rows(model, fields, rows_by_slug, term_id, progress, what, sco
     copy_history(model, "term_id", ids, scope, "-")
     for batch in _batched(ids):
         model.objects.filter(term_id__in=batch).delete()
-    insert_rows(
-        model, ["term", *fields],
-        [(term_id[slug], *(row[f] if isinstance(row, dict) else row[i] for i, f in enumerate(fields)))
-         for slug, rows in rows_by_slug.items() for row in rows],
-        progress, what,
-    )
+    rows = [(term_id[slug], *(row[f] if isinstance(row, dict) else row[i] for i, f in enumerate(fields)))
+            for slug, rows in rows_by_slug.items() for row in rows]
+    if model is Label:  # plain tuples: the folded text `Label.save` would have set
+        text = 1 + fields.index("text")
+        fields, rows = [*fields, "folded"], [(*row, rules.fold(row[text])) for row in rows]
+    insert_rows(model, ["term", *fields], rows, progress, what)
     copy_history(model, "term_id", ids, scope, "+")
 
 
