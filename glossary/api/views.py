@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from glossary import selectors, services, workflow
-from glossary.models import TermStatus
+from glossary.models import Term, TermStatus
 from glossary.api.filters import (
     AutocompleteParams, ChangeListParams, LookupParams, RelationListParams, TermListParams, validated_params,
 )
@@ -175,6 +175,10 @@ class TermViewSet(TermHistoryActions, ServiceModelViewSet):
             if not hasattr(self, "_term_list"):
                 self._term_list = selectors.term_list(user=user, **validated_params(TermListParams, self.request))
             return self._term_list
+        if self.action in ("update", "partial_update", "destroy"):
+            # A write finds the term by its row; the answer to an update reads it again with its
+            # details (`_save`): a term with thousands of relations is not read twice.
+            return Term.objects.visible_to(user)
         return selectors.term_detail_queryset(user=user)
 
     def get_serializer_class(self):

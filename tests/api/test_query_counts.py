@@ -82,3 +82,25 @@ def test_a_repeated_anonymous_read_is_served_from_the_cache_in_one_query(anon, d
         with django_assert_num_queries(1):  # the look at the change log only
             again = anon.get(url)
         assert again.status_code == 200 and again.content == first.content, url
+
+
+def test_a_write_to_a_term_reads_its_relations_once_for_its_answer_not_also_to_find_it(as_editor):
+    """A term with thousands of relations was read whole twice per PATCH: to find it, and for the answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build(20)
+
+    def relation_reads(send):
+        with CaptureQueriesContext(connection) as captured:
+            response = send()
+        assert response.status_code == 200, response.content[:300]
+        return len([q for q in captured.captured_queries
+                    if q["sql"].startswith("SELECT") and 'FROM "glossary_relation"' in q["sql"]])
+
+    read = relation_reads(lambda: as_editor.get("/api/terms/hub/"))
+    patched = relation_reads(lambda: as_editor.patch("/api/terms/hub/", {"short_definition": "New."}, format="json"))
+    assert read == 2  # out and in, with their other ends
+    assert patched == read
+    body = as_editor.get("/api/terms/hub/").json()
+    assert body["short_definition"] == "New." and len(body["relations_out"]) == 20
