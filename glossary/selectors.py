@@ -9,7 +9,7 @@ of SQL queries does not grow with the number of rows or relations.
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
@@ -160,16 +160,30 @@ def relation_list(*, user, source: str = "", target: str = "", type: str = "") -
     return relations.order_by("pk")
 
 
+def _count_of(rows: QuerySet, column: str, seen: Q | None):
+    """The number of ``rows`` (those ``seen``) whose ``column`` is the outer row, as a subquery.
+
+    A subquery rather than a join and GROUP BY: the list's count of types or categories (the
+    paginator's) then reads those rows alone, not every relation or term (230 ms at 500,000
+    relations), and each count is one index range.
+    """
+    rows = rows.filter(**{column: OuterRef("pk")})
+    if seen is not None:
+        rows = rows.filter(seen)
+    counted = rows.order_by().values(column).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def relation_type_list(*, user) -> QuerySet:
     """Relation types with the number of relations of each that the user may see."""
-    seen = _none_hidden(user, "relations__source", "relations__target")
-    return RelationType.objects.annotate(relation_count=Count("relations", filter=seen)).order_by("slug")
+    seen = _none_hidden(user, "source", "target")
+    return RelationType.objects.annotate(relation_count=_count_of(Relation.objects, "type", seen)).order_by("slug")
 
 
 def category_list(*, user) -> QuerySet:
     """Categories with the number of terms in each that the user may see."""
-    seen = _none_hidden(user, "terms")
-    return Category.objects.annotate(term_count=Count("terms", filter=seen)).order_by("name")
+    return Category.objects.annotate(
+        term_count=_count_of(Term.objects, "category", _none_hidden(user, "pk"))).order_by("name")
 
 
 def reference_list(*, user) -> QuerySet:

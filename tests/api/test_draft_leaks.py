@@ -1,5 +1,7 @@
 """Drafts stay invisible to anonymous readers on every surface that names another term or counts rows."""
 
+import re
+
 import pytest
 
 from glossary import services
@@ -78,8 +80,9 @@ def test_the_counts_leave_out_the_few_hidden_terms_and_staff_are_not_filtered(gl
     staff = User(username="staff-reader", is_staff=True, is_active=True)
     for queryset in (selectors.relations_visible_to(AnonymousUser()), selectors.relation_type_list(user=AnonymousUser()),
                      selectors.category_list(user=AnonymousUser())):
-        sql = str(queryset.query)
-        assert 'NOT ("glossary_relation"."source_id" IN (SELECT' in sql or 'NOT ("glossary_term"."id" IN (SELECT' in sql
+        sql = str(queryset.query)  # the lists count in a subquery per row (alias V0)
+        assert re.search(r'NOT \(("glossary_relation"|V0)\."source_id" IN \(SELECT', sql) or (
+            re.search(r'NOT \(("glossary_term"|V0)\."id" IN \(SELECT', sql)), sql
         # The subquery picks the hidden terms by name, which the status index serves.
         assert "U0.\"status\" IN (draft, in_review, changes_requested)" in sql.replace("'", ""), sql
     for queryset in (selectors.relations_visible_to(staff), selectors.relation_type_list(user=staff),

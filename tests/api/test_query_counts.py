@@ -104,3 +104,22 @@ def test_a_write_to_a_term_reads_its_relations_once_for_its_answer_not_also_to_f
     assert patched == read
     body = as_editor.get("/api/terms/hub/").json()
     assert body["short_definition"] == "New." and len(body["relations_out"]) == 20
+
+
+@pytest.mark.parametrize("url, counted", [("/api/relation-types/", "glossary_relation"), ("/api/categories/", "glossary_term")])
+def test_the_count_of_a_list_of_types_or_categories_reads_those_alone(anon, url, counted):
+    """Counts per row as subqueries: the paginator's count no longer joins and groups every relation
+    or term (230 ms at 500,000 relations), and each row's count stays right."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build(5)
+    Term.objects.create(name="Hidden", slug="hidden", status="draft", category=Category.objects.get(slug="cat"))
+    Relation.objects.create(source=Term.objects.get(slug="hidden"), type=RelationType.objects.get(slug="uses"),
+                            target=Term.objects.get(slug="hub"))
+    with CaptureQueriesContext(connection) as captured:
+        body = anon.get(url).json()
+    [count] = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert f'"{counted}"' not in count, count
+    counts = {row["slug"]: row.get("relation_count", row.get("term_count")) for row in body["results"]}
+    assert counts == ({"part-of": 5, "uses": 5} if counted == "glossary_relation" else {"cat": 6})
