@@ -27,7 +27,9 @@ Last, the pages and API lists that count or order the whole glossary, anonymous 
 (staff, session): what a reader pays on the first request after any write, and a signed-in
 reader on every request; and the counts behind them next to the queries they replaced ("both
 ends among the visible terms" rather than "neither end among the hidden ones"; DISTINCT over
-initials and names), interleaved, each checked to give the same answer.
+initials and names), interleaved, each checked to give the same answer; likewise resolving a
+typed name and a new term's "name or label taken?" checks (the folded label and LOWER(name)
+indexes vs iexact).
 """
 
 import argparse
@@ -360,8 +362,9 @@ def pages(args, slugs, rng):
     staff.force_login(User.objects.get(username="bench-scale"))
     clients = (Client(), staff)
     term = rng.choice(slugs)
-    urls = ["/", "/terms/", "/categories/", f"/terms/{term}/", "/changes/", "/api/terms/", "/api/relations/",
-            "/api/relation-types/", "/api/categories/", "/api/changes/"]
+    word = term.rsplit("-", 1)[-1]
+    urls = ["/", "/terms/", "/categories/", f"/terms/{term}/", f"/search/?q={word}", "/changes/", "/api/terms/",
+            "/api/relations/", "/api/relation-types/", "/api/categories/", "/api/changes/"]
     times = {}
     for url in urls:
         row = []
@@ -377,14 +380,16 @@ def pages(args, slugs, rng):
     return times
 
 
-def counts_side_by_side(args):
-    """Median ms of each count, ours vs the query it replaced, both asked the same thing in turn."""
+def counts_side_by_side(args, slugs):
+    """Median ms of each count or look-up, ours vs the query it replaced, both asked the same thing in turn."""
     from django.contrib.auth.models import AnonymousUser, User
     from django.db.models import Count, Q
     from django.db.models.functions import Substr, Upper
 
     from glossary import selectors
-    from glossary.models import Category, Relation, RelationType, Term
+    from glossary.models import Category, Label, Relation, RelationType, Term, current_terms, name_is
+    from glossary.resolver import normalise_name, resolve_name
+    from glossary.rules import fold
 
     def former_relations(user):
         visible = Term.objects.visible_to(user)
@@ -404,6 +409,26 @@ def counts_side_by_side(args):
     def initials(terms):
         return set(terms.annotate(initial=Upper(Substr("name", 1, 1))).values_list("initial", flat=True).distinct())
 
+    # A name as someone types it (/terms/<name>/, [[links]], the path finder), and as a new term
+    # would take it: the resolver and a term's checks, vs the iexact queries they replaced.
+    typed = Term.objects.filter(status="published").order_by("pk")[len(slugs) // 2].name.upper()
+
+    def resolved(u):
+        return {resolve_name(typed, user=u).term.slug}
+
+    def former_resolved(u):
+        key = normalise_name(typed)
+        return set(Term.objects.visible_to(u).filter(Q(slug__in=[key]) | Q(labels__text__iexact=key))
+                   .values_list("slug", flat=True).distinct())
+
+    def name_taken(u):
+        return (Term.objects.current().filter(name_is(typed)).exists(),
+                Label.objects.filter(current_terms("term__"), kind="preferred", folded__in=[fold(typed)]).exists())
+
+    def former_name_taken(u):
+        return (Term.objects.current().filter(name__iexact=typed).exists(),
+                Label.objects.filter(kind="preferred", term__in=Term.objects.current(), text__iexact=typed).exists())
+
     cases = {
         "visible relations, count": (
             lambda u: selectors.relations_visible_to(u).count(), lambda u: former_relations(u).count()),
@@ -416,6 +441,8 @@ def counts_side_by_side(args):
             lambda u: [(c.slug, c.term_count) for c in selectors.category_list(user=u)], former_categories),
         "A–Z initials": (
             lambda u: initials(Term.objects.visible_to(u).order_by()), lambda u: initials(Term.objects.visible_to(u))),
+        "resolve a typed name": (resolved, former_resolved),
+        "a new term's name and label taken?": (name_taken, former_name_taken),
     }
     users = {"anon": AnonymousUser(), "staff": User.objects.get(username="bench-scale")}
     times = {}
@@ -474,7 +501,7 @@ def main():
     many, _ = throughput(args, token, slugs, WRITER_TYPES, rng)
     one, _ = throughput(args, token, slugs, WRITER_TYPES[:1], rng)
     page_times = pages(args, slugs, rng)
-    count_times = counts_side_by_side(args)
+    count_times = counts_side_by_side(args, slugs)
     ours_mem, plain_mem, n_nodes, n_edges = graph_memory()
 
     def ms(values):
@@ -515,7 +542,7 @@ def main():
     for url, (anonymous_ms, staff_ms) in page_times.items():
         print(f"{url:<40} {anonymous_ms:>9.1f}  {staff_ms:>9.1f}")
     print()
-    print(f"{'count behind the pages (ms)':<40} {'who':<6} {'ours':>9}  {'former query':>12} {'ratio':>7}")
+    print(f"{'query behind the pages and writes (ms)':<40} {'who':<6} {'ours':>9}  {'former query':>12} {'ratio':>7}")
     for (name, who), (ours, former) in count_times.items():
         print(f"{name:<40} {who:<6} {ours:>9.1f}  {former:>12.1f} {former / ours:>6.1f}×")
 
