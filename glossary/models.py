@@ -13,7 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from django.db.models import F, Q, Value
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -195,16 +195,35 @@ def current_terms(path: str = "") -> Q:
     return ~Q(**{f"{path}status": TermStatus.DEPRECATED})
 
 
+class NotLookedUpOnSqlite(Func):
+    """A column as it is, which SQLite does not look up through the column's own index
+    (``+status``: SQLite's unary plus changes no value); other databases get the column."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
 class TermQuerySet(models.QuerySet):
-    def public(self):
-        """Terms anyone may read: published and deprecated ones."""
+    def public(self, *, paged_in_order=False):
+        """Terms anyone may read: published and deprecated ones.
+
+        ``paged_in_order`` for a list read a page at a time in the order of another index
+        (newest first, A–Z): SQLite, which plans without statistics, would take the status index
+        and read every public term, then sort them all (1 s for the newest 20 of 100,000); told
+        not to, it walks the order's index and stops at the page's end. PostgreSQL weighs both.
+        """
+        if paged_in_order:
+            status = NotLookedUpOnSqlite("status", output_field=models.CharField())
+            return self.alias(listed_status=status).filter(listed_status__in=PUBLIC_STATUSES)
         return self.filter(status__in=PUBLIC_STATUSES)
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, paged_in_order=False):
         """Drafts, terms in review and terms sent back for changes are for staff only."""
         if sees_unpublished(user):
             return self
-        return self.public()
+        return self.public(paged_in_order=paged_in_order)
 
     def hidden_from(self, user):
         """The terms ``visible_to(user)`` leaves out: none for staff, else the unpublished ones.

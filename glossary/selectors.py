@@ -71,7 +71,7 @@ def term_list(
     if search:
         _, terms = term_search(query=search, user=user, category=category, status=status, letter=letter)
         return terms.order_by(*TERM_ORDERINGS[ordering]) if ordering else terms
-    terms = Term.objects.visible_to(user)
+    terms = Term.objects.visible_to(user, paged_in_order=True)
     if category:
         terms = terms.filter(category__slug=category)
     if status:
@@ -223,7 +223,7 @@ def term_changes(*, category: str = "", since: datetime | None = None, until: da
     ``until`` inclusive; ``category`` a category slug. Each term comes with its category, labels
     and definitions, and its replacement (a public one only) with its preferred labels.
     """
-    terms = Term.objects.public().annotate(change=Case(
+    terms = Term.objects.public(paged_in_order=True).annotate(change=Case(
         When(status=TermStatus.DEPRECATED, then=Value(TermChange.DEPRECATED)),
         When(updated_at__gt=Coalesce("published_at", "created_at") + MODIFIED_AFTER,
              then=Value(TermChange.MODIFIED)),

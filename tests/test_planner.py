@@ -71,13 +71,15 @@ def test_a_page_of_the_a_to_z_term_list_reads_one_page_of_the_name_index():
                              for i in range(3000))
     refresh_statistics()
     if connection.vendor == "sqlite":
-        # Staff lists are not filtered by status, and SQLite reads them from the index in order.
-        # (Anonymous ones it reads through the status index and sorts: see glossary.planner.)
-        page = term_list(user=User(is_staff=True, is_active=True), ordering="name")[:25]
-        steps = sqlite_plan_steps(*page.query.sql_with_params())
-        assert any("term_name_order" in step for step in steps), steps
-        assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
-        assert [t.slug for t in page][:2] == ["concept-00000", "concept-00001"]
+        # SQLite reads the list from the index in order, for staff (not filtered by status) and
+        # for readers too: told not to take the status index (`TermQuerySet.public`), which read
+        # every public term and sorted them.
+        for user in (User(is_staff=True, is_active=True), AnonymousUser()):
+            page = term_list(user=user, ordering="name")[:25]
+            steps = sqlite_plan_steps(*page.query.sql_with_params())
+            assert any("term_name_order" in step for step in steps), steps
+            assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
+            assert [t.slug for t in page][:2] == ["concept-00000", "concept-00001"]
         return
     page = term_list(user=AnonymousUser(), ordering="name")[:25]
     nodes = postgres_plan_nodes(*page.query.sql_with_params())
@@ -102,3 +104,33 @@ def test_the_a_to_z_letters_are_one_distinct_over_initials_not_over_every_name()
     [query] = captured.captured_queries
     # The model's ordering would add LOWER(name) to the DISTINCT: one row per name, not per letter.
     assert "ORDER BY" not in query["sql"] and "lower(" not in query["sql"].lower(), query["sql"]
+
+
+@pytest.mark.django_db
+def test_the_newest_changes_are_read_in_the_order_of_the_update_index_not_sorted_from_every_term():
+    """/changes/, its feed, /api/changes/ and the home page's recent changes: on SQLite the status
+    index read every public term, and each one's "modified?" (a Python function per row) before
+    sorting them all: 1 s at 100,000 terms, 26 ms for the whole page now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from glossary.selectors import term_changes
+
+    now = timezone.now()
+    Term.objects.bulk_create(
+        Term(name=f"Concept {i:05d}", slug=f"concept-{i:05d}", status="published" if i % 50 else "draft",
+             created_at=now - timedelta(days=1), updated_at=now - timedelta(seconds=i)) for i in range(3000))
+    refresh_statistics()
+    page = term_changes()[:20]
+    sql, params = page.query.sql_with_params()
+    if connection.vendor == "sqlite":
+        steps = sqlite_plan_steps(sql, params)
+        assert any("updated_at" in step for step in steps), steps
+        assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
+    else:
+        nodes = postgres_plan_nodes(sql, params)
+        assert not any(node["Node Type"] == "Sort" for node in nodes), nodes
+        assert all(node["Actual Rows"] <= 25 for node in nodes if node.get("Relation Name") == "glossary_term"), nodes
+    assert [(t.slug, t.change) for t in page][:3] == [
+        ("concept-00001", "modified"), ("concept-00002", "modified"), ("concept-00003", "modified")]
