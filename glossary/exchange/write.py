@@ -67,12 +67,12 @@ def _replace_term_rows(model, fields, rows_by_slug, term_id, progress, what, sco
     copy_history(model, "term_id", ids, scope, "-")
     for batch in _batched(ids):
         model.objects.filter(term_id__in=batch).delete()
-    rows = [(term_id[slug], *(row[f] if isinstance(row, dict) else row[i] for i, f in enumerate(fields)))
-            for slug, rows in rows_by_slug.items() for row in rows]
-    if model is Label:  # plain tuples: the folded text `Label.save` would have set
-        text = 1 + fields.index("text")
-        fields, rows = [*fields, "folded"], [(*row, rules.fold(row[text])) for row in rows]
-    insert_rows(model, ["term", *fields], rows, progress, what)
+    insert_rows(
+        model, ["term", *fields],
+        [(term_id[slug], *(row[f] if isinstance(row, dict) else row[i] for i, f in enumerate(fields)))
+         for slug, rows in rows_by_slug.items() for row in rows],
+        progress, what,
+    )
     copy_history(model, "term_id", ids, scope, "+")
 
 
@@ -178,6 +178,9 @@ def insert_rows(model, fields, rows, progress=no_progress, what="rows"):
     """
     if not rows:
         return
+    if model is Label and "folded" not in fields:  # the folded text `Label.save` would have set
+        text = fields.index("text")
+        fields, rows = [*fields, "folded"], [(*row, rules.fold(row[text])) for row in rows]
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(name) for name in fields]
     names = ", ".join(quote(column.column) for column in columns)
