@@ -15,7 +15,6 @@ from urllib.parse import urlencode, urlsplit
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models.functions import Substr, Upper
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from glossary.resolver import resolve_name
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import (
-    PUBLIC_STATUSES, Category, NoteKind, Reference, Term, TermStatus, default_language, hex_color,
+    PUBLIC_STATUSES, Category, NoteKind, Term, TermStatus, default_language, hex_color,
 )
 from glossary.search import highlight, normalise_query, search_key
 
@@ -107,32 +106,20 @@ def _bad_request(request, form):
 
 def _initials(user) -> list[dict]:
     """The A–Z index: every letter, with whether any visible term starts with it."""
-    used = set(
-        # Without the model's ordering, which DISTINCT would otherwise apply to every name.
-        Term.objects.visible_to(user)
-        .order_by()
-        .annotate(initial=Upper(Substr("name", 1, 1)))
-        .values_list("initial", flat=True)
-        .distinct()
-    )
+    used = selectors.initials_used(user=user)
     letters = list(string.ascii_uppercase) + sorted(c for c in used if c.isdigit())
     return [{"letter": letter, "enabled": letter in used} for letter in letters]
 
 
 def home(request):
-    visible = Term.objects.visible_to(request.user)
-    totals = {
-        "terms": visible.count(),
-        "relations": selectors.relations_visible_to(request.user).count(),
-        "references": Reference.objects.filter(terms__in=visible).distinct().count(),
-    }
+    totals = selectors.glossary_totals(user=request.user)
     recent = with_change_labels(selectors.term_changes()[:RECENT_COUNT], reader_language(request))
     return render(
         request,
         "glossary/home.html",
         {
             "initials": _initials(request.user),
-            "categories": _with_safe_colors(c for c in selectors.category_list(user=request.user) if c.term_count),
+            "categories": _with_safe_colors(c for c in selectors.categories_counted(user=request.user) if c.term_count),
             "totals": totals,
             "recent": recent,
         },
@@ -166,7 +153,7 @@ def term_list(request):
             "initials": _initials(request.user),
             "letter": (filters["letter"] or "").upper(),
             "category": category,
-            "categories": selectors.category_list(user=request.user),
+            "categories": selectors.categories_counted(user=request.user),
             "status_choices": status_choices(request.user),
         },
     )
@@ -346,7 +333,7 @@ def term_path(request, slug):
 
 
 def category_list(request):
-    categories = _with_safe_colors(selectors.category_list(user=request.user))
+    categories = _with_safe_colors(selectors.categories_counted(user=request.user))
     return render(request, "glossary/category_list.html", {"categories": categories})
 
 
@@ -366,7 +353,7 @@ def search(request):
     if not form.is_valid():
         return _bad_request(request, form)
     query = normalise_query(form.cleaned_data["q"])
-    context = {"form": form, "query": query, "categories": selectors.category_list(user=request.user),
+    context = {"form": form, "query": query, "categories": selectors.categories_counted(user=request.user),
                "status_choices": status_choices(request.user)}
     if not query:
         context["initials"] = _initials(request.user)

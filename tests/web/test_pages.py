@@ -280,3 +280,35 @@ def test_swagger_ui_has_a_way_back_to_the_site(client, db):
     assert '<nav class="api-docs-bar" aria-label="Site">' in html
     assert '<a class="api-docs-home" href="/">' in html
     assert "swagger-ui-bundle.js" in html
+
+
+def test_the_whole_glossary_counts_are_kept_until_the_next_change_for_signed_in_readers(
+        client, glossary, make_term, staff_user):
+    """Totals, A–Z letters and the categories' counts: a signed-in reader's pages are never cached
+    whole, and paid for these counts over the whole glossary on every request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff_user)
+
+    def counting_queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response, [q["sql"] for q in captured.captured_queries
+                          if "COUNT(" in q["sql"] or "DISTINCT UPPER(SUBSTR" in q["sql"].upper()]
+
+    first, counted = counting_queries("/")
+    assert counted  # totals, categories and letters are counted once…
+    again, counted_again = counting_queries("/")
+    assert counted_again == [] and again.content == first.content  # …and kept
+    for url in ("/terms/", "/categories/", "/search/?q=model"):
+        _, counts = counting_queries(url)
+        assert not any("glossary_category" in sql and "COUNT(" in sql for sql in counts), url
+
+    terms_before = first.context["totals"]["terms"]
+    make_term("Zeta function", category=glossary["llm"].category)  # any committed change moves the log
+    after, counted_after = counting_queries("/")
+    assert counted_after
+    assert after.context["totals"]["terms"] == terms_before + 1
+    assert {"letter": "Z", "enabled": True} in after.context["initials"]
