@@ -34,7 +34,9 @@ def glossary_languages() -> list[str]:
     key = f"glossary-languages:{changes_position().token}"
     languages = cache.get(key)
     if languages is None:
-        found = set(Label.objects.filter(kind=LabelKind.PREFERRED).exclude(language="")
+        # Without the model's ordering, which DISTINCT would otherwise apply to every label's
+        # text: 100,000 rows instead of one per language (0.4 s on each page after any write).
+        found = set(Label.objects.filter(kind=LabelKind.PREFERRED).exclude(language="").order_by()
                     .values_list("language", flat=True).distinct())
         own = default_language()
         languages = [own] + sorted(found - {own}, key=str.lower)

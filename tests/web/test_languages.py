@@ -173,3 +173,18 @@ def test_graph_pages_and_the_graph_api_name_terms_in_the_readers_language(client
     assert names["large-language-model"] == "Suuri kielimalli" and names["language-model"] == "Language model"
     data = client.get("/api/graph/neighborhood/large-language-model/", HTTP_ACCEPT_LANGUAGE="de").json()
     assert {n["id"]: n["name"] for n in data["nodes"]}["large-language-model"] == "Großes Sprachmodell"
+
+
+def test_the_glossarys_languages_are_one_distinct_over_languages_not_over_every_label(multilingual):
+    """Read on each page after any change: with the model's ordering in the DISTINCT it returned
+    one row per preferred label (0.4 s at 100,000 terms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from glossary.language import glossary_languages
+
+    with CaptureQueriesContext(connection) as captured:
+        languages = glossary_languages()
+    assert languages[0] == "en" and len(languages) == len(set(languages)) > 1
+    [query] = [q["sql"] for q in captured.captured_queries if "glossary_label" in q["sql"]]
+    assert "ORDER BY" not in query and "lower(" not in query.lower(), query
