@@ -101,7 +101,8 @@ def test_the_a_to_z_letters_are_one_distinct_over_initials_not_over_every_name()
     with CaptureQueriesContext(connection) as captured:
         letters = _initials(AnonymousUser())
     assert [entry["letter"] for entry in letters if entry["enabled"]] == ["A", "B"]
-    [query] = captured.captured_queries
+    # Besides the look at the change log that keys the kept letters (`selectors.until_next_change`):
+    [query] = [q for q in captured.captured_queries if '"glossary_term"' in q["sql"]]
     # The model's ordering would add LOWER(name) to the DISTINCT: one row per name, not per letter.
     assert "ORDER BY" not in query["sql"] and "lower(" not in query["sql"].lower(), query["sql"]
 
