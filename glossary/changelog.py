@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection, connections, transaction
 
 from glossary.changelog_backends import Entry, backend_for
@@ -144,6 +145,21 @@ def changes_position() -> Position:
     """Where the log stands for this request: one query, or none inside `changes_pinned`."""
     pinned = _pinned.get()
     return pinned if pinned is not None else feed.look()
+
+
+def kept_until_next_change(key: str, compute, *, timeout: int = 3600):
+    """``compute()``, kept in the cache under ``key`` until the next committed change.
+
+    The log's position is in the cache key, as in the anonymous page cache's, so a kept value is
+    never stale: for what is read over the whole glossary on many requests (its languages, the
+    pages' totals, letters and counts).
+    """
+    key = f"{key}:{changes_position().token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
 
 
 @contextmanager

@@ -16,11 +16,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from glossary.changelog import changes_position
+from glossary.changelog import kept_until_next_change
 from glossary.models import Label, LabelKind, default_language, language_tag
 
 LANG_PARAM = "lang"
@@ -31,17 +30,16 @@ _GET_FORM_END = re.compile(r"(<form\b(?:(?!method=\"post\")[^>])*>)(.*?)(</form>
 
 def glossary_languages() -> list[str]:
     """The language tags the glossary has preferred labels in, the glossary's own first."""
-    key = f"glossary-languages:{changes_position().token}"
-    languages = cache.get(key)
-    if languages is None:
+
+    def read():
         # Without the model's ordering, which DISTINCT would otherwise apply to every label's
         # text: 100,000 rows instead of one per language (0.4 s on each page after any write).
         found = set(Label.objects.filter(kind=LabelKind.PREFERRED).exclude(language="").order_by()
                     .values_list("language", flat=True).distinct())
         own = default_language()
-        languages = [own] + sorted(found - {own}, key=str.lower)
-        cache.set(key, languages, 3600)
-    return languages
+        return [own] + sorted(found - {own}, key=str.lower)
+
+    return kept_until_next_change("glossary-languages", read)
 
 
 def language_name(tag: str) -> str:

@@ -8,14 +8,13 @@ of SQL queries does not grow with the number of rows or relations.
 
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, Substr, Upper
 from django.shortcuts import get_object_or_404
 
 from glossary import releases
-from glossary.changelog import changes_position
+from glossary.changelog import kept_until_next_change
 from glossary.models import (
     CURRENT, Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
     sees_unpublished,
@@ -178,20 +177,14 @@ def _count_of(rows: QuerySet, column: str, seen: Q | None):
 
 
 def until_next_change(name: str, *, user, compute):
-    """``compute()``, kept in the cache until the next committed change to the glossary.
+    """``compute()`` for the user's audience (readers or staff), kept until the next change.
 
     For what the pages count over the whole glossary (totals, the A–Z letters, the categories'
-    counts): the change log's position is in the key, as it is in the anonymous page cache's, so
-    a kept value is never stale; a signed-in reader, whose pages are never cached whole, no
-    longer pays for those counts on every request (at 100,000 terms, most of a page's time).
+    counts): a signed-in reader, whose pages are never cached whole, no longer pays for those
+    counts on every request (at 100,000 terms, most of a page's time).
     """
     audience = "staff" if sees_unpublished(user) else "public"
-    key = f"glossary-{name}:{audience}:{changes_position().token}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, 3600)
-    return value
+    return kept_until_next_change(f"glossary-{name}:{audience}", compute)
 
 
 def glossary_totals(*, user) -> dict[str, int]:

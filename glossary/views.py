@@ -140,9 +140,8 @@ def term_list(request):
         status=filters["status"],
         letter=filters["letter"],
     )
-    category = None
-    if filters["category"]:
-        category = selectors.category_list(user=request.user).filter(slug=filters["category"]).first()
+    categories = selectors.categories_counted(user=request.user)
+    category = next((c for c in categories if c.slug == filters["category"]), None) if filters["category"] else None
     return render(
         request,
         "glossary/term_list.html",
@@ -153,7 +152,7 @@ def term_list(request):
             "initials": _initials(request.user),
             "letter": (filters["letter"] or "").upper(),
             "category": category,
-            "categories": selectors.categories_counted(user=request.user),
+            "categories": categories,
             "status_choices": status_choices(request.user),
         },
     )
