@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -19,4 +20,7 @@ class GlossaryConfig(AppConfig):
     def ready(self):
         from glossary import history, signals  # noqa: F401  (connect the history and the change log)
 
+        from glossary.search_index import sqlite_functions
+
+        connection_created.connect(sqlite_functions)
         post_migrate.connect(_repair_search_index, sender=self)

@@ -56,9 +56,16 @@ KIND_ORDER = {"preferred": 0, "alternative": 1, "hidden": 2}
 _WORD = re.compile(r"[^\W_]+")
 
 
+# Letters that decomposing leaves whole but that are read as plain ones: "Straße" is found as
+# "strasse", "Søren" as "soren" (the letters PostgreSQL's unaccent rules also spell out).
+_PLAIN_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                                "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t"})
+
+
 def fold(text: str) -> str:
-    """``text`` in lower case without accents: how both engines compare words."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """``text`` in lower case without accents: how words are compared, in queries and (on SQLite,
+    where FTS5 folds the accents of Latin letters only) in the index too."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN_LETTERS))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

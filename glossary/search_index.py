@@ -5,10 +5,16 @@ migrations — goes through SQLite, so triggers update the index in the writer's
 and nothing can forget to. PostgreSQL needs none of this: its index is expression indexes on
 the tables themselves (migration 0008_search_index).
 
-- ``glossary_search_label_key``: each label's *key* (the text without spaces, hyphens and other
-  punctuation), so "fine tuning", "Fine-tuning" and "finetuning" are one token; unicode61 folds
-  case and accents; prefix indexes make 2–4 character prefixes cheap.
-- ``glossary_search_label_word``: each label's words, porter-stemmed (plurals, "-ing").
+The text goes into the index already folded, by the functions the queries are folded with
+(`glossary.search.fold` and `search_key`, registered on every SQLite connection under the names
+PostgreSQL's own SQL functions have): FTS5's unicode61 tokenizer folds case and the accents of
+Latin letters only, so on its own it would keep "λόγος" apart from "λογος" and "Straße" apart
+from "strasse".
+
+- ``glossary_search_label_key``: each label's *key* (`search_key`: folded, letters and digits
+  only), so "fine tuning", "Fine-tuning" and "finetuning" are one token; prefix indexes make 2–4
+  character prefixes cheap.
+- ``glossary_search_label_word``: each label's folded words, porter-stemmed (plurals, "-ing").
 - ``glossary_search_term``: each term's name, short definition and body (whole words, stemmed).
 - ``glossary_search_note``: definitions in other languages (`Note` rows of kind definition).
 - ``glossary_search_word``: every word ever seen in a label, the vocabulary close spellings are
@@ -19,27 +25,18 @@ Django rebuilds a SQLite table to alter it (new table, copy, drop, rename), whic
 triggers: `repair_sqlite` puts them back after every `migrate` (see apps.py).
 """
 
-# Removed from label keys; the query's key drops every character that is not a letter or digit
-# (glossary.search.search_key), so a label with other punctuation is still found by its words.
-# Twenty: SQLite's parser refuses replace() nested much deeper.
-KEY_SEPARATORS = " -_.,;:!?'\"/\\()&+\u2013\u2014\u2019"
+# Where the vocabulary splits a label into words (besides spaces). Twenty: SQLite's parser refuses
+# replace() nested much deeper.
+WORD_SEPARATORS = " -_.,;:!?'\"/\\()&+\u2013\u2014\u2019"
 
 
 def _sql_string(char: str) -> str:
     return "'" + char.replace("'", "''") + "'"
 
 
-def key_sql(column: str) -> str:
-    """SQL for the text of ``column`` with every separator removed."""
-    expression = column
-    for char in KEY_SEPARATORS:
-        expression = f"replace({expression}, {_sql_string(char)}, '')"
-    return expression
-
-
 def _spaced_sql(column: str) -> str:
     expression = column
-    for char in KEY_SEPARATORS[1:]:
+    for char in WORD_SEPARATORS[1:]:
         expression = f"replace({expression}, {_sql_string(char)}, ' ')"
     return expression
 
@@ -48,7 +45,7 @@ def _words_insert(column: str) -> str:
     """Add the words of ``column`` to the vocabulary (json_each splits; CTEs are not allowed in triggers)."""
     return (
         "INSERT OR IGNORE INTO glossary_search_word(word) SELECT value FROM json_each("
-        f"'[' || replace(json_quote(lower({_spaced_sql(column)})), ' ', '\",\"') || ']') WHERE value <> '';"
+        f"'[' || replace(json_quote(glossary_search_fold({_spaced_sql(column)})), ' ', '\",\"') || ']') WHERE value <> '';"
     )
 
 
@@ -65,8 +62,8 @@ SQLITE_TABLES = [
 ]
 
 _LABEL_INSERT = (
-    f"INSERT INTO glossary_search_label_key(rowid, key) VALUES (new.id, {key_sql('new.text')}); "
-    "INSERT INTO glossary_search_label_word(rowid, text) VALUES (new.id, new.text); "
+    "INSERT INTO glossary_search_label_key(rowid, key) VALUES (new.id, glossary_search_key(new.text)); "
+    "INSERT INTO glossary_search_label_word(rowid, text) VALUES (new.id, glossary_search_fold(new.text)); "
     + _words_insert("new.text")
 )
 _LABEL_DELETE = (
@@ -75,10 +72,14 @@ _LABEL_DELETE = (
 )
 _TERM_INSERT = (
     "INSERT INTO glossary_search_term(rowid, name, definition, body) "
-    "VALUES (new.id, new.name, new.short_definition, new.body);"
+    "VALUES (new.id, glossary_search_fold(new.name), glossary_search_fold(new.short_definition), "
+    "glossary_search_fold(new.body));"
 )
 _TERM_DELETE = "DELETE FROM glossary_search_term WHERE rowid = old.id;"
-_NOTE_INSERT = "INSERT INTO glossary_search_note(rowid, text) SELECT new.id, new.text WHERE new.kind = 'definition';"
+_NOTE_INSERT = (
+    "INSERT INTO glossary_search_note(rowid, text) SELECT new.id, glossary_search_fold(new.text) "
+    "WHERE new.kind = 'definition';"
+)
 _NOTE_DELETE = "DELETE FROM glossary_search_note WHERE rowid = old.id;"
 
 SQLITE_TRIGGERS = {
@@ -96,16 +97,34 @@ SQLITE_TRIGGERS = {
 }
 
 SQLITE_FILL = [
-    f"INSERT INTO glossary_search_label_key(rowid, key) SELECT id, {key_sql('text')} FROM glossary_label",
-    "INSERT INTO glossary_search_label_word(rowid, text) SELECT id, text FROM glossary_label",
-    "INSERT INTO glossary_search_term(rowid, name, definition, body) "
-    "SELECT id, name, short_definition, body FROM glossary_term",
-    "INSERT INTO glossary_search_note(rowid, text) SELECT id, text FROM glossary_note WHERE kind = 'definition'",
+    "INSERT INTO glossary_search_label_key(rowid, key) SELECT id, glossary_search_key(text) FROM glossary_label",
+    "INSERT INTO glossary_search_label_word(rowid, text) SELECT id, glossary_search_fold(text) FROM glossary_label",
+    "INSERT INTO glossary_search_term(rowid, name, definition, body) SELECT id, glossary_search_fold(name), "
+    "glossary_search_fold(short_definition), glossary_search_fold(body) FROM glossary_term",
+    "INSERT INTO glossary_search_note(rowid, text) SELECT id, glossary_search_fold(text) FROM glossary_note "
+    "WHERE kind = 'definition'",
     "INSERT OR IGNORE INTO glossary_search_word(word) SELECT value FROM glossary_label, json_each("
-    f"'[' || replace(json_quote(lower({_spaced_sql('text')})), ' ', '\",\"') || ']') WHERE value <> ''",
+    f"'[' || replace(json_quote(glossary_search_fold({_spaced_sql('text')})), ' ', '\",\"') || ']') WHERE value <> ''",
 ]
 SQLITE_INDEX_TABLES = ["glossary_search_label_key", "glossary_search_label_word", "glossary_search_term",
                        "glossary_search_note", "glossary_search_word"]
+
+
+def sqlite_functions(sender=None, connection=None, **kwargs) -> None:
+    """Give a new SQLite connection the folding functions the index's triggers call (the
+    `connection_created` signal): ``glossary_search_fold`` and ``glossary_search_key``, the same
+    Python functions that fold the queries. A connection without them (the sqlite3 shell) cannot
+    write labels, terms or notes: "no such function", and nothing is written."""
+    if connection is None or connection.vendor != "sqlite":
+        return
+    from glossary.search import fold, search_key
+
+    for name, function in (("glossary_search_fold", fold), ("glossary_search_key", search_key)):
+        connection.connection.create_function(name, 1, _null_passes(function), deterministic=True)
+
+
+def _null_passes(function):
+    return lambda value: None if value is None else function(value)
 
 
 def _existing(cursor, kind: str) -> set[str]:
@@ -137,6 +156,20 @@ def repair_sqlite(connection) -> None:
         for name, body in SQLITE_TRIGGERS.items():
             if name not in triggers:
                 cursor.execute(f"CREATE TRIGGER {name} {body}")
+
+
+def refresh_sqlite(connection) -> None:
+    """Replace the triggers by the ones above and index every row again: when the way text is
+    folded into the index changed (a migration's job)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        if not set(SQLITE_INDEX_TABLES) <= _existing(cursor, "table"):
+            return
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    rebuild_sqlite(connection)
+    repair_sqlite(connection)
 
 
 def rebuild_sqlite(connection) -> None:
