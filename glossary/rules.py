@@ -11,6 +11,8 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
+from anyascii import anyascii
+from django.utils.text import slugify
 
 PREFERRED, ALTERNATIVE, HIDDEN = "preferred", "alternative", "hidden"
 LABEL_KINDS = (PREFERRED, ALTERNATIVE, HIDDEN)
@@ -35,6 +37,14 @@ class LabelData:
 def fold(text: str) -> str:
     """Text as labels and names are compared: spaces collapsed, case folded."""
     return " ".join(str(text or "").split()).casefold()
+
+
+def slug_of(name: str, max_length: int = 200) -> str:
+    """The slug a new row takes from its name: Latin letters first, so names in any script read
+    in the URL ("Λόγος" → "logos", "Ёлка" → "elka", "Straße" → "strasse", "大语言模型" →
+    "dayuyanmoxing") instead of losing every letter Django's slugify cannot spell in ASCII.
+    '' when nothing of the name can be spelt; callers pick their fallback."""
+    return slugify(anyascii(str(name or "")))[:max_length].strip("-")
 
 
 # Text ---------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from glossary import releases, rules, workflow
 from glossary.history import change_set
@@ -42,7 +41,7 @@ from glossary.models import (
 
 def unique_slug(model, name: str, *, exclude_pk: int | None = None, max_length: int = 200) -> str:
     """A slug for ``name`` that no other row of ``model`` has: ``foo``, ``foo-2``, ``foo-3`` …"""
-    base = slugify(name)[: max_length - 6].strip("-") or "item"
+    base = rules.slug_of(name, max_length - 6) or "item"
     taken = model.objects.filter(slug__startswith=base)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)

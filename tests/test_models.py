@@ -19,6 +19,16 @@ def test_term_slug_is_generated_from_the_name(make_term):
     assert make_term("Retrieval-Augmented Generation").slug == "retrieval-augmented-generation"
 
 
+def test_slugs_spell_names_of_any_script_in_latin_letters(make_term):
+    # Django's slugify alone drops every letter it cannot spell in ASCII: "Λόγος" became "item".
+    assert make_term("Λόγος").slug == "logos"
+    assert make_term("Ёлка").slug == "elka"
+    assert make_term("Straße").slug == "strasse"
+    assert make_term("Søren's model").slug == "sorens-model"
+    assert make_term("大语言模型").slug == "dayuyanmoxing"
+    assert make_term("λόγος (έννοια)").slug == "logos-ennoia"
+
+
 def test_generated_slugs_stay_unique(make_term):
     make_term("GPT 4", slug="gpt-4")
     assert make_term("GPT-4!").slug == "gpt-4-2"

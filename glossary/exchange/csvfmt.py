@@ -14,10 +14,9 @@ against CSV injection); reading strips that apostrophe again, so a round trip ch
 import csv
 from pathlib import Path
 
-from django.utils.text import slugify
-
 from django.conf import settings
 
+from glossary import rules
 from glossary.exchange.document import (
     ALIAS_FIELDS,
     CATEGORY_FIELDS,
@@ -185,7 +184,7 @@ def read_csv_folder(path) -> Document:
     document.terms = items("terms.csv")
     for term in document.terms:
         if not term.data.get("slug") and term.data.get("name"):
-            term.data["slug"] = slugify(term.data["name"])[:200].strip("-")
+            term.data["slug"] = rules.slug_of(term.data["name"])
     by_slug = {term.data.get("slug"): term for term in document.terms}
     for name in NESTED_FIELDS:
         if f"{name}.csv" not in files:

@@ -17,7 +17,6 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.utils.text import slugify
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
@@ -205,8 +204,8 @@ class _SkosReader:
         for concept in self.concepts:
             slug = uris.get(str(concept))
             if slug is None:
-                base = _slug_from(concept, "terms") or slugify(self.display(concept))[:190].strip("-") \
-                    or slugify(_local(concept))[:190].strip("-") or "concept"
+                base = _slug_from(concept, "terms") or rules.slug_of(self.display(concept), 190) \
+                    or rules.slug_of(_local(concept), 190) or "concept"
                 slug, n = base, 1
                 while taken[slug] or stored_slugs.get(slug) not in (None, str(concept)):
                     n += 1
@@ -244,7 +243,7 @@ class _SkosReader:
         for prop, parent in sorted(self.g.subject_objects(RDFS.subPropertyOf), key=str):
             if parent not in parents or prop in self.type_slug or isinstance(prop, BNode):
                 continue
-            slug = (_slug_from(prop, "relation-types") or slugify(_local(prop)) or "relation")[:60]
+            slug = (_slug_from(prop, "relation-types") or rules.slug_of(_local(prop)) or "relation")[:60]
             flags = set(self.g.objects(prop, RDF.type))
             label = self.text(prop, RDFS.label) or _local(prop)
             symmetric = OWL.SymmetricProperty in flags
@@ -285,7 +284,7 @@ class _SkosReader:
         self.category_of = {}
         for collection in sorted(set(self.g.subjects(RDF.type, SKOS.Collection)), key=str):
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
-            slug = (_slug_from(collection, "categories") or slugify(label) or slugify(_local(collection)) or "collection")[:100]
+            slug = (_slug_from(collection, "categories") or rules.slug_of(label) or rules.slug_of(_local(collection)) or "collection")[:100]
             data = {"slug": slug, "name": label[:100], "description": self.text(collection, SKOS.definition) or ""}
             color = _ours(self.g, collection, "color")
             if color is not None:

@@ -44,6 +44,13 @@ def test_a_hand_made_terms_sheet_with_names_only_is_enough(db, tmp_path, run_imp
     assert set(Term.objects.values_list("slug", flat=True)) == {"prompt", "token"}
 
 
+def test_a_terms_sheet_in_other_scripts_gets_readable_slugs(db, tmp_path, run_import):
+    folder = write(tmp_path / "sheet", "terms.csv", "name,short_definition\nΕνσωμάτωση,Διάνυσμα.\nТокен,Часть текста.\n")
+    _, err, error = run_import(folder)
+    assert error is None, err
+    assert set(Term.objects.values_list("slug", "name")) == {("ensomatosi", "Ενσωμάτωση"), ("token", "Токен")}
+
+
 def test_a_csv_row_with_an_empty_name_is_refused_with_its_file_and_line(db, tmp_path, run_import):
     folder = write(tmp_path / "sheet", "terms.csv", 'slug,name\nprompt,Prompt\ntoken,"A\ntwo-line name"\nempty,\n')
     before = row_counts()

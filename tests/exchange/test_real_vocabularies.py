@@ -106,6 +106,20 @@ def test_a_multilingual_thesaurus_excerpt_is_kept_whole(db, write_ttl, run_impor
     assert "warning: <http://www.yso.fi/onto/yso/p1> skos:broader <http://www.yso.fi/onto/yso/p1225>: the object is neither in the file nor in the glossary; kept as skos:broadMatch" in out
 
 
+def test_concepts_labelled_in_other_scripts_get_slugs_spelt_from_their_labels(db, write_ttl, run_import):
+    _, err, error = run_import(write_ttl(PREFIXES + """
+<http://example.org/c/17> a skos:Concept ; skos:prefLabel "Νευρωνικό δίκτυο"@el .
+<http://example.org/c/18> a skos:Concept ; skos:prefLabel "Нейронная сеть"@ru ; skos:broader <http://example.org/c/17> .
+<http://example.org/c/19> a skos:Concept ; skos:prefLabel "神经网络"@zh .
+"""))
+    assert error is None, err
+    assert dict(Term.objects.values_list("uri", "slug")) == {
+        "http://example.org/c/17": "neyroniko-diktyo",
+        "http://example.org/c/18": "neyronnaya-set",
+        "http://example.org/c/19": "shenjingwangluo",
+    }
+
+
 def test_a_deprecated_concept_with_only_an_rdfs_label_is_imported_and_reported(db, write_ttl, run_import):
     out, err, error = run_import(write_ttl(THESAURUS))
     assert error is None, err
