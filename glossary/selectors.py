@@ -6,6 +6,7 @@ Querysets come back with what their callers display already joined or prefetched
 of SQL queries does not grow with the number of rows or relations.
 """
 
+import itertools
 from datetime import datetime, timedelta
 
 from django.db import models
@@ -162,18 +163,33 @@ def relation_list(*, user, source: str = "", target: str = "", type: str = "") -
     return relations.order_by("pk")
 
 
-def _count_of(rows: QuerySet, column: str, seen: Q | None):
-    """The number of ``rows`` (those ``seen``) whose ``column`` is the outer row, as a subquery.
+def _count_of(rows: QuerySet, column: str, user, *terms: str):
+    """The number of ``rows`` whose ``column`` is the outer row, less those with a term the user
+    may not see at one of the paths ``terms``, as a subquery.
 
     A subquery rather than a join and GROUP BY: the list's count of types or categories (the
     paginator's) then reads those rows alone, not every relation or term (230 ms at 500,000
-    relations), and each count is one index range.
+    relations). Counted as all rows less the hidden ones rather than "the rows none of whose
+    ends is hidden": the first is COUNT(*) over one index range, which PostgreSQL reads from the
+    index alone, and hidden terms are few, their rows found through them; the second reads
+    every row of the range from the table (335 ms for 19 types at 500,000 relations).
     """
-    rows = rows.filter(**{column: OuterRef("pk")})
-    if seen is not None:
-        rows = rows.filter(seen)
-    counted = rows.order_by().values(column).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), 0)
+
+    def counted(**conditions):
+        rows_here = rows.filter(**conditions, **{column: OuterRef("pk")})
+        return Coalesce(Subquery(rows_here.order_by().values(column).annotate(n=Count("*")).values("n")), 0)
+
+    total = counted()
+    hidden = Term.objects.hidden_from(user)
+    if hidden.query.is_empty():
+        return total
+    # Inclusion–exclusion over the paths, each term as its own IN: rows with a hidden term at
+    # some path = Σ over non-empty sets of paths of (−1)^(size+1) × rows hidden at all of them.
+    for size in range(1, len(terms) + 1):
+        for paths in itertools.combinations(terms, size):
+            part = counted(**{f"{path}__in": hidden for path in paths})
+            total = total - part if size % 2 else total + part
+    return total
 
 
 def until_next_change(name: str, *, user, compute):
@@ -219,14 +235,14 @@ def categories_counted(*, user) -> list[Category]:
 
 def relation_type_list(*, user) -> QuerySet:
     """Relation types with the number of relations of each that the user may see."""
-    seen = _none_hidden(user, "source", "target")
-    return RelationType.objects.annotate(relation_count=_count_of(Relation.objects, "type", seen)).order_by("slug")
+    counted = _count_of(Relation.objects, "type", user, "source", "target")
+    return RelationType.objects.annotate(relation_count=counted).order_by("slug")
 
 
 def category_list(*, user) -> QuerySet:
     """Categories with the number of terms in each that the user may see."""
     return Category.objects.annotate(
-        term_count=_count_of(Term.objects, "category", _none_hidden(user, "pk"))).order_by("name")
+        term_count=_count_of(Term.objects, "category", user, "pk")).order_by("name")
 
 
 def reference_list(*, user) -> QuerySet:

@@ -397,8 +397,8 @@ def pages(args, slugs, rng):
 def counts_side_by_side(args, slugs):
     """Median ms of each count or look-up, ours vs the query it replaced, both asked the same thing in turn."""
     from django.contrib.auth.models import AnonymousUser, User
-    from django.db.models import Count, Q
-    from django.db.models.functions import Substr, Upper
+    from django.db.models import Count, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce, Substr, Upper
 
     from glossary import selectors
     from glossary.models import Category, Label, Relation, RelationType, Term, current_terms, name_is
@@ -419,6 +419,21 @@ def counts_side_by_side(args, slugs):
         visible = Term.objects.visible_to(user)
         return [(c.slug, c.term_count) for c in Category.objects.annotate(
             term_count=Count("terms", filter=Q(terms__in=visible), distinct=True)).order_by("name")]
+
+    def none_hidden_counted(rows, column, user, *paths):  # the per-row count before: rows none of whose ends is hidden
+        counted = rows.filter(**{column: OuterRef("pk")})
+        hidden = Term.objects.hidden_from(user)
+        for path in paths if not hidden.query.is_empty() else ():
+            counted = counted.exclude(**{f"{path}__in": hidden})
+        return Coalesce(Subquery(counted.order_by().values(column).annotate(n=Count("pk")).values("n")), 0)
+
+    def none_hidden_types(user):
+        return [(t.slug, t.relation_count) for t in RelationType.objects.annotate(
+            relation_count=none_hidden_counted(Relation.objects, "type", user, "source", "target")).order_by("slug")]
+
+    def none_hidden_categories(user):
+        return [(c.slug, c.term_count) for c in Category.objects.annotate(
+            term_count=none_hidden_counted(Term.objects, "category", user, "pk")).order_by("name")]
 
     def initials(terms):
         return set(terms.annotate(initial=Upper(Substr("name", 1, 1))).values_list("initial", flat=True).distinct())
@@ -453,6 +468,10 @@ def counts_side_by_side(args, slugs):
             lambda u: [(t.slug, t.relation_count) for t in selectors.relation_type_list(user=u)], former_types),
         "categories with counts": (
             lambda u: [(c.slug, c.term_count) for c in selectors.category_list(user=u)], former_categories),
+        "types with counts, vs per-row 'none hidden'": (
+            lambda u: [(t.slug, t.relation_count) for t in selectors.relation_type_list(user=u)], none_hidden_types),
+        "categories with counts, vs 'none hidden'": (
+            lambda u: [(c.slug, c.term_count) for c in selectors.category_list(user=u)], none_hidden_categories),
         "A–Z initials": (
             lambda u: initials(Term.objects.visible_to(u).order_by()), lambda u: initials(Term.objects.visible_to(u))),
         "resolve a typed name": (resolved, former_resolved),

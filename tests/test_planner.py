@@ -135,3 +135,23 @@ def test_the_newest_changes_are_read_in_the_order_of_the_update_index_not_sorted
         assert all(node["Actual Rows"] <= 25 for node in nodes if node.get("Relation Name") == "glossary_term"), nodes
     assert [(t.slug, t.change) for t in page][:3] == [
         ("concept-00001", "modified"), ("concept-00002", "modified"), ("concept-00003", "modified")]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL reads the index alone only where VACUUM "
+                    "has marked the pages all-visible, which a test inside a transaction cannot do; "
+                    "tests/api/test_draft_leaks.py guards the SQL that lets it")
+def test_the_counts_of_types_and_categories_read_indexes_alone_never_a_table():
+    """COUNT(*) over the type's (or category's) index range, less the rows found through the few
+    hidden terms: no relation or term row is read (counting "none of the ends hidden" read every
+    relation of the type from the table: 335 ms for 19 types at 500,000 relations)."""
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from glossary.selectors import category_list, relation_type_list
+
+    for user in (User(is_staff=True, is_active=True), AnonymousUser()):
+        for queryset in (relation_type_list(user=user), category_list(user=user)):
+            steps = sqlite_plan_steps(*queryset.query.sql_with_params())
+            reads = [step for step in steps
+                     if step.startswith(("SEARCH", "SCAN")) and (" U0 " in step or " V0 " in step)]
+            assert reads and all("COVERING INDEX" in step for step in reads), steps

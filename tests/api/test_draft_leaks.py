@@ -63,6 +63,32 @@ def test_staff_see_references_attached_only_to_drafts(as_staff, glossary):
     assert "Draft notes" in titles
 
 
+def test_the_counts_are_right_whichever_ends_are_hidden(anon, as_staff, glossary, make_term, relate):
+    """All rows less those with a hidden term at the source, or the target, or both, counted once."""
+    second = make_term("Another draft", status="in_review", category=glossary["category"])
+    relate(glossary["draft"], glossary["uses"], second)  # both ends hidden
+    relate(second, glossary["uses"], glossary["rag"])  # the source hidden
+    relate(glossary["rag"], glossary["is_a"], second)  # the target hidden
+    relate(glossary["ragtruth"], glossary["uses"], glossary["rag"])  # neither
+    from glossary.models import Relation, Term
+
+    def visible(user_sees):
+        return {
+            "uses": sum(1 for r in Relation.objects.filter(type__slug="uses") if user_sees(r.source) and user_sees(r.target)),
+            "is-a": sum(1 for r in Relation.objects.filter(type__slug="is-a") if user_sees(r.source) and user_sees(r.target)),
+        }
+
+    public = visible(lambda term: term.status in ("published", "deprecated"))
+    assert public == {"uses": 2, "is-a": 1}
+    for client, expected in ((anon, public), (as_staff, visible(lambda term: True))):
+        types = {t["slug"]: t["relation_count"] for t in client.get("/api/relation-types/").json()["results"]}
+        assert {slug: types[slug] for slug in expected} == expected
+        assert client.get("/api/relation-types/uses/").json()["relation_count"] == expected["uses"]
+    technique = Term.objects.filter(category=glossary["category"])
+    assert anon.get("/api/categories/technique/").json()["term_count"] == technique.public().count() == 1
+    assert as_staff.get("/api/categories/technique/").json()["term_count"] == technique.count() == 2
+
+
 def test_relation_type_counts_leave_out_relations_of_drafts(anon, as_staff, glossary):
     anonymous = {t["slug"]: t["relation_count"] for t in anon.get("/api/relation-types/").json()["results"]}
     staff = {t["slug"]: t["relation_count"] for t in as_staff.get("/api/relation-types/").json()["results"]}
@@ -72,18 +98,24 @@ def test_relation_type_counts_leave_out_relations_of_drafts(anon, as_staff, glos
 
 def test_the_counts_leave_out_the_few_hidden_terms_and_staff_are_not_filtered(glossary):
     """"Neither end hidden" reads the few unpublished terms; "both ends visible" matched every
-    relation against every public term (5.9 s for the list of relations at 100,000 terms)."""
+    relation against every public term (5.9 s for the list of relations at 100,000 terms). The
+    lists' counts are all rows less the hidden ones: COUNT(*) over an index range, less the rows
+    found through the hidden terms (335 → 70 ms for the types at 500,000 relations)."""
     from django.contrib.auth.models import AnonymousUser, User
 
     from glossary import selectors
 
     staff = User(username="staff-reader", is_staff=True, is_active=True)
+    sql = str(selectors.relations_visible_to(AnonymousUser()).query)
+    assert re.search(r'NOT \("glossary_relation"\."source_id" IN \(SELECT', sql), sql
+    for queryset in (selectors.relation_type_list(user=AnonymousUser()), selectors.category_list(user=AnonymousUser())):
+        sql = str(queryset.query)  # the lists count in subqueries per row (aliases V0, V1, …)
+        assert "NOT (" not in sql and "COUNT(*)" in sql, sql
+        assert re.search(r'V\d\."(source_id|id)" IN \(SELECT', sql), sql
     for queryset in (selectors.relations_visible_to(AnonymousUser()), selectors.relation_type_list(user=AnonymousUser()),
                      selectors.category_list(user=AnonymousUser())):
-        sql = str(queryset.query)  # the lists count in a subquery per row (alias V0)
-        assert re.search(r'NOT \(("glossary_relation"|V0)\."source_id" IN \(SELECT', sql) or (
-            re.search(r'NOT \(("glossary_term"|V0)\."id" IN \(SELECT', sql)), sql
         # The subquery picks the hidden terms by name, which the status index serves.
+        sql = str(queryset.query)
         assert "U0.\"status\" IN (draft, in_review, changes_requested)" in sql.replace("'", ""), sql
     for queryset in (selectors.relations_visible_to(staff), selectors.relation_type_list(user=staff),
                      selectors.category_list(user=staff)):
