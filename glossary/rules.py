@@ -47,6 +47,23 @@ def slug_of(name: str, max_length: int = 200) -> str:
     return slugify(anyascii(str(name or "")))[:max_length].strip("-")
 
 
+# What ?letter= takes: one letter (of any script) or digit.
+ONE_LETTER_OR_DIGIT = r"^[^\W_]$"
+
+
+def initial_of(name: str) -> str:
+    """The letter a name is filed under in the A–Z index: its first character in capitals, in
+    any script ("äly" → "Ä", "λόγος" → "Λ", "ёлка" → "Ё")."""
+    return str(name or "")[:1].upper()[:1]
+
+
+def initials_filed_under(letter: str) -> list[str]:
+    """The first characters of the names filed under ``letter`` (`initial_of`): the capital and
+    the small letter ("Λ", "λ")."""
+    capital = initial_of(letter)
+    return sorted({c for c in (capital, capital.lower()) if c and initial_of(c) == capital})
+
+
 # Text ---------------------------------------------------------------------------------------
 
 

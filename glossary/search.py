@@ -38,6 +38,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from glossary.models import Term, TermStatus
+from glossary.rules import initials_filed_under
 
 MAX_QUERY_LENGTH = 200
 # Rows each tier may bring per query, and results a search returns at most.
@@ -427,8 +428,9 @@ def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
         sql += " AND t.category_id IN (SELECT id FROM glossary_category WHERE slug = %s)"
         params.append(scope.category)
     if scope.letter:
-        sql += " AND upper(substr(t.name, 1, 1)) = %s"
-        params.append(scope.letter.upper())
+        firsts = initials_filed_under(scope.letter)
+        sql += f" AND substr(t.name, 1, 1) IN ({', '.join(['%s'] * len(firsts))})"
+        params += firsts
     return sql, params
 
 

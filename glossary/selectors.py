@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower, Substr, Upper
+from django.db.models.functions import Coalesce, Lower, Substr
 from django.shortcuts import get_object_or_404
 
-from glossary import releases
+from glossary import releases, rules
 from glossary.changelog import kept_until_next_change
 from glossary.models import (
     CURRENT, Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
@@ -80,7 +80,7 @@ def term_list(
     if status:
         terms = terms.filter(status=status)
     if letter:
-        terms = terms.annotate(initial=Upper(Substr("name", 1, 1))).filter(initial=letter.upper())
+        terms = terms.annotate(initial=Substr("name", 1, 1)).filter(initial__in=rules.initials_filed_under(letter))
     terms = terms.order_by(*TERM_ORDERINGS[ordering or "name"])
     return with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
 
@@ -218,12 +218,13 @@ def glossary_totals(*, user) -> dict[str, int]:
 
 
 def initials_used(*, user) -> set[str]:
-    """The first letters (upper case) of the names of the terms the user may see."""
+    """The letters (`rules.initial_of`) the names of the terms the user may see are filed under."""
 
     def read():
-        # Without the model's ordering, which DISTINCT would otherwise apply to every name.
-        return set(Term.objects.visible_to(user).order_by().annotate(initial=Upper(Substr("name", 1, 1)))
-                   .values_list("initial", flat=True).distinct())
+        # Without the model's ordering, which DISTINCT would otherwise apply to every name. In
+        # capitals here, not in SQL: SQLite's upper() knows ASCII letters only.
+        firsts = Term.objects.visible_to(user).order_by().annotate(first=Substr("name", 1, 1))
+        return {rules.initial_of(first) for first in firsts.values_list("first", flat=True).distinct()}
 
     return until_next_change("initials", user=user, compute=read)
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from glossary import selectors
 from glossary.markup import render_markdown
 from glossary.resolver import resolve_name
+from glossary.rules import ONE_LETTER_OR_DIGIT, initial_of
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import (
@@ -49,7 +50,7 @@ class TermFilterForm(forms.Form):
     q = SearchTextField(required=False)
     category = forms.SlugField(required=False, max_length=100)
     letter = forms.RegexField(
-        required=False, regex=r"^[A-Za-z0-9]$", error_messages={"invalid": "Use one letter or digit."}
+        required=False, regex=ONE_LETTER_OR_DIGIT, error_messages={"invalid": "Use one letter or digit."}
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TermStatus.choices])
 
@@ -105,9 +106,11 @@ def _bad_request(request, form):
 
 
 def _initials(user) -> list[dict]:
-    """The A–Z index: every letter, with whether any visible term starts with it."""
+    """The A–Z index: every letter, with whether any visible term starts with it; then the other
+    letters names start with (Ä, Λ, Ж …), and digits."""
     used = selectors.initials_used(user=user)
-    letters = list(string.ascii_uppercase) + sorted(c for c in used if c.isdigit())
+    others = used.difference(string.ascii_uppercase)
+    letters = [*string.ascii_uppercase, *sorted(c for c in others if not c.isdigit()), *sorted(c for c in others if c.isdigit())]
     return [{"letter": letter, "enabled": letter in used} for letter in letters]
 
 
@@ -150,7 +153,7 @@ def term_list(request):
             "page": _page(request, terms),
             "query_string": _query_without_page(request),
             "initials": _initials(request.user),
-            "letter": (filters["letter"] or "").upper(),
+            "letter": initial_of(filters["letter"] or ""),
             "category": category,
             "categories": categories,
             "status_choices": status_choices(request.user),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from glossary.models import TermStatus
+from glossary.rules import ONE_LETTER_OR_DIGIT
 from glossary.search import normalise_query
 from glossary.selectors import TERM_ORDERINGS
 
@@ -46,10 +47,11 @@ class TermListParams(serializers.Serializer):
     category = slug_param("Only terms of the category with this slug.")
     status = serializers.ChoiceField(choices=TermStatus.choices, required=False, help_text="Only terms with this status.")
     letter = serializers.RegexField(
-        r"^[A-Za-z0-9]$",
+        ONE_LETTER_OR_DIGIT,
         required=False,
         max_length=1,
-        help_text="A–Z index: only terms whose name starts with this letter or digit (case-insensitive).",
+        help_text="A–Z index: only terms whose name starts with this letter (of any script: A, Ä, Λ, Ж) or "
+        "digit, in either case.",
     )
     ordering = serializers.ChoiceField(
         choices=list(TERM_ORDERINGS),

@@ -81,6 +81,14 @@ def test_filter_by_letter_ignores_case(anon, glossary):
     assert "letter" in response.json()
 
 
+def test_filter_by_a_letter_of_another_script(anon, glossary, make_term):
+    make_term("Äly", slug="aly")
+    make_term("ёлка", slug="yolka")
+    assert slugs(anon.get("/api/terms/", {"letter": "ä"})) == ["aly"]
+    assert slugs(anon.get("/api/terms/", {"letter": "Ё"})) == ["yolka"]
+    assert anon.get("/api/terms/", {"letter": "-"}).status_code == 400
+
+
 def test_ordering_by_name_descending_and_by_update(anon, glossary, as_editor):
     assert slugs(anon.get("/api/terms/", {"ordering": "-name"}))[0] == "retrieval-augmented-generation"
     as_editor.patch("/api/terms/foundation-model/", {"short_definition": "Changed."}, format="json")

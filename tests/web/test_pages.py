@@ -163,6 +163,26 @@ def test_term_list_filters_by_letter_category_and_query_and_paginates(client, gl
     assert 'href="?letter=Z&amp;page=2"' in first.content.decode()
 
 
+def test_the_a_to_z_index_files_names_of_any_script_under_their_own_letters(client, glossary, make_term):
+    """A Finnish, Greek or Russian glossary (GLOSSARY_LANGUAGE) names its terms in its own letters:
+    each is in the index after Z, in capitals whatever the name's case, and lists its terms. They
+    had no place in it at all, and ?letter=Ä was refused."""
+    for name in ("Äly", "Λόγος", "ёлка", "Ёж", "Öljy", "Élan"):
+        make_term(name)
+    html = client.get("/").content.decode()
+    index = re.findall(r'aria-label="Terms starting with (.)">', html)
+    assert index[index.index("R") + 1:] == ["Ä", "É", "Ö", "Λ", "Ё"], index  # after A–Z (Z itself is empty)
+    assert '<a href="/terms/?letter=%CE%9B"' in html  # Λ, its link encoded
+    names = lambda r: [t.name for t in r.context["page"]]  # noqa: E731
+    response = client.get("/terms/?letter=λ")
+    assert names(response) == ["Λόγος"] and response.context["letter"] == "Λ"
+    assert names(client.get("/terms/?letter=ё")) == ["Ёж", "ёлка"]
+    assert names(client.get("/terms/?letter=Ä")) == ["Äly"]
+    assert names(client.get("/terms/?letter=a")) == []  # Ä is filed under its own letter
+    assert names(client.get("/terms/?q=λογος&letter=λ")) == ["Λόγος"]  # the search keeps the letter too
+    assert client.get("/terms/?letter=%E2%82%AC").status_code == 400  # €: not a letter
+
+
 def test_term_list_rows_show_aliases_category_and_short_definition(client, glossary):
     html = client.get("/terms/?letter=L").content.decode()
     assert '<span class="alias">LLM</span>' in html
