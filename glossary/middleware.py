@@ -22,7 +22,8 @@ MESSAGE_COOKIE_NAME = CookieStorage.cookie_name
 # Never cached: the admin, sign-in, exports (streamed, possibly large), the health probe (it
 # must answer for this process), and autocomplete — one indexed query already, asked with a
 # different prefix at nearly every keystroke.
-UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", "/api/health/", "/api/terms/autocomplete/")
+HEALTH_PREFIX = "/api/health/"  # it reports the database's state itself, down included
+UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", HEALTH_PREFIX, "/api/terms/autocomplete/")
 
 
 def _cacheable_request(request) -> bool:
@@ -56,10 +57,14 @@ class AnonymousReadCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(HEALTH_PREFIX):
             return self.get_response(request)
-        # Anonymous GETs write nothing: one look at the log serves the key, graph and ETag.
+        # A read writes nothing to the glossary: one look at the log serves the whole request —
+        # the cache key, the graphs, the kept counts and the ETag — signed in or not (a signed-in
+        # term page looked four times).
         with changes_pinned():
+            if not _cacheable_request(request):
+                return self.get_response(request)
             return self._cached_response(request)
 
     def _cached_response(self, request):

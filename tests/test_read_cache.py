@@ -82,3 +82,18 @@ def test_a_page_showing_a_message_is_not_stored_for_other_readers(client, term):
 
     client.get("/terms/attention/path/", {"to": "No such thing"}, follow=True)
     assert "No term named" not in Client().get("/terms/attention/").content.decode()
+
+
+def test_a_signed_in_term_page_looks_at_the_change_log_once(client, staff_user, term, make_term, relate, related_to):
+    """Signed-in reads are never cached whole, but they write nothing either: one look serves the
+    graphs (mini graph, trees, learning link) and the kept values (languages, counts)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    relate(term, related_to, make_term("Transformer"))
+    client.force_login(staff_user)
+    for url in ("/terms/attention/", "/", "/api/terms/attention/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        log_reads = [q for q in queries.captured_queries if "glossary_change" in q["sql"]]
+        assert len(log_reads) == 1, (url, len(log_reads))
