@@ -138,13 +138,26 @@ class Feed:
 
 
 feed = Feed()
-_pinned: ContextVar[Position | None] = ContextVar("changelog_position", default=None)
+_pinned: ContextVar["Position | _Unread | None"] = ContextVar("changelog_position", default=None)
+
+
+class _Unread:
+    """Inside `changes_pinned`, before anything asked where the log stands."""
+
+
+_UNREAD = _Unread()
 
 
 def changes_position() -> Position:
-    """Where the log stands for this request: one query, or none inside `changes_pinned`."""
+    """Where the log stands for this request: one query, or, inside `changes_pinned`, one query
+    the first time it is asked and none after."""
     pinned = _pinned.get()
-    return pinned if pinned is not None else feed.look()
+    if pinned is None:
+        return feed.look()
+    if pinned is _UNREAD:
+        pinned = feed.look()
+        _pinned.set(pinned)
+    return pinned
 
 
 def kept_until_next_change(key: str, compute, *, timeout: int = 3600):
@@ -168,9 +181,8 @@ def changes_pinned():
 
     Only for requests that write nothing: a write inside would not be seen by this request.
     """
-    token = _pinned.set(None)
+    token = _pinned.set(_UNREAD)  # looked at when first asked: a request that never asks pays nothing
     try:
-        _pinned.set(feed.look())
         yield
     finally:
         _pinned.reset(token)

@@ -22,8 +22,7 @@ MESSAGE_COOKIE_NAME = CookieStorage.cookie_name
 # Never cached: the admin, sign-in, exports (streamed, possibly large), the health probe (it
 # must answer for this process), and autocomplete — one indexed query already, asked with a
 # different prefix at nearly every keystroke.
-HEALTH_PREFIX = "/api/health/"  # it reports the database's state itself, down included
-UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", HEALTH_PREFIX, "/api/terms/autocomplete/")
+UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", "/api/health/", "/api/terms/autocomplete/")
 
 
 def _cacheable_request(request) -> bool:
@@ -57,11 +56,11 @@ class AnonymousReadCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or request.path.startswith(HEALTH_PREFIX):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        # A read writes nothing to the glossary: one look at the log serves the whole request —
-        # the cache key, the graphs, the kept counts and the ETag — signed in or not (a signed-in
-        # term page looked four times).
+        # A read writes nothing to the glossary: one look at the log, when first needed, serves
+        # the whole request — the cache key, the graphs, the kept counts and the ETag — signed in
+        # or not (a signed-in term page looked four times).
         with changes_pinned():
             if not _cacheable_request(request):
                 return self.get_response(request)

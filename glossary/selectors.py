@@ -230,8 +230,13 @@ def initials_used(*, user) -> set[str]:
 
 
 def categories_counted(*, user) -> list[Category]:
-    """`category_list` read whole, for the pages that show every category with its count."""
+    """`category_list` read whole, for the pages and the API list that show every category with its count."""
     return until_next_change("categories", user=user, compute=lambda: list(category_list(user=user)))
+
+
+def relation_types_counted(*, user) -> list[RelationType]:
+    """`relation_type_list` read whole, for the API's list of types with their counts."""
+    return until_next_change("relation-types", user=user, compute=lambda: list(relation_type_list(user=user)))
 
 
 def relation_type_list(*, user) -> QuerySet:
