@@ -66,6 +66,8 @@ _PLAIN_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "
 def fold(text: str) -> str:
     """``text`` in lower case without accents: how words are compared, in queries and (on SQLite,
     where FTS5 folds the accents of Latin letters only) in the index too."""
+    if text.isascii():  # most labels: nothing to decompose (the index's triggers call this per row)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN_LETTERS))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
