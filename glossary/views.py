@@ -111,7 +111,10 @@ def _initials(user) -> list[dict]:
     used = selectors.initials_used(user=user)
     others = used.difference(string.ascii_uppercase)
     letters = [*string.ascii_uppercase, *sorted(c for c in others if not c.isdigit()), *sorted(c for c in others if c.isdigit())]
-    return [{"letter": letter, "enabled": letter in used} for letter in letters]
+    # The other letters start a row of their own: a Greek Ε or Cyrillic Е beside the Latin E would
+    # look like the same letter twice.
+    return [{"letter": letter, "enabled": letter in used, "starts_row": i == len(string.ascii_uppercase)}
+            for i, letter in enumerate(letters)]
 
 
 def home(request):

@@ -74,6 +74,25 @@ def test_no_letter_is_left_alone_on_the_last_row_of_the_a_to_z(browser, live_ser
         context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 980, 375])
+def test_letters_of_other_scripts_start_their_own_row_of_the_a_to_z(browser, live_server, seed, make_term, width):
+    # A Greek Ε beside the Latin E would read as the same letter twice.
+    for name in ("Ενσωμάτωση", "Ёлка"):
+        make_term(name)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto("/")
+        places = page.evaluate("""() => [...document.querySelectorAll('.az li')].map(
+            li => [li.textContent.trim(), li.offsetLeft, li.offsetTop])""")
+        letters = [letter for letter, _, _ in places]
+        assert letters[26:] == ["Ε", "Ё"], letters
+        (_, a_left, _), (_, z_left, z_top), (_, epsilon_left, epsilon_top) = places[0], places[25], places[26]
+        assert epsilon_left == a_left and epsilon_top > z_top, places
+    finally:
+        context.close()
+
+
 def test_swagger_has_a_way_back_to_the_site(page, seed):
     page.goto("/api/docs/")
     page.wait_for_selector(".opblock-tag", timeout=15_000)

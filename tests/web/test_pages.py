@@ -172,6 +172,8 @@ def test_the_a_to_z_index_files_names_of_any_script_under_their_own_letters(clie
     html = client.get("/").content.decode()
     index = re.findall(r'aria-label="Terms starting with (.)">', html)
     assert index[index.index("R") + 1:] == ["Ä", "É", "Ö", "Λ", "Ё"], index  # after A–Z (Z itself is empty)
+    # …on a row of their own, so a Greek Ε is never seen beside the Latin E.
+    assert '<li class="az-row"><a href="/terms/?letter=%C3%84"' in html
     assert '<a href="/terms/?letter=%CE%9B"' in html  # Λ, its link encoded
     names = lambda r: [t.name for t in r.context["page"]]  # noqa: E731
     response = client.get("/terms/?letter=λ")
