@@ -25,10 +25,13 @@ MESSAGE_COOKIE_NAME = CookieStorage.cookie_name
 UNCACHED_PREFIXES = ("/admin/", "/api/auth/", "/api/export/", "/api/health/", "/api/terms/autocomplete/")
 
 
+READ_METHODS = ("GET", "HEAD")
+
+
 def _cacheable_request(request) -> bool:
+    """For a read (`READ_METHODS`): whether its response may come from, and go to, the cache."""
     return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith(UNCACHED_PREFIXES)
+        not request.path.startswith(UNCACHED_PREFIXES)
         # Signed-in readers (session or token) may see drafts; they always get a fresh answer.
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         # A pending message (cookie storage; session storage needs the session cookie above) must
@@ -56,7 +59,7 @@ class AnonymousReadCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in READ_METHODS:
             return self.get_response(request)
         # A read writes nothing to the glossary: one look at the log, when first needed, serves
         # the whole request — the cache key, the graphs, the kept counts and the ETag — signed in

@@ -141,17 +141,28 @@ def install_sqlite(connection) -> None:
     repair_sqlite(connection)
 
 
+def _installed(connection) -> bool:
+    """Whether ``connection`` is SQLite with the index's tables (not installed yet, or any more)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        return set(SQLITE_INDEX_TABLES) <= _existing(cursor, "table")
+
+
+def _drop_triggers(cursor) -> None:
+    for name in SQLITE_TRIGGERS:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def repair_sqlite(connection) -> None:
     """Put back the triggers a table rebuild dropped, where the index is installed.
 
     The index tables keep the right rows through a rebuild (same ids, same text); only writes
     made while a trigger was missing would be lost, and `migrate` makes none after rebuilding.
     """
-    if connection.vendor != "sqlite":
+    if not _installed(connection):
         return
     with connection.cursor() as cursor:
-        if not set(SQLITE_INDEX_TABLES) <= _existing(cursor, "table"):
-            return  # not installed (yet, or any more)
         triggers = _existing(cursor, "trigger")
         for name, body in SQLITE_TRIGGERS.items():
             if name not in triggers:
@@ -161,13 +172,10 @@ def repair_sqlite(connection) -> None:
 def refresh_sqlite(connection) -> None:
     """Replace the triggers by the ones above and index every row again: when the way text is
     folded into the index changed (a migration's job)."""
-    if connection.vendor != "sqlite":
+    if not _installed(connection):
         return
     with connection.cursor() as cursor:
-        if not set(SQLITE_INDEX_TABLES) <= _existing(cursor, "table"):
-            return
-        for name in SQLITE_TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        _drop_triggers(cursor)
     rebuild_sqlite(connection)
     repair_sqlite(connection)
 
@@ -183,7 +191,6 @@ def rebuild_sqlite(connection) -> None:
 
 def uninstall_sqlite(connection) -> None:
     with connection.cursor() as cursor:
-        for name in SQLITE_TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        _drop_triggers(cursor)
         for table in SQLITE_INDEX_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
