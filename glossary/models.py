@@ -300,7 +300,11 @@ class Term(models.Model):
         permissions = [("review_term", "Can review terms: publish, request changes, deprecate")]
         # The A–Z order of term lists (`selectors.TERM_ORDERINGS`): a page of 25 reads 25 entries
         # of this index rather than sorting every term.
-        indexes = [models.Index(Lower("name"), "id", name="term_name_order")]
+        indexes = [
+            models.Index(Lower("name"), "id", name="term_name_order"),
+            # A notation (a thesaurus's code for the concept) is looked up as typed, like a slug or URI.
+            models.Index(fields=["notation"], name="term_notation_idx"),
+        ]
         constraints = [
             # A deprecated term may keep the name a newer term now carries (re-created concepts).
             models.UniqueConstraint(

@@ -239,16 +239,49 @@ def relation_types_counted(*, user) -> list[RelationType]:
     return until_next_change("relation-types", user=user, compute=lambda: list(relation_type_list(user=user)))
 
 
+def relations_of_type_counted(*, user):
+    """A relation type's number of relations the user may see: an expression to annotate types with."""
+    return _count_of(Relation.objects, "type", user, "source", "target")
+
+
+def terms_of_category_counted(*, user):
+    """A category's number of terms the user may see: an expression to annotate categories with."""
+    return _count_of(Term.objects, "category", user, "pk")
+
+
+def with_relation_counts(terms: QuerySet, *, user) -> QuerySet:
+    """``terms`` with ``out_count`` and ``in_count``: the relations from and to each term whose other
+    end the user may see. Counted for the rows read only (an index range each), so a page of
+    terms costs a page of counts, not a join of every term with every relation (1.4 s at 100,000
+    terms / 500,000 relations)."""
+    return terms.annotate(out_count=_count_of(Relation.objects, "source", user, "target"),
+                          in_count=_count_of(Relation.objects, "target", user, "source"))
+
+
 def relation_type_list(*, user) -> QuerySet:
     """Relation types with the number of relations of each that the user may see."""
-    counted = _count_of(Relation.objects, "type", user, "source", "target")
-    return RelationType.objects.annotate(relation_count=counted).order_by("slug")
+    return RelationType.objects.annotate(relation_count=relations_of_type_counted(user=user)).order_by("slug")
 
 
 def category_list(*, user) -> QuerySet:
     """Categories with the number of terms in each that the user may see."""
-    return Category.objects.annotate(
-        term_count=_count_of(Term.objects, "category", user, "pk")).order_by("name")
+    return Category.objects.annotate(term_count=terms_of_category_counted(user=user)).order_by("name")
+
+
+def terms_found(text: str, *, user) -> list[int]:
+    """The ids of the terms a curator's search box finds for ``text``, best first: a term whose slug,
+    URI or notation is exactly the text, then the search's hits (`search.search`: labels in every
+    language, names, definitions; up to its `MAX_RESULTS`). Each is an index look-up, never a
+    scan for the text inside every row."""
+    text = text.strip()
+    if not text:
+        return []
+    visible = Term.objects.visible_to(user).order_by()
+    exact = visible.filter(Q(slug=text) | Q(uri=text) | Q(notation=text)).values_list("pk", flat=True)
+    ids = list(exact)
+    seen = set(ids)
+    ids += [pk for pk in search(text, scope=Scope(user=user)).ids if pk not in seen]
+    return ids
 
 
 def reference_list(*, user) -> QuerySet:

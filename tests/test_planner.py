@@ -155,3 +155,26 @@ def test_the_counts_of_types_and_categories_read_indexes_alone_never_a_table():
             reads = [step for step in steps
                      if step.startswith(("SEARCH", "SCAN")) and (" U0 " in step or " V0 " in step)]
             assert reads and all("COVERING INDEX" in step for step in reads), steps
+
+
+@pytest.mark.django_db
+def test_a_curators_search_looks_up_a_slug_uri_or_notation_in_their_indexes():
+    from django.contrib.auth.models import User
+
+    from glossary.selectors import terms_found
+    from tests.plans import statements_of
+
+    Term.objects.bulk_create(Term(name=f"Concept {i:05d}", slug=f"concept-{i:05d}", notation=f"C-{i:05d}",
+                                  uri=f"http://example.org/c/{i}", status="published") for i in range(3000))
+    refresh_statistics()
+    staff = User(is_staff=True, is_active=True)
+    found, statements = statements_of(terms_found, "C-01234", user=staff)
+    assert found[0] == Term.objects.get(notation="C-01234").pk
+    exact = [(sql, params) for sql, params in statements if '"notation" =' in sql]
+    assert len(exact) == 1
+    if connection.vendor == "sqlite":
+        steps = sqlite_plan_steps(*exact[0])
+        assert not [step for step in steps if step.startswith("SCAN")], steps
+    else:
+        nodes = postgres_plan_nodes(*exact[0])
+        assert not [node for node in nodes if node["Node Type"] == "Seq Scan"], nodes
