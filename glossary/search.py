@@ -489,9 +489,10 @@ def _tsquery(query: Query, *, prefix: bool) -> str:
 
 
 LABEL_KEY = 'glossary_search_key(l.text) COLLATE "C"'
-LABEL_WORDS = "to_tsvector('glossary_search', l.text)"
-TERM_TEXT = "to_tsvector('glossary_search', t.name || ' ' || t.short_definition || ' ' || t.body)"
-NOTE_TEXT = "to_tsvector('glossary_search', n.text)"
+# Over `glossary_search_words` (migration 0018): split into words as `words_of` splits a query.
+LABEL_WORDS = "to_tsvector('glossary_search', glossary_search_words(l.text))"
+TERM_TEXT = "to_tsvector('glossary_search', glossary_search_words(t.name || ' ' || t.short_definition || ' ' || t.body))"
+NOTE_TEXT = "to_tsvector('glossary_search', glossary_search_words(n.text))"
 
 
 def postgresql_rows(alias: str, query: Query, scope: Scope) -> list[Row]:

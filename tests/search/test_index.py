@@ -134,6 +134,25 @@ def test_words_in_other_scripts_and_spellings_are_found_as_typed(make_term):
         assert all(hit.tier != CLOSE for hit in result.hits), query
 
 
+# Names with numbers joined by hyphens, dots or slashes: PostgreSQL's parser read "GPT-4" as
+# "gpt" and the signed number "-4", and "v1.2" as a version, so the words "4" and "70b" were not there.
+JOINED_NUMBERS = [
+    ("turbo gpt 4", "gpt-4-turbo", WORDS), ("llama 70b", "llama-2-70b", WORDS), ("2 llama", "llama-2-70b", WORDS),
+    ("19 covid vaccine", "covid-19-vaccine", WORDS), ("iso 9001", "quality-standard", TEXT),
+    ("2015", "quality-standard", TEXT), ("v1 2", "release-v12", WORDS), ("ip tcp", "tcpip", WORDS),
+]
+
+
+def test_words_joined_by_hyphens_dots_or_slashes_are_found_one_by_one(make_term):
+    for name in ("GPT-4 Turbo", "Llama-2-70B", "COVID-19 vaccine", "Release v1.2", "TCP/IP"):
+        make_term(name)
+    make_term("Quality standard", short_definition="As in ISO 9001-2015.")
+    for query, slug, tier in JOINED_NUMBERS:
+        result = search(query)
+        assert result.corrected == "", query
+        assert [(hit.slug, hit.tier) for hit in result.hits[:1]] == [(slug, tier)], query
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its search index in expression indexes")
 def test_sqlite_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(make_term):
     # Django alters a SQLite table by rebuilding it, which drops its triggers; post_migrate restores them.
