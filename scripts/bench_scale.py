@@ -31,6 +31,10 @@ ends among the visible terms" rather than "neither end among the hidden ones"; D
 initials and names), interleaved, each checked to give the same answer; likewise resolving a
 typed name and a new term's "name or label taken?" checks (the folded label and LOWER(name)
 indexes vs iexact).
+
+And the admin, where curators edit: its lists, searches and autocomplete (each view called and
+rendered, staff), next to the same views as the admin first had them: a "contains" over the
+search fields, counts by joining every row and grouping, the full count on every page.
 """
 
 import argparse
@@ -490,6 +494,100 @@ def counts_side_by_side(args, slugs):
     return times
 
 
+def admin_side_by_side(args, slugs, rng):
+    """Median ms of the admin's lists, searches and autocomplete: ours vs the admin as it was
+    (Django's default search over the search fields, counts by a join and GROUP BY), in turn."""
+    from django.contrib.admin import AdminSite, ModelAdmin
+    from django.contrib.auth.models import User
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.core.paginator import UnorderedObjectListWarning
+    from django.db.models import Count
+    from django.test import RequestFactory
+
+    from glossary import admin as ours_admin
+    from glossary.models import Category, Label, Relation, RelationType, Term
+
+    def former(admin_class, **counts):
+        class Former(admin_class):
+            show_full_result_count = True
+            ordering = None
+            search_fields = {"TermAdmin": ["name", "slug", "uri", "notation", "labels__text", "short_definition", "body"],
+                             "RelationAdmin": ["source__name", "target__name", "note", "type__label"],
+                             "LabelAdmin": ["text", "term__name"]}.get(admin_class.__name__, admin_class.search_fields)
+
+            def get_queryset(self, request):
+                return ModelAdmin.get_queryset(self, request).annotate(**counts)
+
+            def get_search_results(self, request, queryset, search_term):
+                return ModelAdmin.get_search_results(self, request, queryset, search_term)
+
+        return Former
+
+    classes = {
+        Term: (ours_admin.TermAdmin, former(ours_admin.TermAdmin, out_count=Count("relations_out", distinct=True),
+                                            in_count=Count("relations_in", distinct=True))),
+        Relation: (ours_admin.RelationAdmin, former(ours_admin.RelationAdmin)),
+        Label: (ours_admin.LabelAdmin, former(ours_admin.LabelAdmin)),
+        RelationType: (ours_admin.RelationTypeAdmin, former(ours_admin.RelationTypeAdmin, usage=Count("relations"))),
+        Category: (ours_admin.CategoryAdmin, former(ours_admin.CategoryAdmin, term_count=Count("terms"))),
+    }
+    sites = []
+    for which in (0, 1):
+        site = AdminSite(name="admin")
+        for model, pair in classes.items():
+            site.register(model, pair[which])
+        sites.append(site)
+    staff = User.objects.get(username="bench-scale")
+    factory = RequestFactory()
+    word = rng.choice(slugs).rsplit("-", 1)[-1]
+
+    def request(path, params):
+        req = factory.get(path, params)
+        req.user, req.session = staff, SessionStore()
+        req._messages = FallbackStorage(req)
+        return req
+
+    def changelist(model, params=None):
+        def view(site):
+            response = site._registry[model].changelist_view(request("/admin/", params or {}))
+            response.render()
+            return len(response.context_data["cl"].result_list)
+        return view
+
+    def autocomplete(text):
+        def view(site):
+            params = {"app_label": "glossary", "model_name": "relation", "field_name": "target", "term": text}
+            response = site.autocomplete_view(request("/admin/autocomplete/", params))
+            return len(json.loads(response.content)["results"])
+        return view
+
+    cases = {
+        "term list": changelist(Term),
+        f"term search, a rare word ({word})": changelist(Term, {"q": word}),
+        "term search, a common word (synthetic)": changelist(Term, {"q": "synthetic"}),
+        f"relation end autocomplete ({word[:4]})": autocomplete(word[:4]),
+        "relation end autocomplete (gen)": autocomplete("gen"),
+        "relation list": changelist(Relation),
+        f"relation search ({word})": changelist(Relation, {"q": word}),
+        "label list": changelist(Label),
+        f"label search ({word})": changelist(Label, {"q": word}),
+        "relation type list": changelist(RelationType),
+        "category list": changelist(Category),
+    }
+    times = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnorderedObjectListWarning)  # the former term list, grouped, lost its order
+        for name, view in cases.items():
+            shown = view(sites[0]), view(sites[1])  # warm; the rows each shows on its first page
+            mine, theirs = [], []
+            for _ in range(args.page_rounds):
+                mine.append(timed(view, sites[0])[1])
+                theirs.append(timed(view, sites[1])[1])
+            times[name] = (statistics.median(mine) * 1e3, statistics.median(theirs) * 1e3, *shown)
+    return times
+
+
 def graph_memory():
     """Bytes held by this process's graphs (public + staff) and by a plain networkx graph of the same."""
     import networkx as nx
@@ -535,6 +633,7 @@ def main():
     one, _ = throughput(args, token, slugs, WRITER_TYPES[:1], rng)
     page_times = pages(args, slugs, rng)
     count_times = counts_side_by_side(args, slugs)
+    admin_times = admin_side_by_side(args, slugs, rng)
     ours_mem, plain_mem, n_nodes, n_edges = graph_memory()
 
     def ms(values):
@@ -579,6 +678,11 @@ def main():
     print(f"{'query behind the pages and writes (ms)':<40} {'who':<6} {'ours':>9}  {'former query':>12} {'ratio':>7}")
     for (name, who), (ours, former) in count_times.items():
         print(f"{name:<40} {who:<6} {ours:>9.1f}  {former:>12.1f} {former / ours:>6.1f}×")
+    print()
+    print(f"{'admin view, staff, rendered (ms)':<40} {'ours':>9}  {'former admin':>12} {'ratio':>7}"
+          f"  {'rows shown':>10}   medians of {args.page_rounds}")
+    for name, (ours, former, our_rows, former_rows) in admin_times.items():
+        print(f"{name:<40} {ours:>9.1f}  {former:>12.1f} {former / ours:>6.1f}×  {our_rows:>4} / {former_rows:<4}")
 
 
 if __name__ == "__main__":
