@@ -373,3 +373,77 @@ def test_label_list_pages_in_index_order_without_sorting_every_label(admin_clien
         assert not [node for node in nodes if "Sort" in node["Node Type"]], nodes
     first = response.context["cl"].result_list[0]
     assert first == Label.objects.order_by("-pk").first()  # newest first
+
+
+# A hub term ---------------------------------------------------------------------------------------
+# A concept with hundreds of narrower ones: every relation was a form (63 s to render 1,674 of
+# them at 100,000 terms), and the page could not be saved (more fields than Django accepts).
+
+
+def posted_back(response) -> dict:
+    """The change form's data as the browser would post it back unchanged, inline rows included."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        data[management.add_prefix("TOTAL_FORMS")] = len(formset.initial_forms)  # no new rows
+        forms += formset.initial_forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            elif value is not None:
+                data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else value
+    return data
+
+
+@pytest.fixture
+def hub(make_term, is_a, relate, monkeypatch):
+    from glossary.admin import FirstRowsFormSet
+
+    monkeypatch.setattr(FirstRowsFormSet, "max_shown", 3)
+    hub = make_term("Hub")
+    for i in range(5):
+        relate(hub, is_a, make_term(f"Leaf {i}"), note=f"note {i}")
+    return hub
+
+
+def test_a_hub_terms_page_shows_its_first_relations_and_links_to_all(admin_client, hub):
+    response = admin_client.get(reverse("admin:glossary_term_change", args=[hub.pk]))
+    outgoing = next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.fk.name == "source")
+    assert [form.instance.note for form in outgoing.initial_forms] == ["note 0", "note 1", "note 2"]
+    page = response.content.decode()
+    link = f'{reverse("admin:glossary_relation_changelist")}?source__id__exact={hub.pk}'
+    assert "The first 3 of 5 outgoing relations" in page and f'href="{link}"' in page
+    listed = admin_client.get(link)
+    assert listed.context["cl"].result_count == 5
+
+
+def test_saving_a_hub_term_edits_the_rows_shown_and_leaves_the_others(admin_client, hub):
+    url = reverse("admin:glossary_term_change", args=[hub.pk])
+    data = posted_back(admin_client.get(url))
+    shown = list(Relation.objects.filter(source=hub).order_by("pk").values_list("pk", flat=True)[:3])
+    data["relations_out-0-note"] = "edited"
+    data["relations_out-1-DELETE"] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    notes = dict(Relation.objects.filter(source=hub).values_list("pk", "note"))
+    assert notes[shown[0]] == "edited" and shown[1] not in notes
+    assert sorted(notes.values()) == ["edited", "note 2", "note 3", "note 4"]  # the rows not shown are kept
+
+
+def test_a_hub_terms_form_cannot_reach_another_terms_relation(admin_client, hub, make_term, is_a, relate):
+    url = reverse("admin:glossary_term_change", args=[hub.pk])
+    data = posted_back(admin_client.get(url))
+    elsewhere = relate(make_term("Elsewhere"), is_a, make_term("Far"), note="theirs")
+    data["relations_out-2-id"] = str(elsewhere.pk)  # slipped in for a row that was shown
+    data["relations_out-2-note"] = "forged"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and response.context["errors"]
+    assert Relation.objects.get(pk=elsewhere.pk).note == "theirs"
+    assert Relation.objects.filter(source=hub).count() == 5
