@@ -1,5 +1,6 @@
 """The Django admin: everything a curator needs, with saves going through the services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -105,8 +106,25 @@ def may_edit_term(request, term) -> bool:
     return term is None or workflow.edit_error(status=term.status, may_review=workflow.can_review(request.user)) is None
 
 
+class ChangedRowForm(forms.ModelForm):
+    """An inline row checked against the rules and the database only when it was changed.
+
+    A row sent back as it was is not saved, so nothing needs checking: a concept's 200 unchanged
+    labels each read all their siblings on every save (2.5 s), and each unchanged relation ran its
+    duplicate and cycle checks. New and changed rows are checked as before, then again by the
+    service that saves them.
+    """
+
+    def _post_clean(self):
+        if self.instance.pk is not None and not self.has_changed():
+            return
+        super()._post_clean()
+
+
 class TermSideInline:
     """Rows of a term (labels, notes, mappings, relations) are as writable as the term itself."""
+
+    form = ChangedRowForm
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and may_edit_term(request, obj)
