@@ -383,8 +383,8 @@ def test_label_list_pages_in_index_order_without_sorting_every_label(admin_clien
 def posted_back(response) -> dict:
     """The change form's data as the browser would post it back unchanged, inline rows included."""
     data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    forms = [response.context_data["adminform"].form]
+    for inline in response.context_data["inline_admin_formsets"]:
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:
