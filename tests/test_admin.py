@@ -1,9 +1,11 @@
 """The admin: every model's pages render and save through the services; refusals are form errors."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from glossary.models import Category, Label, Reference, Relation, RelationType, Term
+from tests.plans import postgres_plan_nodes, sqlite_plan_steps, statements_of
 
 MODELS = ["category", "term", "label", "relationtype", "relation", "reference"]
 
@@ -259,45 +261,21 @@ def test_bulk_delete_goes_through_the_service_for_each_object(admin_client, make
 # and counting each term's relations by a join of every term with every relation 1.4 s a page.
 
 
-def contains_patterns(queries, text) -> list[str]:
+def contains_patterns(statements, text) -> list[str]:
     """The statements that look for ``text`` inside every row (a LIKE '%text%' pattern, which no
     index serves)."""
-    return [query["sql"] for query in queries
+    return [sql for sql, params in statements
             if any(isinstance(value, str) and value.lower().strip("%") == text.lower() and value.startswith("%")
-                   for value in query.get("params") or ())]
+                   for value in params or ())]
 
 
-@pytest.fixture
-def captured(settings):
-    """The statements a block runs, with their parameters."""
-    from django.db import connection
-
-    class Recorder:
-        def __enter__(self):
-            self.queries = []
-            self.wrapper = connection.execute_wrapper(self.record)
-            self.wrapper.__enter__()
-            return self
-
-        def record(self, execute, sql, params, many, context):
-            self.queries.append({"sql": sql, "params": params})
-            return execute(sql, params, many, context)
-
-        def __exit__(self, *exc):
-            self.wrapper.__exit__(*exc)
-
-    return Recorder
-
-
-def test_term_search_finds_terms_as_the_site_search_does_without_a_contains_scan(admin_client, make_term,
-                                                                                  captured):
+def test_term_search_finds_terms_as_the_site_search_does_without_a_contains_scan(admin_client, make_term):
     spruce = make_term("Ёлка", short_definition="A conifer.")
     make_term("Pine", short_definition="Another conifer.")
     url = reverse("admin:glossary_term_changelist")
-    with captured() as run:
-        response = admin_client.get(url, {"q": "elka"})  # typed without the diaeresis
+    response, statements = statements_of(admin_client.get, url, {"q": "elka"})  # typed without the diaeresis
     assert list(response.context["cl"].result_list) == [spruce]
-    assert contains_patterns(run.queries, "elka") == []
+    assert contains_patterns(statements, "elka") == []
     response = admin_client.get(url, {"q": "conifer"})  # a word of the definitions
     assert {t.name for t in response.context["cl"].result_list} == {"Ёлка", "Pine"}
 
@@ -311,65 +289,58 @@ def test_term_search_finds_a_term_by_its_exact_slug_uri_or_notation(admin_client
         assert list(response.context["cl"].result_list) == [term], text
 
 
-def test_term_autocomplete_lists_the_best_match_first(admin_client, make_term, captured):
+def test_term_autocomplete_lists_the_best_match_first(admin_client, make_term):
     # Alphabetically "Attention" (whose definition says "token") comes first; the term named
     # "Token" is the better answer to "token".
     make_term("Attention", short_definition="Weighs each token against the others.")
     make_term("Token", short_definition="A piece of text.")
     url = reverse("admin:autocomplete")
     params = {"app_label": "glossary", "model_name": "relation", "field_name": "target", "term": "token"}
-    with captured() as run:
-        response = admin_client.get(url, params)
+    response, statements = statements_of(admin_client.get, url, params)
     assert response.status_code == 200
     assert [row["text"] for row in response.json()["results"]] == ["Token", "Attention"]
-    assert contains_patterns(run.queries, "token") == []
+    assert contains_patterns(statements, "token") == []
 
 
-def test_relation_and_label_searches_go_through_the_term_search(admin_client, make_term, is_a, relate, captured):
+def test_relation_and_label_searches_go_through_the_term_search(admin_client, make_term, is_a, relate):
     llm = make_term("Large language model", aliases=[{"name": "Suuri kielimalli", "kind": "translation",
                                                       "language": "fi"}])
     model = make_term("Model")
     other = make_term("Other")
     relation = relate(llm, is_a, model)
     relate(other, is_a, model)
-    with captured() as run:
-        response = admin_client.get(reverse("admin:glossary_relation_changelist"), {"q": "kielimalli"})
+    response, statements = statements_of(admin_client.get, reverse("admin:glossary_relation_changelist"),
+                                         {"q": "kielimalli"})
     assert list(response.context["cl"].result_list) == [relation]
-    assert contains_patterns(run.queries, "kielimalli") == []
+    assert contains_patterns(statements, "kielimalli") == []
     response = admin_client.get(reverse("admin:glossary_relation_changelist"), {"q": "has subtype"})  # a type's name
     assert len(response.context["cl"].result_list) == 2
-    with captured() as run:
-        response = admin_client.get(reverse("admin:glossary_label_changelist"), {"q": "kielimalli"})
+    response, statements = statements_of(admin_client.get, reverse("admin:glossary_label_changelist"),
+                                         {"q": "kielimalli"})
     assert {label.text for label in response.context["cl"].result_list} == {"Large language model", "Suuri kielimalli"}
-    assert contains_patterns(run.queries, "kielimalli") == []
+    assert contains_patterns(statements, "kielimalli") == []
 
 
 @pytest.mark.parametrize("model, table", [("term", "glossary_term"), ("relationtype", "glossary_relationtype"),
                                           ("category", "glossary_category")])
-def test_changelist_counts_are_counted_per_row_shown_not_by_grouping_the_table(admin_client, seed, captured,
-                                                                             model, table):
-    with captured() as run:
-        response = admin_client.get(reverse(f"admin:glossary_{model}_changelist"))
+def test_changelist_counts_are_counted_per_row_shown_not_by_grouping_the_table(admin_client, seed, model, table):
+    response, statements = statements_of(admin_client.get, reverse(f"admin:glossary_{model}_changelist"))
     assert response.status_code == 200
-    assert [q["sql"] for q in run.queries if f'GROUP BY "{table}"' in q["sql"]] == []
+    assert [sql for sql, _ in statements if f'GROUP BY "{table}"' in sql] == []
 
 
-def test_label_list_pages_in_index_order_without_sorting_every_label(admin_client, seed, captured):
-    from tests.plans import postgres_plan_nodes, sqlite_plan_steps
-    from django.db import connection
-
-    with captured() as run:
-        response = admin_client.get(reverse("admin:glossary_label_changelist"))
+def test_label_list_pages_in_index_order_without_sorting_every_label(admin_client, seed):
+    response, statements = statements_of(admin_client.get, reverse("admin:glossary_label_changelist"))
     assert response.status_code == 200
-    page = [q for q in run.queries if q["sql"].startswith('SELECT "glossary_label"."id"')]
+    page = [(sql, params) for sql, params in statements if sql.startswith('SELECT "glossary_label"."id"')]
     assert len(page) == 1
     if connection.vendor == "sqlite":
-        steps = sqlite_plan_steps(page[0]["sql"], page[0]["params"])
+        steps = sqlite_plan_steps(*page[0])
         assert not [step for step in steps if "TEMP B-TREE" in step], steps
     else:
         with connection.cursor() as cursor:  # the seed is small: sorting it is cheaper, unless forbidden
             cursor.execute("SET LOCAL enable_sort = off")
-        nodes = postgres_plan_nodes(page[0]["sql"], page[0]["params"])
+        nodes = postgres_plan_nodes(*page[0])
         assert not [node for node in nodes if "Sort" in node["Node Type"]], nodes
     first = response.context["cl"].result_list[0]
     assert first == Label.objects.order_by("-pk").first()  # newest first
@@ -465,15 +436,15 @@ def test_a_term_with_labels_in_many_languages_can_be_saved_in_the_admin(admin_cl
     assert hub.short_definition == "A concept named in many languages." and hub.labels.count() == 201
 
 
-def test_rows_sent_back_unchanged_are_not_checked_again(admin_client, make_term, captured):
+def test_rows_sent_back_unchanged_are_not_checked_again(admin_client, make_term):
     term = make_term("Polyglot")
     url = reverse("admin:glossary_term_change", args=[term.pk])
 
     def save_unchanged():
         data = posted_back(admin_client.get(url))
-        with captured() as run:
-            assert admin_client.post(url, data).status_code == 302
-        return len(run.queries)
+        response, statements = statements_of(admin_client.post, url, data)
+        assert response.status_code == 302
+        return len(statements)
 
     Label.objects.bulk_create(Label(term=term, text=f"Nimi {i}", language=f"a{chr(97 + i)}", kind="alternative")
                               for i in range(5))
