@@ -94,11 +94,22 @@ class ServiceFormSetMixin(ServiceDeleteMixin):
         raise NotImplementedError
 
 
-def found_first(queryset, ids: list[int]):
-    """``queryset`` narrowed to ``ids``, in their order (a list may sort it otherwise)."""
-    if not ids:
-        return queryset.none()
-    return queryset.filter(pk__in=ids).order_by(Case(*(When(pk=pk, then=i) for i, pk in enumerate(ids))))
+class TermSearchMixin:
+    """The search box finds rows through the terms the site's search finds (`selectors.terms_found`:
+    labels in every language, names, definitions; an exact slug, URI or notation), never by a
+    "contains" over columns and every label (10 s for a common word at 100,000 terms).
+    ``search_fields`` stays as the admin's list of what the box looks in."""
+
+    show_full_result_count = False  # one count of the whole table a page is enough
+
+    def get_search_results(self, request, queryset, search_term):
+        text = search_term.strip()
+        if not text:
+            return queryset, False
+        return self.found(queryset, selectors.terms_found(text, user=request.user), text), False
+
+    def found(self, queryset, term_ids: list[int], text: str):
+        raise NotImplementedError
 
 
 def may_edit_term(request, term) -> bool:
@@ -217,15 +228,13 @@ class IncomingRelationInline(RelationSideInline):
 
 
 @admin.register(Term)
-class TermAdmin(ServiceFormSetMixin, GlossaryHistoryAdmin):
+class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
     list_display = ["name", "category", "status", "out_count", "in_count", "updated_at", "public_link"]
     list_filter = ["status", "category"]
     list_select_related = ["category"]
-    # What the search box looks in; `get_search_results` finds them through indexes.
     search_fields = ["name", "slug", "uri", "notation", "labels__text", "short_definition", "body"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category", "replaced_by"]
-    show_full_result_count = False  # one count of every term per page is enough
     readonly_fields = ["created_at", "updated_at", "public_link", "review_comment"]
     fields = [
         "name", "slug", "uri", "notation", "category", "status", "replaced_by",
@@ -304,13 +313,12 @@ class TermAdmin(ServiceFormSetMixin, GlossaryHistoryAdmin):
     def get_queryset(self, request):
         return selectors.with_relation_counts(super().get_queryset(request), user=request.user)
 
-    def get_search_results(self, request, queryset, search_term):
-        # The search box and every autocomplete of a term (relation ends, labels' terms) find terms
-        # as the site's search does, best first, rather than by a "contains" over seven columns
-        # and every label (10 s for a common word at 100,000 terms).
-        if not search_term.strip():
-            return queryset, False
-        return found_first(queryset, selectors.terms_found(search_term, user=request.user)), False
+    def found(self, queryset, term_ids, text):
+        # Best first, which every autocomplete of a term keeps (relation ends, labels' terms); a
+        # list sorts them as it is asked to.
+        if not term_ids:
+            return queryset.none()
+        return queryset.filter(pk__in=term_ids).order_by(Case(*(When(pk=pk, then=i) for i, pk in enumerate(term_ids))))
 
     @admin.display(description="outgoing", ordering="out_count")
     def out_count(self, obj):
@@ -416,25 +424,19 @@ class RelationTypeAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
 
 
 @admin.register(Relation)
-class RelationAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
+class RelationAdmin(TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["source", "type", "target", "note", "created_at"]
     list_filter = ["type"]
     list_select_related = ["source", "type", "target"]
-    # What the search box looks in; `get_search_results` finds them through indexes.
     search_fields = ["source__name", "target__name", "type__label"]
     autocomplete_fields = ["source", "target"]
-    show_full_result_count = False  # one count of every relation per page is enough
 
-    def get_search_results(self, request, queryset, search_term):
-        # Relations at either end of the terms the search finds, or of a type whose name matches.
-        text = search_term.strip()
-        if not text:
-            return queryset, False
-        terms = selectors.terms_found(text, user=request.user)
+    def found(self, queryset, term_ids, text):
+        # Relations at either end of the terms found, or of a type whose name holds the text.
         folded = search.fold(text)
         types = [t.pk for t in RelationType.objects.only("slug", "label", "inverse_label")  # a few dozen
                  if any(folded in search.fold(name) for name in (t.slug, t.label, t.inverse_label))]
-        return queryset.filter(Q(source__in=terms) | Q(target__in=terms) | Q(type__in=types)), False
+        return queryset.filter(Q(source__in=term_ids) | Q(target__in=term_ids) | Q(type__in=types))
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -449,22 +451,17 @@ class RelationAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
+class LabelAdmin(TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["text", "term", "language", "kind", "subkind"]
     list_filter = ["kind", "subkind", "language"]
     list_select_related = ["term"]
-    # What the search box looks in; `get_search_results` finds them through indexes.
     search_fields = ["text", "term__name"]
     autocomplete_fields = ["term"]
     # Newest first: the model's order (language, kind, text) sorts every label for each page.
     ordering = ["-pk"]
-    show_full_result_count = False
 
-    def get_search_results(self, request, queryset, search_term):
-        # The labels of the terms the search finds: it looks in every label, in every language.
-        if not search_term.strip():
-            return queryset, False
-        return queryset.filter(term__in=selectors.terms_found(search_term, user=request.user)), False
+    def found(self, queryset, term_ids, text):
+        return queryset.filter(term__in=term_ids)  # the search looks in every label, in every language
 
     def save_model(self, request, obj, form, change):
         if change:
