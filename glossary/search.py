@@ -54,22 +54,57 @@ EXACT, PREFIX, WORDS, TEXT, CLOSE = 1, 2, 3, 4, 5
 TIER_NAMES = {EXACT: "exact", PREFIX: "prefix", WORDS: "words", TEXT: "text", CLOSE: "close"}
 KIND_ORDER = {"preferred": 0, "alternative": 1, "hidden": 2}
 
-_WORD = re.compile(r"[^\W_]+")
+
+def _class_of(codepoints) -> str:
+    """A regex character class body of ``codepoints`` (ranges of \\u…/\\U… escapes): the same
+    text is read by Python's re and by PostgreSQL's regular expressions."""
+    ranges: list[list[int]] = []
+    for point in codepoints:
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+
+    def escaped(point):
+        return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+
+    return "".join(escaped(a) if a == b else f"{escaped(a)}-{escaped(b)}" for a, b in ranges)
+
+
+# Combining marks (Unicode categories Mn, Mc, Me; all of them lie in these planes) belong to the
+# word they are in: Hindi "हिन्दी" and Thai "ภาษา" are one word each, not cut at every vowel sign.
+MARKS = _class_of(point for plane in (range(0x20000), range(0xE0000, 0xE1000)) for point in plane
+                  if unicodedata.category(chr(point))[0] == "M")
+# A word: letters, digits and marks. PostgreSQL's glossary_search_key() and glossary_search_words()
+# read words the same way (migration 0019).
+_WORD = re.compile(f"(?:[^\\W_]|[{MARKS}])+")
 
 
 # Letters that decomposing leaves whole but that are read as plain ones: "Straße" is found as
-# "strasse", "Søren" as "soren" (the letters PostgreSQL's unaccent rules also spell out).
+# "strasse", "Søren" as "soren" (the letters PostgreSQL's unaccent rules also spell out). A
+# word's final sigma "ς" is "σ": Python lowers "ΛΟΓΟΣ" to "λογος" but PostgreSQL to "λογοσ".
 _PLAIN_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
-                                "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t"})
+                                "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t", "ς": "σ"})
+# The marks a word is compared without: accents (the combining diacritical blocks), Hebrew
+# points, Arabic harakat and tatweel. Not the marks that make another letter or syllable
+# (Japanese dakuten: テ/デ; Devanagari virama and nukta; Thai vowels and tones). PostgreSQL's
+# `glossary_search_fold()` drops the same class (migration 0019), so both sides agree.
+DROPPED_MARKS = ("\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0640\u064b-\u065f"
+                 "\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f")
+_DROPPED = re.compile(f"[{DROPPED_MARKS}]+")
 
 
 def fold(text: str) -> str:
     """``text`` in lower case without accents: how words are compared, in queries and (on SQLite,
-    where FTS5 folds the accents of Latin letters only) in the index too."""
+    where FTS5 folds the accents of Latin letters only) in the index too.
+
+    Decomposed (NFKD: "ﬁ" is "fi", "Ｇ" is "g"), its accents dropped, then composed again (NFC),
+    so a Korean syllable or a Japanese "デ" is one character again, as PostgreSQL keeps it.
+    """
     if text.isascii():  # most labels: nothing to decompose (the index's triggers call this per row)
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN_LETTERS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", _DROPPED.sub("", decomposed))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,6 +1,7 @@
 """The search index follows every write path, in the writer's transaction, on both backends."""
 
 import json
+import unicodedata
 
 import pytest
 from django.core.management import call_command
@@ -8,7 +9,7 @@ from django.db import connection, transaction
 
 from glossary import services
 from glossary.models import Label, Note, Term
-from glossary.search import CLOSE, EXACT, PREFIX, TEXT, WORDS, search, search_key, vocabulary
+from glossary.search import CLOSE, EXACT, PREFIX, TEXT, WORDS, fold, search, search_key, vocabulary
 from glossary.search_index import SQLITE_TRIGGERS
 from tests.plans import postgres_plan_nodes, sqlite_plan_steps
 
@@ -99,10 +100,32 @@ def test_python_and_the_database_agree_on_label_keys(db):
     assert search_key("Fine-tuning") == search_key("fine tuning") == search_key("FINETUNING") == "finetuning"
     assert search_key("Génération augmentée") == "generationaugmentee"
     assert search_key("Straßen-Søren Æble") == "strassensorenaeble"
-    texts = ["Génération augmentée", "GPT-3.5", "Straßen-Søren Æble", "Λόγος"]
+    # Python lowers a word's last capital sigma to "ς", PostgreSQL to "σ": both keys hold "σ".
+    assert search_key("ΛΌΓΟΣ") == search_key("λόγος") == search_key("Λόγοσ") == "λογοσ"
+    texts = ["Génération augmentée", "GPT-3.5", "Straßen-Søren Æble", "Λόγος", "ΛΌΓΟΣ"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(["glossary_search_key(%s)"] * len(texts)), texts)
-        assert cursor.fetchone() == ("generationaugmentee", "gpt35", "strassensorenaeble", "λογος")
+        assert cursor.fetchone() == ("generationaugmentee", "gpt35", "strassensorenaeble", "λογοσ", "λογοσ")
+
+
+# Texts whose folding differed between Python and PostgreSQL: Korean syllables (decomposed to
+# jamo in Python), Japanese dakuten and Devanagari virama (dropped in Python only), Hebrew points
+# and Arabic harakat (dropped in Python only), Greek capitals, compatibility forms.
+SCRIPTS = ["대형 언어 모델", "ベクトル データベース", "ｶﾞｲﾄﾞ", "हिन्दी भाषा", "बड़ा मॉडल", "نموذج لغوي كَبِير", "كـبير",
+           "שָׁלוֹם עוֹלָם", "ภาษาไทย", "ΧΡΌΝΟΣ", "Ёлка", "ﬁne-tuning", "Ｗｉｄｅ", "Tiếng Việt", "x²", "İstanbul",
+           "e\u0301lan", "Ærø"]
+
+
+def test_python_and_the_database_fold_every_script_alike(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["glossary_search_fold(%s), glossary_search_key(%s)"] * len(SCRIPTS)),
+                       [text for text in SCRIPTS for _ in range(2)])
+        row = cursor.fetchone()
+    folded = dict(zip(SCRIPTS, zip(row[::2], row[1::2])))
+    assert folded == {text: (fold(text), search_key(text)) for text in SCRIPTS}
+    assert fold("대형 언어 모델") == unicodedata.normalize("NFC", "대형 언어 모델")  # syllables, not jamo
+    assert fold("データベース") == "データベース" and fold("हिन्दी") == "हिन्दी"
+    assert fold("كَبِير") == fold("كـبير") == "كبير" and fold("שָׁלוֹם") == "שלום" and fold("Tiếng") == "tieng"
 
 
 # Typed as people type them: without accents, in capitals, "ss" for "ß". FTS5 folds the accents
@@ -113,6 +136,10 @@ OTHER_SPELLINGS = [
     ("strassenkarte", "street-map", EXACT), ("STRASSENKARTE", "street-map", EXACT),
     ("soren kierkegaard", "soren", EXACT), ("kierkegaard soren", "soren", WORDS),
     ("gross", "street-map", TEXT), ("κόσμου", "logos", TEXT), ("ёлочка", "yolka", TEXT),
+    # Stored in capitals, typed in lower case, where a word's last sigma is "ς": PostgreSQL lowered
+    # "ΧΡΌΝΟΣ" to "χρόνοσ", and "χρόνος" found nothing.
+    ("χρόνος", "chronos", EXACT), ("χρονος", "chronos", EXACT), ("ΧΡΟΝΟΣ", "chronos", EXACT),
+    ("χώρος χρόνος", "chronos", WORDS), ("ορισμός", "chronos", TEXT), ("ΟΡΙΣΜΟΣ", "chronos", TEXT),
 ]
 
 
@@ -127,11 +154,46 @@ def test_words_in_other_scripts_and_spellings_are_found_as_typed(make_term):
                                     {"text": "Straßenkarte", "language": "de", "kind": "alternative"}],
               body="Eine Karte, sehr groß.")
     make_term("Søren", slug="soren", labels=[{"text": "Søren Kierkegaard", "language": "da", "kind": "preferred"}])
+    make_term("Chronos", labels=[{"text": "Chronos", "language": "en", "kind": "preferred"},
+                                 {"text": "ΧΡΌΝΟΣ", "language": "el", "kind": "alternative"},
+                                 {"text": "ΧΩΡΟΣ ΚΑΙ ΧΡΟΝΟΣ", "language": "el", "kind": "hidden"}],
+              short_definition="ΕΝΑΣ ΟΡΙΣΜΟΣ ΣΕ ΚΕΦΑΛΑΙΑ.")
     for query, slug, tier in OTHER_SPELLINGS:
         result = search(query)
         assert result.corrected == "", query  # found as typed, not as a spelling correction
         assert [(hit.slug, hit.tier) for hit in result.hits[:1]] == [(slug, tier)], query
         assert all(hit.tier != CLOSE for hit in result.hits), query
+
+
+# On PostgreSQL the words and text tiers compared Python's folding of the query with the
+# database's folding of the labels: none of these was found there.
+FOLDED_SCRIPTS = [
+    ("대형 언어 모델", "large-language-model", EXACT), ("언어 모델", "large-language-model", WORDS),
+    ("모델", "large-language-model", WORDS), ("종류", "large-language-model", TEXT),
+    ("ベクトル データベース", "vector-database", EXACT), ("データベース", "vector-database", WORDS),
+    ("検索 データ", "vector-database", TEXT),
+    ("भाषा मॉडल", "large-language-model", WORDS), ("كَبِير", "large-language-model", WORDS),
+    ("לשון", "large-language-model", WORDS), ("מוֹדֶל", "large-language-model", PREFIX),
+    ("हिन्दी", "large-language-model", TEXT), ("भाषा", "large-language-model", WORDS),
+]
+
+
+def test_words_of_every_script_are_found_on_both_databases(make_term):
+    make_term("Large language model", labels=[
+        {"text": "Large language model", "language": "en", "kind": "preferred"},
+        {"text": "대형 언어 모델", "language": "ko", "kind": "alternative"},
+        {"text": "बड़ा भाषा मॉडल", "language": "hi", "kind": "alternative"},
+        {"text": "نموذج لغوي كبير", "language": "ar", "kind": "alternative"},
+        {"text": "מודל לשון גדול", "language": "he", "kind": "alternative"},
+    ], short_definition="언어 모델의 한 종류.", body="हिन्दी में भी।")
+    make_term("Vector database", labels=[
+        {"text": "Vector database", "language": "en", "kind": "preferred"},
+        {"text": "ベクトル データベース", "language": "ja", "kind": "alternative"},
+    ], body="ベクトル 検索 の ための データ の 集まり。")
+    for query, slug, tier in FOLDED_SCRIPTS:
+        result = search(query)
+        assert result.corrected == "", query
+        assert [(hit.slug, hit.tier) for hit in result.hits[:1]] == [(slug, tier)], query
 
 
 # Names with numbers joined by hyphens, dots or slashes: PostgreSQL's parser read "GPT-4" as
