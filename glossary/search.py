@@ -113,9 +113,40 @@ def search_key(text: str) -> str:
     return "".join(_WORD.findall(fold(text)))
 
 
+# Chinese and Japanese are written without spaces between words, and a Korean word carries its
+# particles ("모델의"): a run of Han, kana or Hangul is read as its overlapping pairs ("大型语言模型":
+# 大型 型语 语言 言模 模型), so "语言模型" finds it from the middle. PostgreSQL's
+# glossary_search_words() pairs them the same way (migration 0019).
+PAIRED = "\\u3005\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\U00020000-\\U0003134f"
+_PAIRED_OR_NOT = re.compile(f"([{PAIRED}]+)|[^{PAIRED}]+")
+
+
+def _paired(word: str) -> list[str]:
+    pieces = []
+    for match in _PAIRED_OR_NOT.finditer(word):
+        run = match.group(1)
+        if run is None or len(run) == 1:
+            pieces.append(match.group(0))
+        else:
+            pieces.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return pieces
+
+
+def _words(text: str) -> list[str]:
+    words = _WORD.findall(fold(text))
+    return words if text.isascii() else [piece for word in words for piece in _paired(word)]
+
+
 @functools.lru_cache(maxsize=65536)
 def words_of(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(fold(text)))
+    """The words of ``text`` as the index holds them: folded; runs of Han, kana and Hangul in pairs."""
+    return tuple(_words(text))
+
+
+def indexed_words(text: str) -> str:
+    """``text``'s words, one space apart: what the full-text indexes hold (SQLite's triggers call
+    this as glossary_search_words() for every label, name, definition and body: not cached)."""
+    return " ".join(_words(text))
 
 
 def normalise_query(query) -> str:
@@ -579,14 +610,17 @@ def highlight(text: str, query: str):
     """``text`` escaped, with each word that matches a word of ``query`` wrapped in <mark>.
 
     A text word matches when it begins with the query word's stem (so plurals and "-ing" forms
-    light up, compared without case or accents); "rag" never lights up "averaged".
+    light up, compared without case or accents); "rag" never lights up "averaged". A run of Han,
+    kana or Hangul matches when it holds a pair of the query's: "语言模型" lights up "大型语言模型".
     """
     stems = sorted({_stem(word) for word in words_of(normalise_query(query)) if len(word) > 1}, key=len, reverse=True)
     if not text or not stems:
         return escape(text or "")
+    pairs = [stem for stem in stems if _PAIRED_OR_NOT.match(stem).group(1) == stem]
     out, last = [], 0
     for match in _WORD.finditer(text):
-        if any(fold(match.group(0)).startswith(stem) for stem in stems):
+        folded = fold(match.group(0))
+        if any(folded.startswith(stem) for stem in stems) or any(pair in folded for pair in pairs):
             out.append(escape(text[last : match.start()]))
             out.append(f"<mark>{escape(match.group(0))}</mark>")
             last = match.end()

@@ -5,11 +5,11 @@ migrations — goes through SQLite, so triggers update the index in the writer's
 and nothing can forget to. PostgreSQL needs none of this: its index is expression indexes on
 the tables themselves (migration 0008_search_index).
 
-The text goes into the index already folded, by the functions the queries are folded with
-(`glossary.search.fold` and `search_key`, registered on every SQLite connection under the names
-PostgreSQL's own SQL functions have): FTS5's unicode61 tokenizer folds case and the accents of
-Latin letters only, so on its own it would keep "λόγος" apart from "λογος" and "Straße" apart
-from "strasse".
+The text goes into the index already folded and split into words, by the functions the queries
+are read with (`glossary.search.search_key` and `indexed_words`, registered on every SQLite
+connection under the names PostgreSQL's own SQL functions have): FTS5's unicode61 tokenizer folds
+case and the accents of Latin letters only, so on its own it would keep "λόγος" apart from
+"λογος" and "Straße" apart from "strasse", and it would keep "大型语言模型" one word.
 
 - ``glossary_search_label_key``: each label's *key* (`search_key`: folded, letters and digits
   only), so "fine tuning", "Fine-tuning" and "finetuning" are one token; prefix indexes make 2–4
@@ -63,7 +63,7 @@ SQLITE_TABLES = [
 
 _LABEL_INSERT = (
     "INSERT INTO glossary_search_label_key(rowid, key) VALUES (new.id, glossary_search_key(new.text)); "
-    "INSERT INTO glossary_search_label_word(rowid, text) VALUES (new.id, glossary_search_fold(new.text)); "
+    "INSERT INTO glossary_search_label_word(rowid, text) VALUES (new.id, glossary_search_words(new.text)); "
     + _words_insert("new.text")
 )
 _LABEL_DELETE = (
@@ -72,12 +72,12 @@ _LABEL_DELETE = (
 )
 _TERM_INSERT = (
     "INSERT INTO glossary_search_term(rowid, name, definition, body) "
-    "VALUES (new.id, glossary_search_fold(new.name), glossary_search_fold(new.short_definition), "
-    "glossary_search_fold(new.body));"
+    "VALUES (new.id, glossary_search_words(new.name), glossary_search_words(new.short_definition), "
+    "glossary_search_words(new.body));"
 )
 _TERM_DELETE = "DELETE FROM glossary_search_term WHERE rowid = old.id;"
 _NOTE_INSERT = (
-    "INSERT INTO glossary_search_note(rowid, text) SELECT new.id, glossary_search_fold(new.text) "
+    "INSERT INTO glossary_search_note(rowid, text) SELECT new.id, glossary_search_words(new.text) "
     "WHERE new.kind = 'definition';"
 )
 _NOTE_DELETE = "DELETE FROM glossary_search_note WHERE rowid = old.id;"
@@ -98,10 +98,10 @@ SQLITE_TRIGGERS = {
 
 SQLITE_FILL = [
     "INSERT INTO glossary_search_label_key(rowid, key) SELECT id, glossary_search_key(text) FROM glossary_label",
-    "INSERT INTO glossary_search_label_word(rowid, text) SELECT id, glossary_search_fold(text) FROM glossary_label",
-    "INSERT INTO glossary_search_term(rowid, name, definition, body) SELECT id, glossary_search_fold(name), "
-    "glossary_search_fold(short_definition), glossary_search_fold(body) FROM glossary_term",
-    "INSERT INTO glossary_search_note(rowid, text) SELECT id, glossary_search_fold(text) FROM glossary_note "
+    "INSERT INTO glossary_search_label_word(rowid, text) SELECT id, glossary_search_words(text) FROM glossary_label",
+    "INSERT INTO glossary_search_term(rowid, name, definition, body) SELECT id, glossary_search_words(name), "
+    "glossary_search_words(short_definition), glossary_search_words(body) FROM glossary_term",
+    "INSERT INTO glossary_search_note(rowid, text) SELECT id, glossary_search_words(text) FROM glossary_note "
     "WHERE kind = 'definition'",
     "INSERT OR IGNORE INTO glossary_search_word(word) SELECT value FROM glossary_label, json_each("
     f"'[' || replace(json_quote(glossary_search_fold({_spaced_sql('text')})), ' ', '\",\"') || ']') WHERE value <> ''",
@@ -112,14 +112,15 @@ SQLITE_INDEX_TABLES = ["glossary_search_label_key", "glossary_search_label_word"
 
 def sqlite_functions(sender=None, connection=None, **kwargs) -> None:
     """Give a new SQLite connection the folding functions the index's triggers call (the
-    `connection_created` signal): ``glossary_search_fold`` and ``glossary_search_key``, the same
-    Python functions that fold the queries. A connection without them (the sqlite3 shell) cannot
+    `connection_created` signal): ``glossary_search_fold``, ``glossary_search_key`` and
+    ``glossary_search_words``, the same Python functions that fold the queries and split them into words. A connection without them (the sqlite3 shell) cannot
     write labels, terms or notes: "no such function", and nothing is written."""
     if connection is None or connection.vendor != "sqlite":
         return
-    from glossary.search import fold, search_key
+    from glossary.search import fold, indexed_words, search_key
 
-    for name, function in (("glossary_search_fold", fold), ("glossary_search_key", search_key)):
+    for name, function in (("glossary_search_fold", fold), ("glossary_search_key", search_key),
+                           ("glossary_search_words", indexed_words)):
         connection.connection.create_function(name, 1, _null_passes(function), deterministic=True)
 
 

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from glossary import services
 from glossary.models import Label, Note, Term
-from glossary.search import CLOSE, EXACT, PREFIX, TEXT, WORDS, fold, search, search_key, vocabulary
+from glossary.search import CLOSE, EXACT, PREFIX, TEXT, WORDS, fold, search, search_key, vocabulary, words_of
 from glossary.search_index import SQLITE_TRIGGERS
 from tests.plans import postgres_plan_nodes, sqlite_plan_steps
 
@@ -116,6 +116,9 @@ SCRIPTS = ["대형 언어 모델", "ベクトル データベース", "ｶﾞｲ
            "e\u0301lan", "Ærø"]
 
 
+CJK = ["大型语言模型", "大規模言語モデル", "GPT-4模型 모델의", "人工知能（AI）の一分野", "猫", "東京タワー 2024年"]
+
+
 def test_python_and_the_database_fold_every_script_alike(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(["glossary_search_fold(%s), glossary_search_key(%s)"] * len(SCRIPTS)),
@@ -123,6 +126,13 @@ def test_python_and_the_database_fold_every_script_alike(db):
         row = cursor.fetchone()
     folded = dict(zip(SCRIPTS, zip(row[::2], row[1::2])))
     assert folded == {text: (fold(text), search_key(text)) for text in SCRIPTS}
+    texts = SCRIPTS + CJK
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["glossary_search_words(%s)"] * len(texts)), texts)
+        words = dict(zip(texts, (value.split() for value in cursor.fetchone())))
+    assert words == {text: list(words_of(text)) for text in texts}
+    assert words_of("大型语言模型") == ("大型", "型语", "语言", "言模", "模型")
+    assert words_of("GPT-4模型 모델의") == ("gpt", "4", "模型", "모델", "델의")
     assert fold("대형 언어 모델") == unicodedata.normalize("NFC", "대형 언어 모델")  # syllables, not jamo
     assert fold("データベース") == "データベース" and fold("हिन्दी") == "हिन्दी"
     assert fold("كَبِير") == fold("كـبير") == "كبير" and fold("שָׁלוֹם") == "שלום" and fold("Tiếng") == "tieng"
@@ -172,6 +182,10 @@ FOLDED_SCRIPTS = [
     ("모델", "large-language-model", WORDS), ("종류", "large-language-model", TEXT),
     ("ベクトル データベース", "vector-database", EXACT), ("データベース", "vector-database", WORDS),
     ("検索 データ", "vector-database", TEXT),
+    # Written without spaces, found from the middle: a run is indexed as its pairs of characters.
+    ("语言模型", "large-language-model", WORDS), ("言語モデル", "large-language-model", WORDS),
+    ("语言模", "large-language-model", WORDS), ("人工智能", "large-language-model", TEXT),
+    ("ータベ", "vector-database", WORDS),
     ("भाषा मॉडल", "large-language-model", WORDS), ("كَبِير", "large-language-model", WORDS),
     ("לשון", "large-language-model", WORDS), ("מוֹדֶל", "large-language-model", PREFIX),
     ("हिन्दी", "large-language-model", TEXT), ("भाषा", "large-language-model", WORDS),
@@ -185,7 +199,9 @@ def test_words_of_every_script_are_found_on_both_databases(make_term):
         {"text": "बड़ा भाषा मॉडल", "language": "hi", "kind": "alternative"},
         {"text": "نموذج لغوي كبير", "language": "ar", "kind": "alternative"},
         {"text": "מודל לשון גדול", "language": "he", "kind": "alternative"},
-    ], short_definition="언어 모델의 한 종류.", body="हिन्दी में भी।")
+        {"text": "大型语言模型", "language": "zh", "kind": "alternative"},
+        {"text": "大規模言語モデル", "language": "ja", "kind": "alternative"},
+    ], short_definition="언어 모델의 한 종류.", body="हिन्दी में भी। 一种人工智能系统。")
     make_term("Vector database", labels=[
         {"text": "Vector database", "language": "en", "kind": "preferred"},
         {"text": "ベクトル データベース", "language": "ja", "kind": "alternative"},

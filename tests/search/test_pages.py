@@ -61,6 +61,14 @@ def test_highlight_marks_whole_word_forms_only_and_escapes():
     assert highlight("Fine-tuning models", "fine tunes model") == "<mark>Fine</mark>-<mark>tuning</mark> <mark>models</mark>"
 
 
+def test_highlight_marks_words_of_every_script():
+    # A run of Han or kana is marked when it holds the query's characters; a Hindi word whole.
+    assert highlight("大型语言模型，一种系统", "语言模型") == "<mark>大型语言模型</mark>，一种系统"
+    assert highlight("ベクトル データベース", "データ") == "ベクトル <mark>データベース</mark>"
+    assert highlight("बड़ा भाषा मॉडल", "भाषा") == "बड़ा <mark>भाषा</mark> मॉडल"
+    assert "<mark>" not in highlight("大型语言模型", "模式")
+
+
 def test_the_search_page_shows_a_label_of_another_language_that_matched(client, seed):
     html = client.get("/search/", {"q": "feinabstimmung"}).content.decode()
     assert "Matched “<mark>Feinabstimmung</mark>”" in html
