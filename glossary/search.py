@@ -75,9 +75,21 @@ def _class_of(codepoints) -> str:
 # word they are in: Hindi "हिन्दी" and Thai "ภาษา" are one word each, not cut at every vowel sign.
 MARKS = _class_of(point for plane in (range(0x20000), range(0xE0000, 0xE1000)) for point in plane
                   if unicodedata.category(chr(point))[0] == "M")
-# A word: letters, digits and marks. PostgreSQL's glossary_search_key() and glossary_search_words()
-# read words the same way (migration 0019).
-_WORD = re.compile(f"(?:[^\\W_]|[{MARKS}])+")
+# A word: letters, digits and marks; "_" parts words (`_words_in`). PostgreSQL's
+# glossary_search_key() and glossary_search_words() read words the same way (migration 0019).
+_WORD = re.compile(f"[\\w{MARKS}]+")
+_ASCII_WORD = re.compile("[A-Za-z0-9]+")
+
+
+def _words_in(text: str):
+    """The words of ``text`` as matches (one character class: fast enough for the index's triggers)."""
+    return _WORD.finditer(text.replace("_", " "))
+
+
+def _plain_words(text: str) -> list[str]:
+    if text.isascii():  # most labels and definitions: the same words, read faster
+        return _ASCII_WORD.findall(text)
+    return _WORD.findall(text.replace("_", " "))
 
 
 # Letters that decomposing leaves whole but that are read as plain ones: "Straße" is found as
@@ -110,7 +122,7 @@ def fold(text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def search_key(text: str) -> str:
     """The form labels are compared in for EXACT and PREFIX: folded, letters and digits only."""
-    return "".join(_WORD.findall(fold(text)))
+    return "".join(_plain_words(fold(text)))
 
 
 # Chinese and Japanese are written without spaces between words, and a Korean word carries its
@@ -119,6 +131,7 @@ def search_key(text: str) -> str:
 # glossary_search_words() pairs them the same way (migration 0019).
 PAIRED = "\\u3005\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\U00020000-\\U0003134f"
 _PAIRED_OR_NOT = re.compile(f"([{PAIRED}]+)|[^{PAIRED}]+")
+_ANY_PAIRED = re.compile(f"[{PAIRED}]")
 
 
 def _paired(word: str) -> list[str]:
@@ -133,8 +146,11 @@ def _paired(word: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    words = _WORD.findall(fold(text))
-    return words if text.isascii() else [piece for word in words for piece in _paired(word)]
+    folded = fold(text)
+    words = _plain_words(folded)
+    if text.isascii() or not _ANY_PAIRED.search(folded):
+        return words
+    return [piece for word in words for piece in _paired(word)]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -145,8 +161,12 @@ def words_of(text: str) -> tuple[str, ...]:
 
 def indexed_words(text: str) -> str:
     """``text``'s words, one space apart: what the full-text indexes hold (SQLite's triggers call
-    this as glossary_search_words() for every label, name, definition and body: not cached)."""
-    return " ".join(_words(text))
+    this as glossary_search_words() for every label, name, definition and body: not cached).
+
+    ASCII text is only lowered: FTS5's tokenizer reads the same words in it (runs of letters and
+    digits), and a bulk import does not pay for splitting them twice.
+    """
+    return text.lower() if text.isascii() else " ".join(_words(text))
 
 
 def normalise_query(query) -> str:
@@ -618,7 +638,7 @@ def highlight(text: str, query: str):
         return escape(text or "")
     pairs = [stem for stem in stems if _PAIRED_OR_NOT.match(stem).group(1) == stem]
     out, last = [], 0
-    for match in _WORD.finditer(text):
+    for match in _words_in(text):
         folded = fold(match.group(0))
         if any(folded.startswith(stem) for stem in stems) or any(pair in folded for pair in pairs):
             out.append(escape(text[last : match.start()]))
