@@ -198,27 +198,32 @@ def learning_path(request, slug):
     G = snapshot.G
     if slug not in G:
         return resolve_or_redirect(request, slug, "graphsite:learn")
-    context = {"snapshot": snapshot, "term": {"slug": slug, "url": term_url(slug), **G.nodes[slug]}}
+    language = reader_language(request)
+
+    def item(node, names):
+        # Named in the reader's language where the term has a name in it, as the drawing is.
+        return {"slug": node, "url": term_url(node), **G.nodes[node], **({"name": names[node]} if node in names else {})}
+
     try:
         known = params.parse_slug_list(request.GET.getlist("known"), "known", G, what="term") or []
     except ValidationError as errors:
+        context = {"snapshot": snapshot, "term": item(slug, names_in(language, [slug]))}
         return _render(request, "graphviz_app/learning_path.html", context, errors)
     H, generations = selectors.learning_graph(snapshot, slug, known=known)
     everything = [t for generation in queries.learning_path(G, slug, key=selectors.REQUIRES) for t in generation]
-
-    def item(node):
-        return {"slug": node, "url": term_url(node), **G.nodes[node]}
-
-    context.update(
-        steps=[[item(n) for n in generation] for generation in generations],
-        known=[item(n) for n in known if n != slug],
+    names = names_in(language, {slug, *everything, *known})
+    context = dict(
+        snapshot=snapshot,
+        term=item(slug, names),
+        steps=[[item(n, names) for n in generation] for generation in generations],
+        known=[item(n, names) for n in known if n != slug],
         # Prerequisites left out because the reader knows something they lead to.
-        skipped=[item(n) for n in everything if n not in H and n not in known],
+        skipped=[item(n, names) for n in everything if n not in H and n not in known],
         # Upright, to suit the column it is drawn in; first steps at the top.
         payload=vis_payload(
             H, term_url_template(), degrees=G.degree, physics=False, edge_labels=False,
             positions=layout.layered_positions(H, [selectors.REQUIRES], aspect=LEARN_GRAPH_ASPECT),
-            names=_names(request, H),
+            names=names,
         ) if generations else None,
     )
     return _render(request, "graphviz_app/learning_path.html", context)

@@ -74,9 +74,10 @@ def hierarchy_trees(context, term):
 
 
 @register.inclusion_tag("graphviz_app/learn_link.html", takes_context=True)
-def learn_link(context, term):
-    """A link to the term's learning path, when it has prerequisites."""
+def learn_link(context, term, name=""):
+    """A link to the term's learning path, when it has prerequisites; ``name``: the term's name in
+    the reader's language (default: its name)."""
     G = graph_snapshot_for(_viewer(context)).G
     if term.slug not in G or not any(selectors.REQUIRES in keys for keys in G._succ[term.slug].values()):
         return {"url": None}
-    return {"url": reverse("graphsite:learn", kwargs={"slug": term.slug}), "name": term.name}
+    return {"url": reverse("graphsite:learn", kwargs={"slug": term.slug}), "name": name or term.name}

@@ -1,5 +1,6 @@
 """/terms/<slug>/learn/: prerequisites in learning order, minus what the reader knows."""
 
+import json
 import re
 
 from glossary import services
@@ -78,3 +79,21 @@ def test_drafts_stay_out_of_learning_paths_for_the_public(client, staff_user, ll
 def test_term_page_links_to_its_learning_path_only_when_it_has_prerequisites(client, llm_graph):
     assert "/terms/rag/learn/" in client.get("/terms/rag/").content.decode()
     assert "/terms/gpt-4/learn/" not in client.get("/terms/gpt-4/").content.decode()
+
+
+def test_the_learning_path_link_names_the_term_in_the_readers_language(client, llm_graph):
+    services.label_create(term=llm_graph["rag"], text="Abrufgestützte Generierung", language="de", kind="preferred")
+    html = client.get("/terms/rag/", {"lang": "de"}).content.decode()
+    assert "What to learn before Abrufgestützte Generierung →" in html
+    assert "Explore around Abrufgestützte Generierung in the graph" in html
+
+
+def test_the_learning_path_names_its_steps_in_the_readers_language(client, llm_graph):
+    services.label_create(term=llm_graph["rag"], text="Abrufgestützte Generierung", language="de", kind="preferred")
+    services.label_create(term=llm_graph["llm"], text="Großes Sprachmodell", language="de", kind="preferred")
+    html = client.get("/terms/rag/learn/", {"lang": "de"}).content.decode()
+    assert '<h1>Learning path to Abrufgestützte Generierung</h1>' in html
+    assert 'What to learn before <a href="/terms/rag/?lang=de">Abrufgestützte Generierung</a>' in html
+    assert '<a class="learn-term-name" href="/terms/llm/?lang=de">Großes Sprachmodell</a>' in html
+    assert '<a class="learn-term-name" href="/terms/neural-net/?lang=de">neural network</a>' in html  # no German name
+    assert "Großes Sprachmodell" in json.dumps(payload_of(client.get("/terms/rag/learn/", {"lang": "de"})), ensure_ascii=False)
