@@ -2,6 +2,7 @@
 
 from itertools import islice
 
+from glossary.language import names_in
 from graphviz_app import queries
 
 REQUIRES = "requires"
@@ -121,6 +122,21 @@ def top_concepts(snapshot, key, *, limit=None) -> tuple[list[dict], int]:
     G = snapshot.G
     tops = snapshot.memo(("top-concepts", key), lambda G: _by_name(G, queries.top_concepts(G, key)))
     return [_tree_item(G, n, key) for n in tops[:limit]], len(tops)
+
+
+def named_in(language: str, items):
+    """Tree items (those built here, fresh on each call) and their loaded children, renamed in
+    place to the reader's ``language`` where a term has a name in it: one query, none in the
+    glossary's own language. They keep their order (by the glossary's names)."""
+    def walk(level):
+        for item in level or ():
+            yield item
+            yield from walk(item.get("children"))
+
+    names = names_in(language, {item["slug"] for item in walk(items)})
+    for item in walk(items):
+        item["name"] = names.get(item["slug"], item["name"])
+    return items
 
 
 def broader_tree(snapshot, slug, key, *, children_limit):

@@ -249,7 +249,7 @@ def hierarchy(request):
         item.update(children=children, open=opened, more=count - len(children or ()))
     context.update(
         type=snapshot.G.graph["types"][key],
-        items=items,
+        items=selectors.named_in(reader_language(request), items),
         total=total,
         more=total - len(items),
     )

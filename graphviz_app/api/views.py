@@ -199,7 +199,8 @@ class NarrowerView(GraphAPIView):
         tags=TAGS,
         summary="The terms directly below a term in a hierarchy",
         description="One level of the broader/narrower tree of a transitive relation type, by name; "
-        "each term says how many narrower terms it has in turn, so a tree can load them on demand.",
+        "each term says how many narrower terms it has in turn, so a tree can load them on demand. "
+        "Terms are named in the reader's language (`?lang=`, else Accept-Language) where they have a name in it.",
         parameters=[SLUG_PARAM, TRANSITIVE_TYPE_PARAM, s.TreeQuerySerializer],
         responses={200: s.NarrowerSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
     )
@@ -209,6 +210,7 @@ class NarrowerView(GraphAPIView):
         limit = params.parse_int(request.query_params.get("limit"), "limit", default=params.TREE_LIMIT_DEFAULT,
                                  low=1, high=params.NODE_CAP_MAX)
         items, total = selectors.narrower_terms(snapshot, slug, key, limit=limit)
+        items = selectors.named_in(reader_language(request), items)
         return Response({"term": slug, "type": key, "count": total, "narrower": _tree_items(items, term_url_template())})
 
 
@@ -216,7 +218,8 @@ class TopConceptsView(GraphAPIView):
     @extend_schema(
         tags=TAGS,
         summary="The tops of a hierarchy",
-        description="The terms with narrower terms but nothing broader along a transitive relation type.",
+        description="The terms with narrower terms but nothing broader along a transitive relation type, "
+        "named in the reader's language (`?lang=`, else Accept-Language) where they have a name in it.",
         parameters=[TRANSITIVE_TYPE_PARAM, s.TreeQuerySerializer],
         responses={200: s.TopConceptsSerializer, 400: BAD_PARAMS},
     )
@@ -226,6 +229,7 @@ class TopConceptsView(GraphAPIView):
         limit = params.parse_int(request.query_params.get("limit"), "limit", default=params.TREE_LIMIT_DEFAULT,
                                  low=1, high=params.NODE_CAP_MAX)
         items, total = selectors.top_concepts(snapshot, key, limit=limit)
+        items = selectors.named_in(reader_language(request), items)
         return Response({"type": key, "count": total, "top_concepts": _tree_items(items, term_url_template())})
 
 

@@ -70,6 +70,7 @@ def hierarchy_trees(context, term):
         items = selectors.broader_tree(snapshot, term.slug, rtype["slug"], children_limit=TREE_CHILDREN_SHOWN)
         if items:
             trees.append({"type": rtype, "items": items})
+    selectors.named_in(reader_language(context.get("request")), [item for tree in trees for item in tree["items"]])
     return {"trees": trees}
 
 

@@ -46,6 +46,21 @@ def test_a_term_pages_tree_loads_narrower_terms_on_demand(page, seed):
     page.watch.assert_clean()
 
 
+def test_a_tree_names_its_terms_in_the_readers_language_also_when_it_loads_them(page, seed):
+    page.goto("/terms/machine-learning/?lang=de")
+    tree = page.locator("section.tree-panel ul.tree").first
+    assert tree.locator('a[aria-current="page"]').first.inner_text() == "Maschinelles Lernen"
+    deep = tree.locator('li.tree-item[data-slug="deep-learning"]').first
+    assert deep.locator(":scope > .tree-row > a").inner_text() == "Tiefes Lernen"
+    with page.expect_response("**/api/graph/narrower/deep-learning/?type=is-a&lang=de"):
+        deep.locator(":scope > .tree-row > .tree-toggle").click()
+    loaded = deep.locator(':scope > ul li[data-slug="large-language-model"] > .tree-row > a')
+    loaded.wait_for()
+    assert loaded.inner_text() == "Großes Sprachmodell"
+    assert loaded.get_attribute("href") == "/terms/large-language-model/?lang=de"
+    page.watch.assert_clean()
+
+
 def test_the_hierarchy_page_opens_a_level_at_a_time(page, seed):
     page.goto("/hierarchy/")
     generative = page.locator('li.tree-item[data-slug="generative-ai"]').first

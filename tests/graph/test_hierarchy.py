@@ -126,3 +126,17 @@ def test_a_top_concept_with_many_narrower_terms_shows_the_first_and_counts_the_r
     html = client.get("/hierarchy/").content.decode()
     assert "Subfield 00" in html and "Subfield 59" not in html
     assert "and 12 more narrower terms" in html  # 62 in all, 50 shown
+
+
+def test_trees_name_terms_in_the_readers_language_in_pages_and_endpoints(client, tree):
+    for slug, text in [("ai", "Künstliche Intelligenz"), ("ml", "Maschinelles Lernen"), ("dl", "Tiefes Lernen")]:
+        services.label_create(term=tree[slug], text=text, language="de", kind="preferred")
+    page = client.get("/terms/dl/", {"lang": "de"}).content.decode()
+    assert ">Künstliche Intelligenz</a>" in page and ">Maschinelles Lernen</a>" in page
+    assert ">Large language model</a>" in page  # no German name: the glossary's
+    assert ">Künstliche Intelligenz</a>" in client.get("/hierarchy/", {"lang": "de"}).content.decode()
+    narrower = client.get("/api/graph/narrower/ai/", {"lang": "de"}).json()["narrower"]
+    assert [(n["id"], n["name"]) for n in narrower] == [("genai", "Generative AI"), ("ml", "Maschinelles Lernen")]
+    tops = client.get("/api/graph/top-concepts/", HTTP_ACCEPT_LANGUAGE="de").json()["top_concepts"]
+    assert ("ai", "Künstliche Intelligenz") in [(n["id"], n["name"]) for n in tops]
+    assert client.get("/api/graph/narrower/ai/").json()["narrower"][1]["name"] == "Machine learning"

@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // A language the reader chose (?lang=) stays chosen: in the terms loaded and in their links,
+  // as the server keeps it in the links of the page.
+  var lang = new URLSearchParams(window.location.search).get("lang");
+
+  function withLang(url) {
+    return lang ? url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang) : url;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -29,7 +37,7 @@
       row.appendChild(leaf);
     }
     var link = el("a", term.status === "deprecated" ? "tree-deprecated" : "", term.name);
-    link.href = term.url;
+    link.href = withLang(term.url);
     if (term.url === window.location.pathname) link.setAttribute("aria-current", "page");
     row.appendChild(link);
     if (term.narrower_count) {
@@ -46,7 +54,7 @@
     var waiting = el("p", "tree-loading", "Loading…");
     item.appendChild(waiting);
     button.disabled = true;
-    return fetch(url + "?type=" + encodeURIComponent(tree.dataset.treeType), {
+    return fetch(withLang(url + "?type=" + encodeURIComponent(tree.dataset.treeType)), {
       headers: { Accept: "application/json" }, credentials: "same-origin",
     })
       .then(function (response) {
