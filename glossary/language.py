@@ -173,6 +173,10 @@ class ReaderLanguageMiddleware:
             and language != default_language()
         ):
             response.content = keep_language_in_links(response.content.decode(response.charset), language)
+            if response.has_header("Content-Length"):
+                # Set by CommonMiddleware for the page before its links grew: a client would
+                # stop reading there and lose the end of the page (its scripts among it).
+                response["Content-Length"] = str(len(response.content))
         return response
 
 

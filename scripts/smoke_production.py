@@ -47,6 +47,7 @@ WEB_PAGES = [
     f"/api/graph/path/?from={TERM}&to={OTHER_TERM}", "/api/terms/autocomplete/?q=lar",
     f"/api/graph/hierarchy/{TERM}/?type=is-a", "/api/terms/?search=model&ordering=-updated_at",
     "/changes/", "/changes/?from=2020-01-01&lang=fi", "/changes/feed/", "/changes/feed/?category=concept",
+    f"/terms/{TERM}/?lang=de", f"/graph/{TERM}/?lang=de", "/hierarchy/?lang=fr",
     "/api/changes/?since=2020-01-01T00:00:00Z", "/api/changes/?since=not-a-time",
     "/releases/", f"/releases/{RELEASE}/", f"/releases/{RELEASE}/diff/current/",
     f"/api/releases/{RELEASE}/export/?format=csv",
@@ -77,7 +78,11 @@ class Crawler:
         self.seen[path] = status
         if status >= 500:
             self.failures.append(f"{path}: {status}")
-        return status, body.decode("utf-8", "replace"), response_headers
+        text = body.decode("utf-8", "replace")
+        if response_headers.get("Content-Type", "").startswith("text/html") and "</html>" not in text[-100:].lower():
+            # Read up to its Content-Length, as a browser does: a stale length cuts the page short.
+            self.failures.append(f"{path}: the page ends before </html> ({len(body)} bytes read)")
+        return status, text, response_headers
 
     def static_links(self, html: str) -> set[str]:
         return {m for m in re.findall(r'(?:src|href)="(/static/[^"]+)"', html)}

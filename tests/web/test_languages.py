@@ -77,6 +77,14 @@ def test_the_chosen_language_stays_in_internal_links_and_search_forms(client, mu
     assert not re.search(r'href="/static/[^"]*lang=', html)
 
 
+def test_a_page_whose_links_keep_the_language_says_its_whole_length(client, multilingual):
+    # Its links grow by "?lang=fi" after CommonMiddleware counted its length: browsers stopped
+    # reading at the old count, so the end of the page and its scripts were lost.
+    response = client.get("/terms/large-language-model/", {"lang": "fi"})
+    assert int(response["Content-Length"]) == len(response.content)
+    assert response.content.decode().rstrip().endswith("</html>")
+
+
 def test_the_language_switcher_lists_the_glossarys_languages_by_their_own_names(client, multilingual):
     html = client.get("/terms/", {"lang": "de", "letter": "l"}).content.decode()
     switcher = html[html.index('class="language-switcher"'):html.index("</nav>", html.index('class="language-switcher"'))]
