@@ -123,3 +123,26 @@ def test_the_home_pages_featured_graph_names_its_terms_readably(page, seed):
     labels = page.evaluate("window.graphs['featured-graph'].drawnLabels.map(l => l.px)")
     assert labels and min(labels) >= 11
     page.watch.assert_clean()
+
+
+def test_links_made_in_the_page_keep_the_readers_chosen_language(page, seed):
+    from tests.browser.test_graph_pages import node_point
+
+    page.goto("/graph/machine-learning/?lang=de")
+    page.wait_for_selector(READY)
+    page.mouse.click(*node_point(page, "deep-learning"))
+    panel = page.locator("#graph-panel")
+    panel.wait_for(state="visible")
+    assert panel.locator(".graph-panel-name").inner_text() == "Tiefes Lernen"
+    assert panel.locator(".graph-panel-open").get_attribute("href") == "/terms/deep-learning/?lang=de"
+    assert "lang=de" in panel.locator(".graph-panel-explore").get_attribute("href")
+
+    page.goto("/?lang=de")
+    box = page.locator("#site-q")
+    box.press_sequentially("tiefes lern")
+    page.wait_for_selector("#site-q-list [role=option]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/terms/deep-learning/?lang=de")
+    assert page.locator("h1").inner_text() == "Tiefes Lernen"
+    page.watch.assert_clean()

@@ -56,7 +56,10 @@
           input.dispatchEvent(new CustomEvent("term:pick", { detail: { slug: item.slug, name: item.name } }));
         }
       } else {
-        window.location.assign(termUrl.replace("SLUG", encodeURIComponent(item.slug)));
+        // A language the reader chose (?lang=) stays chosen on the term's page.
+        var lang = new URLSearchParams(window.location.search).get("lang");
+        var url = termUrl.replace("SLUG", encodeURIComponent(item.slug));
+        window.location.assign(lang ? url + "?lang=" + encodeURIComponent(lang) : url);
       }
     }
 

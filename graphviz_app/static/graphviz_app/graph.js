@@ -23,6 +23,13 @@
   var MAX_STRETCH = 1.8;
   var STATE_PARAMS = ["expand", "hide", "pin", "focus"];
   var SVG_NS = "http://www.w3.org/2000/svg";
+  // A language the reader chose (?lang=) stays chosen in the links this file makes, as the
+  // server keeps it in the links of the page.
+  var LANG = new URLSearchParams(window.location.search).get("lang");
+
+  function withLang(url) {
+    return LANG && url ? url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(LANG) : url;
+  }
 
   function cssVar(element, name, fallback) {
     var value = getComputedStyle(element).getPropertyValue(name).trim();
@@ -158,7 +165,7 @@
     this.network.on("doubleClick", function (params) {
       var id = params.nodes.length ? params.nodes[0] : self.labelAt(params.pointer.DOM);
       var node = id !== null && id !== undefined ? self.nodes.get(id) : null;
-      if (node && node.url) window.location.assign(node.url);
+      if (node && node.url) window.location.assign(withLang(node.url));
     });
     if (this.stateful) {
       this.network.on("dragEnd", function (params) {
@@ -394,14 +401,14 @@
     meta.push(node.degree + " relation" + (node.degree === 1 ? "" : "s"));
     panel.querySelector(".graph-panel-meta").textContent = meta.join(" · ");
     panel.querySelector(".graph-panel-definition").textContent = node.definition || "No short definition yet.";
-    panel.querySelector(".graph-panel-open").setAttribute("href", node.url);
+    panel.querySelector(".graph-panel-open").setAttribute("href", withLang(node.url));
     var template = this.container.dataset.neighbourhoodUrl;
     var explore = panel.querySelector(".graph-panel-explore");
     if (explore && template) {
       // Keep the reader's depth and filters when moving on to another term.
       var here = new URLSearchParams(window.location.search);
       var kept = new URLSearchParams();
-      ["depth", "direction", "types", "layout", "limit"].forEach(function (name) {
+      ["depth", "direction", "types", "layout", "limit", "lang"].forEach(function (name) {
         here.getAll(name).forEach(function (value) { kept.append(name, value); });
       });
       var query = kept.toString();
@@ -409,7 +416,7 @@
     }
     var learn = panel.querySelector(".graph-panel-learn");
     if (learn && this.container.dataset.learnUrl) {
-      learn.setAttribute("href", this.container.dataset.learnUrl.replace("__slug__", encodeURIComponent(node.id)));
+      learn.setAttribute("href", withLang(this.container.dataset.learnUrl.replace("__slug__", encodeURIComponent(node.id))));
     }
     var pin = panel.querySelector('[data-node-action="pin"]');
     if (pin) pin.textContent = node.pinned ? "Unpin" : "Pin here";
@@ -619,7 +626,7 @@
       button.dataset.node = node.id;
       item.appendChild(button);
       var link = el("a", "graph-text-open", "page");
-      link.href = node.url;
+      link.href = withLang(node.url);
       link.setAttribute("aria-label", "Open the page of " + node.name);
       item.appendChild(document.createTextNode(" ("));
       item.appendChild(link);
