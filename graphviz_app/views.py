@@ -122,7 +122,9 @@ def neighbourhood(request, slug):
     if slug not in G:
         return resolve_or_redirect(request, slug, "graph:neighbourhood")
     query = request.GET
-    context = {"snapshot": snapshot, "term": {"slug": slug, **G.nodes[slug]}, "term_url": term_url(slug),
+    term = {"slug": slug, **G.nodes[slug]}
+    term["name"] = names_in(reader_language(request), [slug]).get(slug, term["name"])  # in the reader's language
+    context = {"snapshot": snapshot, "term": term, "term_url": term_url(slug),
                "types": None, "depth": params.DEPTH_DEFAULT, "direction": "both", "layout": "force"}
     try:
         context.update(

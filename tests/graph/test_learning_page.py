@@ -97,3 +97,11 @@ def test_the_learning_path_names_its_steps_in_the_readers_language(client, llm_g
     assert '<a class="learn-term-name" href="/terms/llm/?lang=de">Großes Sprachmodell</a>' in html
     assert '<a class="learn-term-name" href="/terms/neural-net/?lang=de">neural network</a>' in html  # no German name
     assert "Großes Sprachmodell" in json.dumps(payload_of(client.get("/terms/rag/learn/", {"lang": "de"})), ensure_ascii=False)
+
+
+def test_the_neighbourhood_page_names_its_term_in_the_readers_language(client, llm_graph):
+    services.label_create(term=llm_graph["rag"], text="Abrufgestützte Generierung", language="de", kind="preferred")
+    html = client.get("/graph/rag/", {"lang": "de"}).content.decode()
+    assert "<title>Abrufgestützte Generierung: graph — Glossary Graph</title>" in html
+    assert 'Around “<a href="/terms/rag/?lang=de">Abrufgestützte Generierung</a>”' in html
+    assert 'Around “<a href="/terms/rag/">RAG</a>”' in client.get("/graph/rag/").content.decode()
