@@ -13,7 +13,7 @@ Both now fold the same way (`search.fold`):
 2. turn a final "ς" into "σ";
 3. decompose (NFKD), drop one class of marks (accents, Hebrew points, Arabic harakat and
    tatweel; `search.DROPPED_MARKS`), and compose again (NFC).
-A word is a run of letters, digits and combining marks (`search.MARKS`). The full-text indexes
+A word is a run of letters, digits and combining marks (`search.marks()`). The full-text indexes
 hold a run of Han, kana or Hangul as its overlapping pairs (`search.PAIRED`): Chinese and
 Japanese have no spaces between words, so "语言模型" could not find "大型语言模型".
 
@@ -25,7 +25,7 @@ is indexed again with the new Python functions.
 from django.db import migrations
 
 from glossary import search_index
-from glossary.search import DROPPED_MARKS, MARKS, PAIRED
+from glossary.search import DROPPED_MARKS, PAIRED, marks
 
 INDEXES = ("glossary_label_search_key", "glossary_label_search_words", "glossary_term_search_text",
            "glossary_note_search_text")
@@ -35,7 +35,6 @@ FOLD = (f"CASE WHEN octet_length(value) = length(value) THEN lower(value) ELSE "
         f"normalize(regexp_replace(normalize(translate({FORMER_FOLD}, 'ς', 'σ'), NFKD), "
         f"'[{DROPPED_MARKS}]+', '', 'g'), NFC) END")
 FORMER_SEPARATORS = "[^[:alnum:]]+"
-SEPARATORS = f"[^[:alnum:]{MARKS}]+"
 FORMER_WORDS = f"regexp_replace(public.glossary_search_fold(value), '{FORMER_SEPARATORS}', ' ', 'g')"
 # Words one space apart; a run of Han, kana or Hangul as its overlapping pairs (`search.words_of`).
 # ASCII text takes the former path, inlined where the function is called; other text calls
@@ -43,13 +42,20 @@ FORMER_WORDS = f"regexp_replace(public.glossary_search_fold(value), '{FORMER_SEP
 WORDS = f"""CASE WHEN octet_length(value) = length(value)
         THEN regexp_replace(lower(value), '{FORMER_SEPARATORS}', ' ', 'g')
         ELSE public.glossary_search_pairs(value) END"""
-PAIRS = f"""CREATE OR REPLACE FUNCTION glossary_search_pairs(value text) RETURNS text
+
+
+def separators() -> str:
+    return f"[^[:alnum:]{marks()}]+"
+
+
+def pairs(separators: str) -> str:
+    return f"""CREATE OR REPLACE FUNCTION glossary_search_pairs(value text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$ SELECT coalesce(string_agg(CASE WHEN length(piece) > 1 AND piece ~ '^[{PAIRED}]'
                   THEN (SELECT string_agg(substr(piece, i, 2), ' ' ORDER BY i) FROM generate_series(1, length(piece) - 1) AS i)
                   ELSE piece END, ' ' ORDER BY n), '')
               FROM regexp_split_to_table(regexp_replace(regexp_replace(public.glossary_search_fold(value),
-                  '{SEPARATORS}', ' ', 'g'), '([{PAIRED}]+)', ' \\1 ', 'g'), ' +') WITH ORDINALITY AS p(piece, n)
+                  '{separators}', ' ', 'g'), '([{PAIRED}]+)', ' \\1 ', 'g'), ' +') WITH ORDINALITY AS p(piece, n)
               WHERE piece <> '' $$;
 """
 
@@ -85,7 +91,7 @@ INSERT INTO glossary_search_word (word)
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PAIRS + functions(FOLD, SEPARATORS, WORDS), params=None)
+        schema_editor.execute(pairs(separators()) + functions(FOLD, separators(), WORDS), params=None)
     else:
         search_index.refresh_sqlite(schema_editor.connection)
 
