@@ -57,8 +57,9 @@ def _names(request, H) -> dict:
     return names_in(reader_language(request), H)
 
 
-def _view_payload(request, snapshot, H, state, *, focus=None, start=None):
-    """The vis-network data of a view: layered positions for a hierarchy, else physics."""
+def _view_payload(request, snapshot, H, state, *, focus=None, start=None, names=None):
+    """The vis-network data of a view: layered positions for a hierarchy, else physics.
+    ``names``: `_names` of ``H`` when the caller has read them already."""
     positions, physics, faint = start, True, ()
     if state["layout"] == "hierarchical":
         keys = layout.hierarchy_keys(snapshot.G, state["types"])
@@ -67,7 +68,8 @@ def _view_payload(request, snapshot, H, state, *, focus=None, start=None):
         faint = set(snapshot.G.graph["types"]) - set(keys)
     return vis_payload(
         H, term_url_template(), degrees=snapshot.G.degree, focus=focus,
-        positions=positions, physics=physics, pins=state["pins"], faint_types=faint, names=_names(request, H),
+        positions=positions, physics=physics, pins=state["pins"], faint_types=faint,
+        names=_names(request, H) if names is None else names,
     )
 
 
@@ -122,8 +124,7 @@ def neighbourhood(request, slug):
     if slug not in G:
         return resolve_or_redirect(request, slug, "graph:neighbourhood")
     query = request.GET
-    term = {"slug": slug, **G.nodes[slug]}
-    term["name"] = names_in(reader_language(request), [slug]).get(slug, term["name"])  # in the reader's language
+    term = {"slug": slug, **G.nodes[slug]}  # named below in the reader's language, as the drawing names it
     context = {"snapshot": snapshot, "term": term, "term_url": term_url(slug),
                "types": None, "depth": params.DEPTH_DEFAULT, "direction": "both", "layout": "force"}
     try:
@@ -137,6 +138,7 @@ def neighbourhood(request, slug):
             **params.parse_view_changes(query, G),
         )
     except ValidationError as errors:
+        term["name"] = _names(request, [slug]).get(slug, term["name"])
         return _refusal(request, "graphviz_app/neighbourhood.html", context, errors)
     H, meta, distances = selectors.neighbourhood_graph(
         snapshot, slug, depth=context["depth"], types=context["types"],
@@ -146,8 +148,10 @@ def neighbourhood(request, slug):
                                hide=[s for s in context["hide"] if s != slug], limit=params.NODE_CAP_MAX)
     start = layout.radial_positions({n: distances.get(n, context["depth"] + 1) for n in H},
                                     dict(H.nodes(data="category")))
+    names = _names(request, H)  # one read for the drawing and the heading
+    term["name"] = names.get(slug, term["name"])
     context.update(
-        meta=meta, payload=_view_payload(request, snapshot, H, context, focus=slug, start=start),
+        meta=meta, payload=_view_payload(request, snapshot, H, context, focus=slug, start=start, names=names),
         filter_count=len(context["types"] or ()) + (context["direction"] != "both"),
     )
     return _answer(request, "graphviz_app/neighbourhood.html", context)

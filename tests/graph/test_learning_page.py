@@ -3,6 +3,9 @@
 import json
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from glossary import services
 from tests.graph.test_pages import payload_of
 
@@ -101,7 +104,13 @@ def test_the_learning_path_names_its_steps_in_the_readers_language(client, llm_g
 
 def test_the_neighbourhood_page_names_its_term_in_the_readers_language(client, llm_graph):
     services.label_create(term=llm_graph["rag"], text="Abrufgestützte Generierung", language="de", kind="preferred")
-    html = client.get("/graph/rag/", {"lang": "de"}).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/graph/rag/", {"lang": "de"}).content.decode()
+    # The names are read once, for the drawing and the heading alike.
+    assert sum(query["sql"].startswith('SELECT "glossary_term"."slug" AS "term__slug", "glossary_label"."language"')
+               for query in queries.captured_queries) == 1
     assert "<title>Abrufgestützte Generierung: graph — Glossary Graph</title>" in html
     assert 'Around “<a href="/terms/rag/?lang=de">Abrufgestützte Generierung</a>”' in html
     assert 'Around “<a href="/terms/rag/">RAG</a>”' in client.get("/graph/rag/").content.decode()
+    refused = client.get("/graph/rag/", {"lang": "de", "depth": "99"})  # a bad parameter: the page says why
+    assert refused.status_code == 400 and "Abrufgestützte Generierung</a>”" in refused.content.decode()
