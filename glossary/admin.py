@@ -112,6 +112,13 @@ class TermSearchMixin:
         raise NotImplementedError
 
 
+def posted_version(request) -> tuple[str] | None:
+    """The term's version a posted form was made from (`services.term_version`); None for a form
+    that carries none (then the save writes over whatever is stored, as before)."""
+    version = request.POST.get("version", "").strip()
+    return (version,) if version else None
+
+
 def may_edit_term(request, term) -> bool:
     """Whether the user may change this term's content in its status (the workflow's rule)."""
     return term is None or workflow.edit_error(status=term.status, may_review=workflow.can_review(request.user)) is None
@@ -199,10 +206,22 @@ class FirstRowsFormSet(BaseInlineFormSet):
         return f"{reverse('admin:glossary_relation_changelist')}?{self.fk.name}__id__exact={self.instance.pk}"
 
 
+class RelationRowForm(ChangedRowForm):
+    """A relation row is compared with the row as the curator was shown it (hidden initial
+    values), not as it is stored now: a relation someone else changed while the page was open is
+    not written back as it was. (The term's own rows are covered by its version: see `TermAdmin`.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+
 class RelationSideInline(TermSideInline, admin.TabularInline):
     """A term's relations on one side: the first `FirstRowsFormSet.max_shown`, and a link to all."""
 
     model = Relation
+    form = RelationRowForm
     formset = FirstRowsFormSet
     template = "admin/glossary/term/relations_inline.html"
     extra = 1
@@ -275,13 +294,17 @@ class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
         if object_id is not None:
             term = self.get_object(request, object_id)
             if term is not None:
-                extra_context = {**(extra_context or {}), "workflow": {
+                # The version the page shows, posted back by both of its forms: a save or a step
+                # from a copy someone else's change made stale is refused (`services.term_update`).
+                # After a refusal the page carries the version now, so saving again is deliberate.
+                extra_context = {**(extra_context or {}), "edit_version": services.term_version(term.updated_at)}
+                extra_context["workflow"] = {
                     "actions": workflow.actions_from(term.status, may_review=workflow.can_review(request.user)),
                     "status": term.get_status_display(),
                     "review_comment": term.review_comment,
                     "url": reverse("admin:glossary_term_transition", args=[term.pk]),
                     "locked": workflow.edit_error(status=term.status, may_review=workflow.can_review(request.user)),
-                }}
+                }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
@@ -299,7 +322,7 @@ class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
             raise PermissionDenied
         try:
             services.term_transition(term=term, status=request.POST.get("status", ""), user=request.user,
-                                     comment=request.POST.get("comment", ""))
+                                     comment=request.POST.get("comment", ""), versions=posted_version(request))
         except ValidationError as error:
             self.message_user(request, "Nothing was changed: " + " ".join(error.messages), messages.ERROR)
         else:
@@ -340,7 +363,13 @@ class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
         fields = {f: getattr(obj, f) for f in TERM_FORM_FIELDS}
         if change:
             del fields["status"]  # changed by the workflow's buttons only
-            services.term_update(term=obj, user=request.user, **fields)
+            try:
+                services.term_update(term=obj, user=request.user, versions=posted_version(request), **fields)
+            except services.EditConflict as conflict:
+                raise ValidationError(conflict.messages + [
+                    "What you typed is still below. Its History shows what changed; save again to "
+                    "write yours over it, or open the term again to start from it."
+                ]) from conflict
         else:
             obj.pk = services.term_create(user=request.user, **fields).pk
             obj.refresh_from_db()

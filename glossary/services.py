@@ -6,15 +6,16 @@ everywhere. Writes of relations of an acyclic or symmetric type are serialised p
 cycle or store a symmetric pair twice.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
-from glossary import releases, rules, workflow
+from glossary import releases, rules, versions as term_versions, workflow
 from glossary.history import change_set
 from glossary.models import (
     LABEL_FIELDS,
@@ -211,6 +212,45 @@ def _store_rows(term: Term, related: str, objects: list) -> None:
 UNCOMPARED_TERM_FIELDS = {"updated_at"}
 
 
+# Edit versions: several curators editing one term ------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def term_version(updated_at: datetime) -> str:
+    """The version of a term's content a writer starts from: the moment it last changed (its
+    ``updated_at``, which every change of its fields, labels, notes or mappings moves), in
+    microseconds. The admin's form carries it, and the API's ETag ends with it."""
+    return str((updated_at - _EPOCH) // timedelta(microseconds=1))
+
+
+class EditConflict(ValidationError):
+    """The term changed since the version the writer started from: nothing was written.
+
+    ``current`` is the version it is at now: a writer who has looked may start from it.
+    """
+
+    def __init__(self, message: str, *, current: str):
+        super().__init__(message, code="edit_conflict")
+        self.current = current
+
+
+def _check_version(term: Term, stored: dict, versions: Collection[str] | None) -> None:
+    """Refuse a write that starts from a version of ``term`` other than the ``stored`` row's (one
+    of ``versions``; None: the writer names none, and writes over whatever is there). The row is
+    locked, so no other write slips in between this check and the write."""
+    current = term_version(stored["updated_at"])
+    if versions is None or current in versions:
+        return
+    when, who = term_versions.last_change(term.pk)
+    by = f" by {who.get_username()}" if who is not None else ""
+    at = formats.date_format(timezone.localtime(when or stored["updated_at"]), "DATETIME_FORMAT")
+    raise EditConflict(
+        f"“{stored['name']}” was changed{by} ({at}) since your copy of it was read; "
+        "saving yours would undo that change.", current=current,
+    )
+
+
 def _stored_term(term: Term, *, lock: bool) -> dict:
     """The term's row as stored, by field; ``lock`` holds the row until the transaction ends (two
     reviewers at once)."""
@@ -312,6 +352,7 @@ def term_update(
     mappings: Iterable[Mapping[str, Any]] | None = None,
     user=None,
     comment: str = "",
+    versions: Collection[str] | None = None,
     **fields: Any,
 ) -> Term:
     """Change ``term``; a new ``name`` renames its preferred label; ``labels``, ``notes`` and
@@ -320,9 +361,12 @@ def term_update(
     With a ``user``, the workflow applies: a change of ``status`` is a transition
     (`term_transition`'s rule), and other fields change only where the user may edit the term
     (editors: drafts and terms sent back to them). Without one the change is taken as given.
+    With ``versions`` (`term_version`), the change is refused (`EditConflict`) unless the term is
+    still at one of them: a curator's copy that someone else's change made stale.
     """
     status = fields.pop("status", None)
-    row = _stored_term(term, lock=user is not None)
+    row = _stored_term(term, lock=user is not None or versions is not None)
+    _check_version(term, row, versions)
     if user is not None:
         stored = row["status"]
         content = fields or any(value is not None for value in (name, labels, notes, mappings))
@@ -341,14 +385,18 @@ def term_update(
 
 
 @transaction.atomic
-def term_transition(*, term: Term, status: str, user, comment: str = "") -> Term:
+def term_transition(*, term: Term, status: str, user, comment: str = "",
+                    versions: Collection[str] | None = None) -> Term:
     """Move ``term`` to ``status`` (submit, publish, request changes, deprecate, …) as ``user`` may.
 
     The rule is `glossary.workflow.transition_error`; a refusal is a ValidationError on
     ``status`` and changes nothing. The comment (or the step's name) is the history's reason;
-    a request for changes keeps it on the term for its author.
+    a request for changes keeps it on the term for its author. With ``versions``, the step is
+    refused if the term changed since (a reviewer publishes what they read).
     """
-    current = _stored_term(term, lock=True)["status"]
+    row = _stored_term(term, lock=True)
+    _check_version(term, row, versions)
+    current = row["status"]
     _transition(term, current=current, status=status, user=user, comment=comment)
     term.updated_at = timezone.now()
     term.note_publication()
@@ -397,7 +445,10 @@ def _unpublished_targets(term: Term) -> list[str]:
 
 
 @transaction.atomic
-def term_delete(*, term: Term) -> None:
+def term_delete(*, term: Term, versions: Collection[str] | None = None) -> None:
+    """Delete ``term`` and its relations; with ``versions``, only if it has not changed since."""
+    if versions is not None:
+        _check_version(term, _stored_term(term, lock=True), versions)
     term.delete()
 
 

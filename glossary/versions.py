@@ -117,6 +117,21 @@ def _rows(term_id: int) -> list[_Row]:
     return sorted(rows, key=lambda r: (r.row.history_date, r.row.history_id))
 
 
+def last_change(term_id: int) -> tuple[datetime | None, object]:
+    """When the term's own content (its row, labels, notes, mappings) last changed, and by whom
+    (None when unknown): the latest of its historical rows (four small reads)."""
+    latest = [
+        model.history.filter(condition).select_related("history_user").order_by("-history_date", "-history_id").first()
+        for model, condition in ((Term, Q(id=term_id)), (Label, Q(term_id=term_id)), (Note, Q(term_id=term_id)),
+                                 (Mapping, Q(term_id=term_id)))
+    ]
+    rows = [row for row in latest if row is not None]
+    if not rows:
+        return None, None
+    row = max(rows, key=lambda r: r.history_date)
+    return row.history_date, row.history_user
+
+
 def _state(latest: dict) -> TermState:
     """The state made of the latest historical row of each object (deleted ones left out)."""
     alive = {key: row for key, row in latest.items() if row.history_type != "-"}

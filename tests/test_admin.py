@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from glossary.models import Category, Label, Reference, Relation, RelationType, Term
+from tests.admin_forms import posted_back
 from tests.plans import postgres_plan_nodes, sqlite_plan_steps, statements_of
 
 MODELS = ["category", "term", "label", "relationtype", "relation", "reference"]
@@ -349,28 +350,6 @@ def test_label_list_pages_in_index_order_without_sorting_every_label(admin_clien
 # A hub term ---------------------------------------------------------------------------------------
 # A concept with hundreds of narrower ones: every relation was a form (63 s to render 1,674 of
 # them at 100,000 terms), and the page could not be saved (more fields than Django accepts).
-
-
-def posted_back(response) -> dict:
-    """The change form's data as the browser would post it back unchanged, inline rows included."""
-    data = {}
-    forms = [response.context_data["adminform"].form]
-    for inline in response.context_data["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        data[management.add_prefix("TOTAL_FORMS")] = len(formset.initial_forms)  # no new rows
-        forms += formset.initial_forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if isinstance(value, bool):
-                if value:
-                    data[form.add_prefix(name)] = "on"
-            elif value is not None:
-                data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else value
-    return data
 
 
 @pytest.fixture

@@ -13,6 +13,14 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from glossary.services import EditConflict
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since the copy named by If-Match."
+    default_code = "precondition_failed"
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -31,8 +39,14 @@ def validation_error_detail(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, also understanding Django's ValidationError (400), ProtectedError and IntegrityError (409)."""
-    if isinstance(exc, DjangoValidationError):
+    """DRF's handler, also understanding Django's ValidationError (400; a stale If-Match: 412),
+    ProtectedError and IntegrityError (409)."""
+    if isinstance(exc, EditConflict):
+        # Only a write with If-Match names a version (`glossary.services.term_update`).
+        exc = PreconditionFailed(
+            " ".join(exc.messages) + " Nothing was written: read it again (GET) for its current ETag."
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, ProtectedError):
         count = len(exc.protected_objects)

@@ -149,6 +149,36 @@ TERM_ETAG = OpenApiParameter(
     "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="An ETag from an earlier response: answered with 304 if nothing changed since.",
 )
+TERM_IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="The ETag of the copy this write starts from (from a GET or an earlier write): the "
+    "write is refused with 412 if the term was changed since (its fields, labels, notes or mappings; "
+    "not its neighbours). Without it, the write goes over whatever is stored.",
+)
+PRECONDITION_FAILED = OpenApiResponse(ERROR_SCHEMA, description="The term changed since the copy named by If-Match; nothing was written.")
+
+
+def term_etag(request, version: str) -> str:
+    """A term's ETag: the change log's position (any committed write moves it, and a term's answer
+    shows its neighbours), who asks, in which format, and the term's version (`services.term_version`),
+    which If-Match compares."""
+    return quote_etag(f"{_etag_prefix(request)}{version}")
+
+
+def _etag_prefix(request) -> str:
+    return f"{changes_position().token}-{int(request.user.is_staff)}-{request.accepted_renderer.format}-"
+
+
+def if_match_versions(request) -> list[str] | None:
+    """The term versions an If-Match header names (None: no header, or ``*``: any version will do).
+    Tags this API did not make, and weak ones, name no version: they never match."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = parse_etags(header)
+    if "*" in tags:
+        return None
+    return [tag[1:-1].rpartition("-")[2] for tag in tags if tag.startswith('"')]
 
 
 @extend_schema_view(
@@ -159,9 +189,18 @@ TERM_ETAG = OpenApiParameter(
         summary="A term with its relations in both directions",
     ),
     create=extend_schema(summary="Create a term (labels, notes and mappings included)"),
-    update=extend_schema(summary="Replace a term (the labels, notes and mappings lists replace the current ones)"),
-    partial_update=extend_schema(summary="Change some fields of a term"),
-    destroy=extend_schema(summary="Delete a term and its relations"),
+    update=extend_schema(
+        summary="Replace a term (the labels, notes and mappings lists replace the current ones)",
+        parameters=[TERM_IF_MATCH], responses={200: TermDetailSerializer, 412: PRECONDITION_FAILED},
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a term", parameters=[TERM_IF_MATCH],
+        responses={200: TermDetailSerializer, 412: PRECONDITION_FAILED},
+    ),
+    destroy=extend_schema(
+        summary="Delete a term and its relations", parameters=[TERM_IF_MATCH],
+        responses={204: None, 412: PRECONDITION_FAILED},
+    ),
 )
 class TermViewSet(TermHistoryActions, ServiceModelViewSet):
     lookup_field = "slug"
@@ -186,15 +225,32 @@ class TermViewSet(TermHistoryActions, ServiceModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         # Any committed write to the glossary moves the change log, and a term's page shows its
-        # neighbours, so the log's position (plus who asks, in which format) is a sound validator.
-        etag = quote_etag(f"{changes_position().token}-{int(request.user.is_staff)}-{request.accepted_renderer.format}")
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        # neighbours, so the log's position (plus who asks, in which format) is a sound validator:
+        # a tag with the position of now is current whatever version it ends with (`term_etag`),
+        # and the answer is a 304 without reading the term.
+        prefix = _etag_prefix(request)
+        current = [tag for tag in parse_etags(request.headers.get("If-None-Match", ""))
+                   if tag.startswith(f'"{prefix}')]
+        if current:
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
+            response["ETag"] = current[0]
         else:
             response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = etag
         patch_vary_headers(response, ["Authorization", "Cookie"])
         return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Every answer that is the term (a read, a write) carries its ETag, for the next If-Match.
+        term = getattr(self, "_answered_term", None)
+        if term is not None and response.status_code == status.HTTP_200_OK and "ETag" not in response:
+            response["ETag"] = term_etag(request, services.term_version(term.updated_at))
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_object(self):
+        term = super().get_object()
+        if self.action == "retrieve":
+            self._answered_term = term
+        return term
 
     def perform_create(self, serializer):
         serializer.instance = self._save(None, dict(serializer.validated_data))
@@ -203,7 +259,7 @@ class TermViewSet(TermHistoryActions, ServiceModelViewSet):
         serializer.instance = self._save(serializer.instance, dict(serializer.validated_data))
 
     def perform_destroy(self, instance):
-        services.term_delete(term=instance)
+        services.term_delete(term=instance, versions=if_match_versions(self.request))
 
     def _save(self, term, data):
         user = self.request.user
@@ -211,7 +267,8 @@ class TermViewSet(TermHistoryActions, ServiceModelViewSet):
             data.setdefault("status", TermStatus.PUBLISHED if workflow.can_review(user) else TermStatus.DRAFT)
             term = services.term_create(user=user, **data)
         else:
-            term = services.term_update(term=term, user=user, **data)
+            term = services.term_update(term=term, user=user, versions=if_match_versions(self.request), **data)
+        self._answered_term = term
         return selectors.term_reload(term=term, user=self.request.user)
 
     @extend_schema(

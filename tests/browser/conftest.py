@@ -7,6 +7,7 @@ REQUIRE_BROWSER_TESTS=1 (CI), where its absence fails the run.
 
 import os
 import shutil
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -104,3 +105,32 @@ def page(browser, live_server):
     page.watch = watch
     yield page
     context.close()
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """A new browser context, signed in to the admin as the given user (or anonymous with None):
+    each person of a test has one, as several people would."""
+    contexts = []
+
+    def open_as(user, password=None):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        if user is not None:
+            page.goto("/admin/login/")
+            page.fill("#id_username", user.username)
+            page.fill("#id_password", password)
+            page.click("input[type=submit]")
+            page.wait_for_selector("#user-tools")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=False)

@@ -6,43 +6,13 @@ Each person has a browser context of their own, as three people would. `SCREENSH
 set, receives the reviewer's queue and the term's change page with its workflow buttons.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from glossary.models import Term
+from tests.browser.conftest import screenshot
 from tests.conftest import group_member
 
 NAME = "Mixture of experts"
-
-
-@pytest.fixture
-def person(browser, live_server):
-    """A new browser context, signed in to the admin as the given user (or anonymous with None)."""
-    contexts = []
-
-    def open_as(user, password=None):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        if user is not None:
-            page.goto("/admin/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", password)
-            page.click("input[type=submit]")
-            page.wait_for_selector("#user-tools")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def screenshot(page, name):
-    folder = os.environ.get("SCREENSHOT_DIR")
-    if folder:
-        page.screenshot(path=str(Path(folder) / name), full_page=False)
 
 
 def editor_drafts_and_submits(page):
