@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Q, When
@@ -175,6 +176,22 @@ class MappingInline(TermSideInline, admin.TabularInline):
     verbose_name_plural = "in other vocabularies (skos:exactMatch, closeMatch, …)"
 
 
+class KnownChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete that names its chosen row from ``known`` (value → label: the row the form
+    already read), instead of reading it again; a value it does not know is read as usual."""
+
+    known: dict = {}
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not chosen <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for key in sorted(chosen):
+            options.append(self.create_option(name, key, self.known[key], True, len(options)))
+        return [(None, options, 0)]
+
+
 class FirstRowsFormSet(BaseInlineFormSet):
     """An inline formset of a term's first ``max_shown`` rows, with a link to all of them.
 
@@ -196,6 +213,25 @@ class FirstRowsFormSet(BaseInlineFormSet):
             else:
                 self._queryset = rows.filter(pk__in=list(rows.values_list("pk", flat=True)[: self.max_shown]))
         return self._queryset
+
+    def add_fields(self, form, index):
+        # Every row's choices of a relation type are one list, read once for the formset (each row
+        # read them all again: 54 queries on a term with 25 relations each way), and a row's other
+        # end is named from the row read with it (`KnownChoiceAutocomplete`), not read again.
+        super().add_fields(form, index)
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, KnownChoiceAutocomplete):
+                model_field = form.instance._meta.get_field(name)
+                chosen = getattr(form.instance, name) if model_field.is_cached(form.instance) else None
+                widget.known = {str(chosen.pk): field.label_from_instance(chosen)} if chosen is not None else {}
+            elif isinstance(widget, forms.Select):  # (not the row's hidden id)
+                if name not in shared:
+                    shared[name] = list(iter(field.choices))  # (list() would count them first)
+                field.choices = shared[name]
 
     @cached_property
     def total(self) -> int:
@@ -228,6 +264,11 @@ class RelationSideInline(TermSideInline, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("type", "target", "source")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class OutgoingRelationInline(RelationSideInline):
