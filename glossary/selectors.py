@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from glossary import releases, rules
 from glossary.changelog import kept_until_next_change
+from glossary.language import names_in
 from glossary.models import (
     CURRENT, Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
     sees_unpublished,
@@ -143,12 +144,19 @@ def terms_replaced_by(*, term: Term, user) -> QuerySet:
     return Term.objects.visible_to(user).filter(replaced_by=term).order_by(Lower("name"))
 
 
-def term_autocomplete(*, query: str, user, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
+def term_autocomplete(*, query: str, user, limit: int = AUTOCOMPLETE_LIMIT, language: str | None = None) -> list[dict]:
     """Up to ``limit`` suggestions ``{slug, name, matched}``: the search's rules on labels only.
 
     ``matched`` is the label that matched (any language; never a hidden one), else the name.
+    With a reader's ``language``, ``name`` is the term's name in it where it has one (one more
+    query; none in the glossary's own language), as on every page the reader then opens.
     """
-    return suggest(query, user=user, limit=limit)
+    suggestions = suggest(query, user=user, limit=limit)
+    if language and suggestions:
+        names = names_in(language, {item["slug"] for item in suggestions})
+        for item in suggestions:
+            item["name"] = names.get(item["slug"], item["name"])
+    return suggestions
 
 
 def relation_list(*, user, source: str = "", target: str = "", type: str = "") -> QuerySet:

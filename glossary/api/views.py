@@ -48,6 +48,7 @@ from glossary.api.serializers import (
 from glossary.changelog import changes_position
 from glossary.errors import RETRY_AFTER_SECONDS
 from glossary.health import cache_status, database_status
+from glossary.language import reader_language
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 # Ids beyond 64-bit integers cannot exist; refusing them in the URL keeps them away from the database.
@@ -275,11 +276,14 @@ class TermViewSet(TermHistoryActions, ServiceModelViewSet):
         parameters=[AutocompleteParams],
         responses=TermSuggestionSerializer(many=True),
         summary="Suggest terms by the beginning of a label in any language (at most 10)",
+        description="Each suggestion is named in the reader's language (`?lang=`, else Accept-Language) "
+        "where the term has a name in it; `matched` is the label the query matched.",
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def autocomplete(self, request):
         params = validated_params(AutocompleteParams, request)
-        suggestions = selectors.term_autocomplete(query=params.get("q", ""), user=request.user)
+        suggestions = selectors.term_autocomplete(query=params.get("q", ""), user=request.user,
+                                                  language=reader_language(request))
         return Response(TermSuggestionSerializer(suggestions, many=True).data)
 
     @extend_schema(

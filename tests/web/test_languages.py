@@ -152,6 +152,18 @@ def test_autocomplete_matches_labels_of_every_language(client, multilingual):
     assert shared == {"gpt-3", "gpt-4"}
 
 
+def test_autocomplete_names_its_suggestions_in_the_readers_language(client, multilingual, django_assert_num_queries):
+    german = [{"slug": "large-language-model", "name": "Großes Sprachmodell", "matched": "LLM"}]
+    assert client.get("/api/terms/autocomplete/", {"q": "llm", "lang": "de"}).json() == german
+    assert client.get("/api/terms/autocomplete/", {"q": "llm"}, HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9").json() == german
+    # A term without a name in that language keeps the glossary's; the glossary's language costs nothing more.
+    assert client.get("/api/terms/autocomplete/", {"q": "language m", "lang": "de"}).json()[0]["name"] == "Language model"
+    with django_assert_num_queries(1):
+        client.get("/api/terms/autocomplete/", {"q": "llm", "lang": "en"})
+    with django_assert_num_queries(2):  # and one query more for another language
+        client.get("/api/terms/autocomplete/", {"q": "llm", "lang": "de"})
+
+
 def test_the_api_answers_in_the_readers_language(client, multilingual):
     body = client.get("/api/terms/large-language-model/", {"lang": "de"}).json()
     assert body["name"] == "Large language model" and body["name_language"] == "en"  # the stored name

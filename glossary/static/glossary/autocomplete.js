@@ -6,7 +6,8 @@
  * data-mode="pick" also fills the box and tells the page which term it is (a "term:pick" event
  * on the input, detail {slug, name}): the graph explorer focuses that term.
  * The endpoint answers { slug, name, matched } items, as a list or as { results: [...] }; the
- * server finds beginnings and misspellings of labels in any language, so no filtering here.
+ * server finds beginnings and misspellings of labels in any language, so no filtering here, and
+ * names each term in the reader's language (the page's ?lang=, else the browser's).
  */
 (function () {
   "use strict";
@@ -18,6 +19,9 @@
     var source = input.getAttribute("data-autocomplete");
     var termUrl = input.getAttribute("data-term-url");
     var mode = input.getAttribute("data-mode") || "go";
+    // A language the reader chose (?lang=) stays chosen: the suggestions are named in it, and
+    // the picked term's page comes in it.
+    var lang = new URLSearchParams(window.location.search).get("lang");
     var items = [];
     var active = -1;
     var timer = null;
@@ -56,8 +60,6 @@
           input.dispatchEvent(new CustomEvent("term:pick", { detail: { slug: item.slug, name: item.name } }));
         }
       } else {
-        // A language the reader chose (?lang=) stays chosen on the term's page.
-        var lang = new URLSearchParams(window.location.search).get("lang");
         var url = termUrl.replace("SLUG", encodeURIComponent(item.slug));
         window.location.assign(lang ? url + "?lang=" + encodeURIComponent(lang) : url);
       }
@@ -106,7 +108,7 @@
         return;
       }
       var ticket = ++latest;
-      fetch(source + "?q=" + encodeURIComponent(query), {
+      fetch(source + "?q=" + encodeURIComponent(query) + (lang ? "&lang=" + encodeURIComponent(lang) : ""), {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       })
