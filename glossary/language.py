@@ -162,17 +162,13 @@ class ReaderLanguageMiddleware:
     def __call__(self, request):
         if request.path.startswith(("/admin/", "/static/")):
             return self.get_response(request)
-        language = resolve_reader_language(request)
-        explicit = request.reader_language_explicit
+        resolve_reader_language(request)
+        kept = kept_language(request)
         response = self.get_response(request)
-        if not explicit:
+        if not request.reader_language_explicit:
             patch_vary_headers(response, ["Accept-Language"])
-        elif (
-            response.get("Content-Type", "").startswith("text/html")
-            and not response.streaming
-            and language != default_language()
-        ):
-            response.content = keep_language_in_links(response.content.decode(response.charset), language)
+        elif kept and response.get("Content-Type", "").startswith("text/html") and not response.streaming:
+            response.content = keep_language_in_links(response.content.decode(response.charset), kept)
             if response.has_header("Content-Length"):
                 # Set by CommonMiddleware for the page before its links grew: a client would
                 # stop reading there and lose the end of the page (its scripts among it).
@@ -189,6 +185,14 @@ def resolve_reader_language(request) -> str:
     return request.reader_language
 
 
+def kept_language(request) -> str:
+    """The language a page's links keep (its own, by the middleware; those its scripts make, by
+    lang.js, told by the page): the reader's explicit choice (``?lang=``) when it is not the
+    glossary's own language; "" otherwise."""
+    language = resolve_reader_language(request)
+    return language if request.reader_language_explicit and language != default_language() else ""
+
+
 def reader_language(request) -> str:
     """The language chosen for ``request`` (the glossary's own outside a request)."""
     return getattr(request, "reader_language", None) or settings.GLOSSARY_LANGUAGE
@@ -201,6 +205,7 @@ def language_context(request):
     base_query = urlencode([(k, v) for k, values in others for v in values])
     return {
         "reader_language": language,
+        "kept_language": kept_language(request),
         "reader_language_name": language_name(language),
         "glossary_language": default_language(),
         "language_choices": [

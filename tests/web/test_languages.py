@@ -77,6 +77,19 @@ def test_the_chosen_language_stays_in_internal_links_and_search_forms(client, mu
     assert not re.search(r'href="/static/[^"]*lang=', html)
 
 
+def test_the_page_tells_its_scripts_the_language_its_links_keep(client, multilingual):
+    # The one rule (glossary.language.kept_language) for the server's links and the scripts' (lang.js).
+    def told(**request):
+        html = client.get("/terms/large-language-model/", **request).content.decode()
+        found = re.search(r'<html lang="[^"]*"(?: data-keep-lang="([^"]*)")?>', html)
+        assert found and '<script src="/static/glossary/lang.js"></script>' in html
+        return found.group(1)
+
+    assert told(data={"lang": "fi"}) == "fi"
+    assert told(data={"lang": "en"}) is None  # the glossary's own: nothing to keep
+    assert told(HTTP_ACCEPT_LANGUAGE="fi") is None  # the browser's, not a choice made in the page
+
+
 def test_a_page_whose_links_keep_the_language_says_its_whole_length(client, multilingual):
     # Its links grow by "?lang=fi" after CommonMiddleware counted its length: browsers stopped
     # reading at the old count, so the end of the page and its scripts were lost.

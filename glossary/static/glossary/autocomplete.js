@@ -19,9 +19,9 @@
     var source = input.getAttribute("data-autocomplete");
     var termUrl = input.getAttribute("data-term-url");
     var mode = input.getAttribute("data-mode") || "go";
-    // A language the reader chose (?lang=) stays chosen: the suggestions are named in it, and
-    // the picked term's page comes in it.
-    var lang = new URLSearchParams(window.location.search).get("lang");
+    // A language the reader chose (?lang=) stays chosen (lang.js): the suggestions are named in
+    // it, and the picked term's page comes in it.
+    var withLang = window.glossaryKeepLanguage;
     var items = [];
     var active = -1;
     var timer = null;
@@ -61,7 +61,7 @@
         }
       } else {
         var url = termUrl.replace("SLUG", encodeURIComponent(item.slug));
-        window.location.assign(lang ? url + "?lang=" + encodeURIComponent(lang) : url);
+        window.location.assign(withLang(url));
       }
     }
 
@@ -108,7 +108,7 @@
         return;
       }
       var ticket = ++latest;
-      fetch(source + "?q=" + encodeURIComponent(query) + (lang ? "&lang=" + encodeURIComponent(lang) : ""), {
+      fetch(withLang(source + "?q=" + encodeURIComponent(query)), {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       })

@@ -23,13 +23,8 @@
   var MAX_STRETCH = 1.8;
   var STATE_PARAMS = ["expand", "hide", "pin", "focus"];
   var SVG_NS = "http://www.w3.org/2000/svg";
-  // A language the reader chose (?lang=) stays chosen in the links this file makes, as the
-  // server keeps it in the links of the page.
-  var LANG = new URLSearchParams(window.location.search).get("lang");
-
-  function withLang(url) {
-    return LANG && url ? url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(LANG) : url;
-  }
+  // A language the reader chose (?lang=) stays chosen in the links this file makes (lang.js).
+  var withLang = window.glossaryKeepLanguage;
 
   function cssVar(element, name, fallback) {
     var value = getComputedStyle(element).getPropertyValue(name).trim();

@@ -3,13 +3,8 @@
 (function () {
   "use strict";
 
-  // A language the reader chose (?lang=) stays chosen: in the terms loaded and in their links,
-  // as the server keeps it in the links of the page.
-  var lang = new URLSearchParams(window.location.search).get("lang");
-
-  function withLang(url) {
-    return lang ? url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang) : url;
-  }
+  // A language the reader chose (?lang=) stays chosen in the terms loaded and in their links (lang.js).
+  var withLang = window.glossaryKeepLanguage;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
