@@ -243,7 +243,8 @@ class TermViewSet(TermHistoryActions, ServiceModelViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         # Every answer that is the term (a read, a write) carries its ETag, for the next If-Match.
         term = getattr(self, "_answered_term", None)
-        if term is not None and response.status_code == status.HTTP_200_OK and "ETag" not in response:
+        answered = response.status_code in (status.HTTP_200_OK, status.HTTP_201_CREATED)
+        if term is not None and answered and "ETag" not in response:
             response["ETag"] = term_etag(request, services.term_version(term.updated_at))
         return super().finalize_response(request, response, *args, **kwargs)
 

@@ -200,6 +200,13 @@ def test_an_if_match_naming_no_version_of_the_term_is_412(term, api, header):
     assert Term.objects.get(pk=term.pk).body == ""
 
 
+def test_a_new_term_answers_with_the_etag_its_next_write_names(api):
+    created = api["bob"].post("/api/terms/", {"name": "Model collapse"}, format="json")
+    assert created.status_code == 201
+    url = "/api/terms/model-collapse/"
+    assert api["bob"].patch(url, {"body": "B."}, format="json", HTTP_IF_MATCH=created["ETag"]).status_code == 200
+
+
 def test_if_match_star_and_no_if_match_write_as_before(term, api):
     url = f"/api/terms/{term.slug}/"
     assert api["bob"].patch(url, {"body": "One."}, format="json", HTTP_IF_MATCH="*").status_code == 200
