@@ -48,16 +48,20 @@ def language_name(tag: str) -> str:
     return info.get("name_local") or tag
 
 
-def best_tag(available, wanted: str) -> str | None:
-    """The tag of ``available`` that serves a reader of ``wanted``: the same, or the same primary language."""
+def tags_serving(available, wanted: str) -> list[str]:
+    """The tags of ``available`` that serve a reader of ``wanted``, best first: the same tag, then
+    the same primary language alone, then its other variants in the order given."""
     wanted_lower = wanted.lower()
-    by_lower = {tag.lower(): tag for tag in available}
-    if wanted_lower in by_lower:
-        return by_lower[wanted_lower]
     primary = wanted_lower.split("-")[0]
-    if primary in by_lower:
-        return by_lower[primary]
-    return next((tag for tag in available if tag.lower().split("-")[0] == primary), None)
+    same = [tag for tag in available if tag.lower() == wanted_lower]
+    alone = [tag for tag in available if tag.lower() == primary != wanted_lower]
+    variants = [tag for tag in available if tag.lower().split("-")[0] == primary and tag.lower() not in (wanted_lower, primary)]
+    return same + alone + variants
+
+
+def best_tag(available, wanted: str) -> str | None:
+    """The tag of ``available`` that serves a reader of ``wanted`` best (`tags_serving`), or None."""
+    return next(iter(tags_serving(available, wanted)), None)
 
 
 def choose_language(query_value, accept_header: str) -> tuple[str, bool]:

@@ -10,16 +10,18 @@ import itertools
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
+)
 from django.db.models.functions import Coalesce, Lower, Substr
 from django.shortcuts import get_object_or_404
 
 from glossary import releases, rules
 from glossary.changelog import kept_until_next_change
-from glossary.language import names_in
+from glossary.language import best_tag, glossary_languages, names_in, tags_serving
 from glossary.models import (
     CURRENT, Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
-    sees_unpublished,
+    default_language, sees_unpublished,
 )
 from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
@@ -58,6 +60,23 @@ def _none_hidden(user, *terms: str) -> Q | None:
     return condition
 
 
+def with_listed_name(terms: QuerySet, language: str | None) -> tuple[QuerySet, str]:
+    """``terms`` with what each is listed by, and filed under in the A–Z index, for a reader of
+    ``language``, and that field's name: its preferred label in that language as the reader's
+    pages show it (`glossary.language.localize`: the tags that serve the reader, best first), else
+    its name. In the glossary's own language, or one no term has a name in, the name itself (and
+    its index) serves. One outer join a tag, each on the one-preferred-label-a-language index."""
+    if not language or best_tag([default_language()], language) is not None:
+        return terms, "name"
+    tags = tags_serving(sorted(glossary_languages()), language)
+    if not tags:
+        return terms, "name"
+    joins = {f"listed_{i}": FilteredRelation("labels", condition=Q(labels__kind=LabelKind.PREFERRED,
+                                                                    labels__language=tag))
+             for i, tag in enumerate(tags)}
+    return terms.alias(**joins).alias(listed=Coalesce(*(F(f"{join}__text") for join in joins), "name")), "listed"
+
+
 def term_list(
     *,
     user,
@@ -66,11 +85,13 @@ def term_list(
     status: str = "",
     letter: str = "",
     ordering: str = "",
+    language: str | None = None,
 ) -> QuerySet | RankedTerms:
     """Terms the user may see, filtered; ranked by relevance when searching, else by ``ordering``.
 
     ``category`` is a category slug; ``letter`` a single letter or digit (the A–Z index);
-    ``ordering`` one of :data:`TERM_ORDERINGS` (default: by name).
+    ``ordering`` one of :data:`TERM_ORDERINGS` (default: by name). With a reader's ``language``,
+    the letter and the order by name go by the names in it (`listed_name`), as the pages show them.
     """
     if search:
         _, terms = term_search(query=search, user=user, category=category, status=status, letter=letter)
@@ -80,9 +101,15 @@ def term_list(
         terms = terms.filter(category__slug=category)
     if status:
         terms = terms.filter(status=status)
+    terms, name = with_listed_name(terms, language)
     if letter:
-        terms = terms.annotate(initial=Substr("name", 1, 1)).filter(initial__in=rules.initials_filed_under(letter))
-    terms = terms.order_by(*TERM_ORDERINGS[ordering or "name"])
+        terms = terms.alias(initial=Substr(name, 1, 1)).filter(initial__in=rules.initials_filed_under(letter))
+    ordering = ordering or "name"
+    if name != "name" and ordering in ("name", "-name"):
+        terms = terms.order_by(Lower("listed").desc() if ordering == "-name" else Lower("listed"),
+                               "-pk" if ordering == "-name" else "pk")
+    else:
+        terms = terms.order_by(*TERM_ORDERINGS[ordering])
     return with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
 
 
@@ -225,16 +252,18 @@ def glossary_totals(*, user) -> dict[str, int]:
     return until_next_change("totals", user=user, compute=count)
 
 
-def initials_used(*, user) -> set[str]:
-    """The letters (`rules.initial_of`) the names of the terms the user may see are filed under."""
+def initials_used(*, user, language: str | None = None) -> set[str]:
+    """The letters (`rules.initial_of`) the names of the terms the user may see are filed under;
+    with a reader's ``language``, the names in it (`listed_name`)."""
+    terms, name = with_listed_name(Term.objects.visible_to(user).order_by(), language)
 
     def read():
         # Without the model's ordering, which DISTINCT would otherwise apply to every name. In
         # capitals here, not in SQL: SQLite's upper() knows ASCII letters only.
-        firsts = Term.objects.visible_to(user).order_by().annotate(first=Substr("name", 1, 1))
+        firsts = terms.annotate(first=Substr(name, 1, 1))
         return {rules.initial_of(first) for first in firsts.values_list("first", flat=True).distinct()}
 
-    return until_next_change("initials", user=user, compute=read)
+    return until_next_change("initials" if name == "name" else f"initials-{language.lower()}", user=user, compute=read)
 
 
 def categories_counted(*, user) -> list[Category]:

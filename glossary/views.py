@@ -105,10 +105,10 @@ def _bad_request(request, form):
     return render(request, "glossary/bad_request.html", {"form": form}, status=400)
 
 
-def _initials(user) -> list[dict]:
-    """The A–Z index: every letter, with whether any visible term starts with it; then the other
-    letters names start with (Ä, Λ, Ж …), and digits."""
-    used = selectors.initials_used(user=user)
+def _initials(request) -> list[dict]:
+    """The A–Z index: every letter, with whether any visible term's name in the reader's language
+    starts with it; then the other letters names start with (Ä, Λ, Ж …), and digits."""
+    used = selectors.initials_used(user=request.user, language=reader_language(request))
     others = used.difference(string.ascii_uppercase)
     letters = [*string.ascii_uppercase, *sorted(c for c in others if not c.isdigit()), *sorted(c for c in others if c.isdigit())]
     # The other letters start a row of their own: a Greek Ε or Cyrillic Е beside the Latin E would
@@ -124,7 +124,7 @@ def home(request):
         request,
         "glossary/home.html",
         {
-            "initials": _initials(request.user),
+            "initials": _initials(request),
             "categories": _with_safe_colors(c for c in selectors.categories_counted(user=request.user) if c.term_count),
             "totals": totals,
             "recent": recent,
@@ -145,6 +145,7 @@ def term_list(request):
         category=filters["category"],
         status=filters["status"],
         letter=filters["letter"],
+        language=reader_language(request),
     )
     categories = selectors.categories_counted(user=request.user)
     category = next((c for c in categories if c.slug == filters["category"]), None) if filters["category"] else None
@@ -155,7 +156,7 @@ def term_list(request):
             "form": form,
             "page": _page(request, terms),
             "query_string": _query_without_page(request),
-            "initials": _initials(request.user),
+            "initials": _initials(request),
             "letter": initial_of(filters["letter"] or ""),
             "category": category,
             "categories": categories,
@@ -345,7 +346,7 @@ def category_list(request):
 def category_detail(request, slug):
     category = get_object_or_404(selectors.category_list(user=request.user), slug=slug)
     _with_safe_colors([category])
-    terms = selectors.term_list(user=request.user, category=slug)
+    terms = selectors.term_list(user=request.user, category=slug, language=reader_language(request))
     return render(
         request,
         "glossary/category_detail.html",
@@ -361,7 +362,7 @@ def search(request):
     context = {"form": form, "query": query, "categories": selectors.categories_counted(user=request.user),
                "status_choices": status_choices(request.user)}
     if not query:
-        context["initials"] = _initials(request.user)
+        context["initials"] = _initials(request)
         return render(request, "glossary/search.html", context)
     result, terms = selectors.term_search(
         query=query, user=request.user, category=form.cleaned_data["category"], status=form.cleaned_data["status"]

@@ -98,6 +98,52 @@ def test_a_page_whose_links_keep_the_language_says_its_whole_length(client, mult
     assert response.content.decode().rstrip().endswith("</html>")
 
 
+def listed(response) -> list[str]:
+    return re.findall(r'<a class="term-row-name" href="[^"]*" lang="[^"]*">([^<]*)</a>', response.content.decode())
+
+
+def letters(response) -> set[str]:
+    return set(re.findall(r'aria-label="Terms starting with ([^"]+)">', response.content.decode()))
+
+
+def test_the_a_to_z_files_and_orders_terms_by_their_names_in_the_readers_language(client, multilingual):
+    # Filed under G in German ("Großes Sprachmodell"), under L in English, under S in Finnish;
+    # a term without a German name keeps its own, in its place among the others.
+    assert listed(client.get("/terms/", {"lang": "de", "letter": "G"})) == ["GPT-3", "GPT-4", "Großes Sprachmodell"]
+    assert listed(client.get("/terms/", {"lang": "de", "letter": "L"})) == ["Language model"]
+    assert listed(client.get("/terms/", {"letter": "L"})) == ["Language model", "Large language model"]
+    assert listed(client.get("/terms/", {"lang": "fi"})) == ["GPT-3", "GPT-4", "Language model", "Suuri kielimalli"]
+    assert listed(client.get("/terms/", {"letter": "G"}, HTTP_ACCEPT_LANGUAGE="de-AT")) == [
+        "GPT-3", "GPT-4", "Großes Sprachmodell"]
+    assert "S" in letters(client.get("/", {"lang": "fi"})) and "S" not in letters(client.get("/"))
+    assert "G" in letters(client.get("/terms/", {"lang": "de"}))
+
+
+def test_a_term_is_listed_by_the_name_its_page_shows(make_term):
+    # The list's rule in SQL (selectors.with_listed_name) and the pages' (language.localize) agree,
+    # whichever tag the reader asks for and the labels have.
+    from django.db.models import F
+
+    from glossary.language import localize
+    from glossary.models import Term
+    from glossary.selectors import with_listed_name
+
+    term = make_term(labels=[
+        {"text": "Hub", "language": "en", "kind": "preferred"},
+        {"text": "Knoten", "language": "de", "kind": "preferred"},
+        {"text": "Chnode", "language": "de-CH", "kind": "preferred"},
+        {"text": "Nó", "language": "pt-BR", "kind": "preferred"},
+        {"text": "Nodo", "language": "es-MX", "kind": "preferred"},
+        {"text": "Nudo", "language": "es-AR", "kind": "preferred"},
+        {"text": "Nodus", "language": "la", "kind": "alternative"},
+    ])
+    for reader in ["de", "DE-ch", "de-AT", "pt", "pt-PT", "es", "es-mx", "la", "fr", "en-GB"]:
+        shown = localize(Term.objects.prefetch_related("labels").get(pk=term.pk), reader).name
+        terms, name = with_listed_name(Term.objects.filter(pk=term.pk), reader)
+        as_listed = terms.annotate(as_listed=F(name)).values_list("as_listed", flat=True).get()
+        assert as_listed == shown, reader
+
+
 def test_the_language_switcher_lists_the_glossarys_languages_by_their_own_names(client, multilingual):
     html = client.get("/terms/", {"lang": "de", "letter": "l"}).content.decode()
     switcher = html[html.index('class="language-switcher"'):html.index("</nav>", html.index('class="language-switcher"'))]
