@@ -102,56 +102,71 @@ def transitive_types(snapshot) -> list[dict]:
                   key=lambda t: t["label"].lower())
 
 
-def _tree_item(G, node, key):
-    return {"slug": node, **G.nodes[node], "narrower_count": len(queries.narrower(G, node, key))}
+class NamesIn:
+    """Terms' names in a reader's language (`glossary.language.names_in`), read as a tree needs
+    them: `load` reads the names of the terms not asked for yet (one query; none in the
+    glossary's own language). A term without a name in it keeps its own."""
+
+    def __init__(self, language: str | None):
+        self.language, self.known, self.asked = language, {}, set()
+
+    def load(self, nodes) -> "NamesIn":
+        new = set(nodes) - self.asked
+        if new and self.language:
+            self.known.update(names_in(self.language, new))
+        self.asked |= new
+        return self
+
+    def name(self, G, node) -> str:
+        return self.known.get(node) or G.nodes[node].get("name", node)
 
 
-def _by_name(G, nodes):
-    return sorted(nodes, key=lambda n: (str(G.nodes[n].get("name", n)).lower(), n))
+GLOSSARY_NAMES = NamesIn(None)  # the terms' own names
 
 
-def narrower_terms(snapshot, slug, key, *, limit=None) -> tuple[list[dict], int]:
-    """The terms directly below ``slug`` along ``key``, by name, each with its own narrower count."""
+def _tree_item(G, node, key, names: NamesIn):
+    return {"slug": node, **G.nodes[node], "name": names.name(G, node),
+            "narrower_count": len(queries.narrower(G, node, key))}
+
+
+def _by_name(G, nodes, names: NamesIn = GLOSSARY_NAMES):
+    return sorted(nodes, key=lambda n: (str(names.name(G, n)).lower(), n))
+
+
+def narrower_terms(snapshot, slug, key, *, limit=None, names: NamesIn = GLOSSARY_NAMES) -> tuple[list[dict], int]:
+    """The terms directly below ``slug`` along ``key``, each with its own narrower count, by the
+    name the reader sees (``names``) — the first ``limit`` of them in that order."""
     G = snapshot.G
-    children = _by_name(G, queries.narrower(G, slug, key))
-    return [_tree_item(G, n, key) for n in children[:limit]], len(children)
+    nodes = list(queries.narrower(G, slug, key))
+    children = _by_name(G, nodes, names.load(nodes))
+    return [_tree_item(G, n, key, names) for n in children[:limit]], len(children)
 
 
-def top_concepts(snapshot, key, *, limit=None) -> tuple[list[dict], int]:
-    """The tops of the trees of relation type ``key``, by name, each with its narrower count."""
+def top_concepts(snapshot, key, *, limit=None, names: NamesIn = GLOSSARY_NAMES) -> tuple[list[dict], int]:
+    """The tops of the trees of relation type ``key``, each with its narrower count, by the name
+    the reader sees (``names``)."""
     G = snapshot.G
     tops = snapshot.memo(("top-concepts", key), lambda G: _by_name(G, queries.top_concepts(G, key)))
-    return [_tree_item(G, n, key) for n in tops[:limit]], len(tops)
+    if names.language:
+        tops = _by_name(G, tops, names.load(tops))
+    return [_tree_item(G, n, key, names) for n in tops[:limit]], len(tops)
 
 
-def named_in(language: str, items):
-    """Tree items (those built here, fresh on each call) and their loaded children, renamed in
-    place to the reader's ``language`` where a term has a name in it: one query, none in the
-    glossary's own language. They keep their order (by the glossary's names)."""
-    def walk(level):
-        for item in level or ():
-            yield item
-            yield from walk(item.get("children"))
-
-    names = names_in(language, {item["slug"] for item in walk(items)})
-    for item in walk(items):
-        item["name"] = names.get(item["slug"], item["name"])
-    return items
-
-
-def broader_tree(snapshot, slug, key, *, children_limit):
+def broader_tree(snapshot, slug, key, *, children_limit, names: NamesIn = GLOSSARY_NAMES):
     """A term's place in the hierarchy of ``key``, for a collapsible tree: None if it has none.
 
     The tree starts at each top concept above the term and goes down every chain to it (a term
     with several broader terms shows under each); the term's own narrower terms close it.
     Every item is ``{slug, name, status, narrower_count, children, current, open}``; an item
-    whose ``children`` is None loads them on demand.
+    whose ``children`` is None loads them on demand. Each level goes by the name the reader
+    sees (``names``).
     """
     G = snapshot.G
     if slug not in G:
         return None
     paths = queries.broader_paths(G, slug, key)
-    children, total = narrower_terms(snapshot, slug, key, limit=children_limit)
+    names.load([*(node for path in paths for node in path), *queries.narrower(G, slug, key)])
+    children, total = narrower_terms(snapshot, slug, key, limit=children_limit, names=names)
     if paths == [[slug]] and not total:
         return None
     roots = {}
@@ -161,11 +176,12 @@ def broader_tree(snapshot, slug, key, *, children_limit):
             last = depth == len(path) - 1
             item = level.get(node)
             if item is None:
-                item = level[node] = {**_tree_item(G, node, key), "current": last, "open": not last, "children": {}}
+                item = level[node] = {**_tree_item(G, node, key, names), "current": last, "open": not last,
+                                      "children": {}}
             level = item["children"]
 
     def finish(level):
-        items = [level[n] for n in _by_name(G, level)]
+        items = [level[n] for n in _by_name(G, level, names)]
         for item in items:
             if item["current"]:
                 item["children"] = [{**child, "current": False, "open": False, "children": None} for child in children]

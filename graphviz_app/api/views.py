@@ -209,8 +209,8 @@ class NarrowerView(GraphAPIView):
         key = params.parse_transitive_type(request.query_params.get("type"), snapshot.G)
         limit = params.parse_int(request.query_params.get("limit"), "limit", default=params.TREE_LIMIT_DEFAULT,
                                  low=1, high=params.NODE_CAP_MAX)
-        items, total = selectors.narrower_terms(snapshot, slug, key, limit=limit)
-        items = selectors.named_in(reader_language(request), items)
+        items, total = selectors.narrower_terms(snapshot, slug, key, limit=limit,
+                                                names=selectors.NamesIn(reader_language(request)))
         return Response({"term": slug, "type": key, "count": total, "narrower": _tree_items(items, term_url_template())})
 
 
@@ -228,8 +228,8 @@ class TopConceptsView(GraphAPIView):
         key = params.parse_transitive_type(request.query_params.get("type"), snapshot.G)
         limit = params.parse_int(request.query_params.get("limit"), "limit", default=params.TREE_LIMIT_DEFAULT,
                                  low=1, high=params.NODE_CAP_MAX)
-        items, total = selectors.top_concepts(snapshot, key, limit=limit)
-        items = selectors.named_in(reader_language(request), items)
+        items, total = selectors.top_concepts(snapshot, key, limit=limit,
+                                              names=selectors.NamesIn(reader_language(request)))
         return Response({"type": key, "count": total, "top_concepts": _tree_items(items, term_url_template())})
 
 

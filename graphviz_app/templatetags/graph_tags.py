@@ -65,12 +65,13 @@ def featured_graph(context):
 def hierarchy_trees(context, term):
     """The term's broader/narrower tree for each transitive relation type it takes part in."""
     snapshot = graph_snapshot_for(_viewer(context))
+    names = selectors.NamesIn(reader_language(context.get("request")))
     trees = []
     for rtype in selectors.transitive_types(snapshot):
-        items = selectors.broader_tree(snapshot, term.slug, rtype["slug"], children_limit=TREE_CHILDREN_SHOWN)
+        items = selectors.broader_tree(snapshot, term.slug, rtype["slug"], children_limit=TREE_CHILDREN_SHOWN,
+                                       names=names)
         if items:
             trees.append({"type": rtype, "items": items})
-    selectors.named_in(reader_language(context.get("request")), [item for tree in trees for item in tree["items"]])
     return {"trees": trees}
 
 

@@ -140,3 +140,36 @@ def test_trees_name_terms_in_the_readers_language_in_pages_and_endpoints(client,
     tops = client.get("/api/graph/top-concepts/", HTTP_ACCEPT_LANGUAGE="de").json()["top_concepts"]
     assert ("ai", "Künstliche Intelligenz") in [(n["id"], n["name"]) for n in tops]
     assert client.get("/api/graph/narrower/ai/").json()["narrower"][1]["name"] == "Machine learning"
+
+
+def test_trees_order_terms_by_the_names_the_reader_sees_before_they_are_cut(client, tree):
+    # Under “ai”: Generative AI, Machine learning in English; in German “Maschinelles Lernen”
+    # goes before “Zeugende KI”. The first of the list is the first in German, not in English.
+    for slug, text in [("genai", "Zeugende KI"), ("ml", "Maschinelles Lernen"), ("gpt-4", "Aaa GPT")]:
+        services.label_create(term=tree[slug], text=text, language="de", kind="preferred")
+    narrower = client.get("/api/graph/narrower/ai/", {"lang": "de"}).json()["narrower"]
+    assert [n["name"] for n in narrower] == ["Maschinelles Lernen", "Zeugende KI"]
+    first = client.get("/api/graph/narrower/ai/", {"lang": "de", "limit": 1}).json()
+    assert [n["name"] for n in first["narrower"]] == ["Maschinelles Lernen"] and first["count"] == 2
+    assert [n["id"] for n in client.get("/api/graph/narrower/llm/", {"lang": "de"}).json()["narrower"]] == [
+        "gpt-4", "bert"]  # “Aaa GPT” before “BERT”
+    page = client.get("/terms/llm/", {"lang": "de"}).content.decode()
+    section = page[page.index('id="hierarchy-title"'):page.index("Browse the whole hierarchy")]
+    assert section.index("Maschinelles Lernen") < section.index("Zeugende KI")  # each level in German order
+    assert section.index(">Aaa GPT<") < section.index(">BERT<")
+    hierarchy = client.get("/hierarchy/", {"lang": "de"}).content.decode()
+    assert hierarchy.index("Maschinelles Lernen") < hierarchy.index("Zeugende KI")
+
+
+def test_the_hierarchy_page_reads_the_names_in_a_language_in_two_queries(client, tree):
+    # the tops' names, then those of every shown top's narrower terms: not one read per top
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for slug in ("ai", "ml", "genai", "transformer"):
+        services.label_create(term=tree[slug], text=f"{slug} auf Deutsch", language="de", kind="preferred")
+    client.get("/hierarchy/", {"lang": "de"})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/hierarchy/", {"lang": "de", "type": "is-a"}).content.decode()
+    assert "ml auf Deutsch" in page and "genai auf Deutsch" in page
+    assert len([q for q in queries.captured_queries if '"glossary_label"' in q["sql"]]) == 2
