@@ -7,7 +7,7 @@ relation is stored once, so it is followed in both directions whatever the direc
 """
 
 import heapq
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import networkx as nx
 
@@ -134,8 +134,9 @@ def path_steps(G, source, target, *, types=None, undirected=None) -> list[tuple]
     return steps
 
 
-def explain_path(G, steps: Iterable[tuple]) -> str:
-    """Say a path in words, each relation read in the direction it is walked.
+def explain_path(G, steps: Iterable[tuple], names: Mapping | None = None) -> str:
+    """Say a path in words, each relation read in the direction it is walked; terms by their
+    ``names`` where given (the reader's language), else by the names in the graph.
 
     >>> G = nx.MultiDiGraph(types={"mitigates": {"label": "mitigates", "inverse_label": "is mitigated by"}})
     >>> G.add_node("rag", name="RAG"); G.add_node("hallucination", name="hallucination")
@@ -143,11 +144,16 @@ def explain_path(G, steps: Iterable[tuple]) -> str:
     'hallucination is mitigated by RAG'
     """
     types = _types(G)
+    names = names or {}
+
+    def name(node):
+        return names.get(node) or G.nodes[node].get("name", node)
+
     sentences = []
     for a, b, key, forward in steps:
         meta = types.get(key, {})
         verb = meta.get("label" if forward else "inverse_label") or (key if forward else f"is the target of {key} from")
-        sentences.append(f"{G.nodes[a].get('name', a)} {verb} {G.nodes[b].get('name', b)}")
+        sentences.append(f"{name(a)} {verb} {name(b)}")
     return "; ".join(sentences)
 
 

@@ -8,6 +8,29 @@ from graphviz_app import queries
 REQUIRES = "requires"
 
 
+class NamesIn:
+    """Terms' names in a reader's language (`glossary.language.names_in`), read as a page needs
+    them: `load` reads the names of the terms not asked for yet (one query; none in the
+    glossary's own language). A term without a name in it keeps its own."""
+
+    def __init__(self, language: str | None):
+        self.language, self.known, self.asked = language, {}, set()
+
+    def load(self, nodes) -> "NamesIn":
+        if self.language:
+            new = set(nodes) - self.asked
+            if new:
+                self.known.update(names_in(self.language, new))
+                self.asked |= new
+        return self
+
+    def name(self, G, node) -> str:
+        return self.known.get(node) or G.nodes[node].get("name", node)
+
+
+GLOSSARY_NAMES = NamesIn(None)  # the terms' own names
+
+
 def _capped(G, nodes, limit, types, total=None):
     """The subgraph of the first ``limit`` of ``nodes`` (best first), and what the cap left out."""
     total = len(nodes) if total is None else total
@@ -68,14 +91,16 @@ def neighbourhood_graph(snapshot, slug, *, depth, types, direction, limit):
     return H, meta, distances
 
 
-def path_graph(snapshot, source, target, *, types):
-    """The shortest path between two terms, as a graph of its relations, with its steps in words."""
+def path_graph(snapshot, source, target, *, types, names: NamesIn | None = None):
+    """The shortest path between two terms, as a graph of its relations, with its steps in words
+    (terms by the names the reader sees: ``names``)."""
     G = snapshot.G
     steps = queries.path_steps(G, source, target, types=types, undirected=snapshot.undirected)
     H = G.edge_subgraph(
         [(a, b, key) if forward else (b, a, key) for a, b, key, forward in steps]
     )
-    texts = [queries.explain_path(G, [step]) for step in steps]
+    known = names.load(H).known if names is not None else {}
+    texts = [queries.explain_path(G, [step], known) for step in steps]
     return H, steps, texts
 
 
@@ -100,28 +125,6 @@ def transitive_types(snapshot) -> list[dict]:
     """
     return sorted((t for t in snapshot.G.graph["types"].values() if t.get("transitive") and t["slug"] != REQUIRES),
                   key=lambda t: t["label"].lower())
-
-
-class NamesIn:
-    """Terms' names in a reader's language (`glossary.language.names_in`), read as a tree needs
-    them: `load` reads the names of the terms not asked for yet (one query; none in the
-    glossary's own language). A term without a name in it keeps its own."""
-
-    def __init__(self, language: str | None):
-        self.language, self.known, self.asked = language, {}, set()
-
-    def load(self, nodes) -> "NamesIn":
-        new = set(nodes) - self.asked
-        if new and self.language:
-            self.known.update(names_in(self.language, new))
-        self.asked |= new
-        return self
-
-    def name(self, G, node) -> str:
-        return self.known.get(node) or G.nodes[node].get("name", node)
-
-
-GLOSSARY_NAMES = NamesIn(None)  # the terms' own names
 
 
 def _tree_item(G, node, key, names: NamesIn):

@@ -171,7 +171,9 @@ def path(request):
         source, target = ends["from"], ends["to"]
         if source == target:
             raise ValidationError({"to": "Pick a term other than the starting one."})
-        path_graph, steps, texts = selectors.path_graph(snapshot, source, target, types=context["types"])
+        names = selectors.NamesIn(reader_language(request))
+        path_graph, steps, texts = selectors.path_graph(snapshot, source, target, types=context["types"],
+                                                        names=names)
     except ValidationError as errors:
         return _render(request, "graphviz_app/path.html", context, errors)
     except params.TermNotFound as missing:
@@ -185,14 +187,15 @@ def path(request):
         around.update(queries.neighbourhood_distances(G, node, 1, undirected=snapshot.undirected))
     context_nodes = on_path + [n for n in around if n not in path_graph][:PATH_CONTEXT_NODES]
     H = G.subgraph(context_nodes)
+    names.load(H)
     context.update(
-        source_node={"slug": source, "url": term_url(source), **G.nodes[source]},
-        target_node={"slug": target, "url": term_url(target), **G.nodes[target]},
-        steps=[{"text": text, "to": G.nodes[b]["name"], "url": term_url(b)} for (_, b, _, _), text in zip(steps, texts)],
+        source_node={"slug": source, "url": term_url(source), **G.nodes[source], "name": names.name(G, source)},
+        target_node={"slug": target, "url": term_url(target), **G.nodes[target], "name": names.name(G, target)},
+        steps=[{"text": text, "to": names.name(G, b), "url": term_url(b)} for (_, b, _, _), text in zip(steps, texts)],
         explanation="; ".join(texts),
         payload=vis_payload(
             H, term_url_template(), degrees=G.degree, highlight_edges=list(path_graph.edges(keys=True)),
-            fixed={node: (i * PATH_STEP_WIDTH, 0) for i, node in enumerate(on_path)}, names=_names(request, H),
+            fixed={node: (i * PATH_STEP_WIDTH, 0) for i, node in enumerate(on_path)}, names=names.known,
         ),
     )
     return _render(request, "graphviz_app/path.html", context)

@@ -47,9 +47,12 @@ class GraphAPIView(APIView):
     def snapshot(self):
         return graph_snapshot_for(self.request.user)
 
-    def node_link(self, H, **extra):
-        """``H`` as node-link JSON, terms named in the reader's language where they can be."""
-        return node_link(H, term_url_template(), names=names_in(reader_language(self.request), H), **extra)
+    def node_link(self, H, *, names=None, **extra):
+        """``H`` as node-link JSON, terms named in the reader's language where they can be (``names``
+        when the caller has read them)."""
+        if names is None:
+            names = names_in(reader_language(self.request), H)
+        return node_link(H, term_url_template(), names=names, **extra)
 
 
 class WholeGraphView(GraphAPIView):
@@ -116,14 +119,15 @@ class PathView(GraphAPIView):
         if source == target:
             raise exceptions.ValidationError({"to": ["Pick a term other than the starting one."]})
         try:
-            H, steps, texts = selectors.path_graph(snapshot, source, target, types=types)
+            names = selectors.NamesIn(reader_language(request))
+            H, steps, texts = selectors.path_graph(snapshot, source, target, types=types, names=names)
         except nx.NetworkXNoPath:
             names = snapshot.G.nodes
             raise exceptions.NotFound(
                 f"No path between “{names[source]['name']}” and “{names[target]['name']}”"
                 + (" over those relation types." if types else ".")
             ) from None
-        data = self.node_link(H)
+        data = self.node_link(H, names=names.known)
         data.update(
             length=len(steps),
             explanation="; ".join(texts),

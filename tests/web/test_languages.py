@@ -254,6 +254,20 @@ def test_graph_pages_and_the_graph_api_name_terms_in_the_readers_language(client
     assert {n["id"]: n["name"] for n in data["nodes"]}["large-language-model"] == "Großes Sprachmodell"
 
 
+def test_the_path_between_two_terms_is_told_in_the_readers_language(client, multilingual):
+    # LLM is a language model: the sentence, its ends and the API's explanation in German.
+    html = client.get("/graph/path/", {"from": "llm", "to": "language-model", "lang": "de"}).content.decode()
+    summary = html[html.index('class="graph-explanation-summary"'):html.index("</ol>")]
+    assert ">Großes Sprachmodell</a> reaches <a" in summary
+    assert "<li>Großes Sprachmodell is a Language model</li>" in summary
+    assert "<title>Großes Sprachmodell → Language model: path" in html
+    data = client.get("/api/graph/path/", {"from": "llm", "to": "language-model"}, HTTP_ACCEPT_LANGUAGE="de").json()
+    assert data["explanation"] == "Großes Sprachmodell is a Language model"
+    assert {n["id"]: n["name"] for n in data["nodes"]}["large-language-model"] == "Großes Sprachmodell"
+    english = client.get("/api/graph/path/", {"from": "llm", "to": "language-model"}).json()
+    assert english["explanation"] == "Large language model is a Language model"
+
+
 def test_the_glossarys_languages_are_one_distinct_over_languages_not_over_every_label(multilingual):
     """Read on each page after any change: with the model's ordering in the DISTINCT it returned
     one row per preferred label (0.4 s at 100,000 terms)."""
