@@ -136,11 +136,14 @@ def search_key(text: str) -> str:
     return "".join(_plain_words(fold(text)))
 
 
-# Chinese and Japanese are written without spaces between words, and a Korean word carries its
-# particles ("모델의"): a run of Han, kana or Hangul is read as its overlapping pairs ("大型语言模型":
-# 大型 型语 语言 言模 模型), so "语言模型" finds it from the middle. PostgreSQL's
-# glossary_search_words() pairs them the same way (migration 0019).
-PAIRED = "\\u3005\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff\\U00020000-\\U0003134f"
+# Chinese, Japanese, Thai, Lao, Khmer and Burmese are written without spaces between words, and a
+# Korean word carries its particles ("모델의"): a run of Han, kana, Hangul, Thai, Lao, Khmer or
+# Myanmar letters is read as its overlapping pairs of characters ("大型语言模型": 大型 型语 语言 言模
+# 模型), so "语言模型" finds it from the middle, and "ภาษา" finds "แบบจำลองภาษาขนาดใหญ่".
+# PostgreSQL's glossary_search_words() pairs them the same way (migrations 0019, 0020).
+PAIRED = ("\\u0e00-\\u0eff\\u1000-\\u109f\\u1780-\\u17ff"  # Thai, Lao; Myanmar; Khmer
+          "\\u3005\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7af\\uf900-\\ufaff"
+          "\\U00020000-\\U0003134f")
 _PAIRED_OR_NOT = re.compile(f"([{PAIRED}]+)|[^{PAIRED}]+")
 _ANY_PAIRED = re.compile(f"[{PAIRED}]")
 
@@ -166,7 +169,8 @@ def _words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def words_of(text: str) -> tuple[str, ...]:
-    """The words of ``text`` as the index holds them: folded; runs of Han, kana and Hangul in pairs."""
+    """The words of ``text`` as the index holds them: folded; runs of the scripts written without
+    spaces (`PAIRED`) in pairs."""
     return tuple(_words(text))
 
 
@@ -642,7 +646,8 @@ def highlight(text: str, query: str):
 
     A text word matches when it begins with the query word's stem (so plurals and "-ing" forms
     light up, compared without case or accents); "rag" never lights up "averaged". A run of Han,
-    kana or Hangul matches when it holds a pair of the query's: "语言模型" lights up "大型语言模型".
+    kana, Hangul, Thai, Lao, Khmer or Myanmar matches when it holds a pair of the query's: "语言模型"
+    lights up "大型语言模型".
     """
     stems = sorted({_stem(word) for word in words_of(normalise_query(query)) if len(word) > 1}, key=len, reverse=True)
     if not text or not stems:

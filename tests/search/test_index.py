@@ -116,7 +116,8 @@ SCRIPTS = ["대형 언어 모델", "ベクトル データベース", "ｶﾞｲ
            "e\u0301lan", "Ærø"]
 
 
-CJK = ["大型语言模型", "大規模言語モデル", "GPT-4模型 모델의", "人工知能（AI）の一分野", "猫", "東京タワー 2024年"]
+CJK = ["大型语言模型", "大規模言語モデル", "GPT-4模型 모델의", "人工知能（AI）の一分野", "猫", "東京タワー 2024年",
+       "แบบจำลองภาษาขนาดใหญ่", "ແບບຈຳລອງພາສາ", "គំរូភាសាធំ", "ဘာသာစကား မော်ဒယ်", "ภาษา ๒๕๖๗"]
 
 
 def test_python_and_the_database_fold_every_script_alike(db):
@@ -133,6 +134,7 @@ def test_python_and_the_database_fold_every_script_alike(db):
     assert words == {text: list(words_of(text)) for text in texts}
     assert words_of("大型语言模型") == ("大型", "型语", "语言", "言模", "模型")
     assert words_of("GPT-4模型 모델의") == ("gpt", "4", "模型", "모델", "델의")
+    assert words_of("ภาษาไทย") == ("ภา", "าษ", "ษา", "าไ", "ไท", "ทย")
     assert fold("대형 언어 모델") == unicodedata.normalize("NFC", "대형 언어 모델")  # syllables, not jamo
     assert fold("データベース") == "データベース" and fold("हिन्दी") == "हिन्दी"
     assert fold("كَبِير") == fold("كـبير") == "كبير" and fold("שָׁלוֹם") == "שלום" and fold("Tiếng") == "tieng"
@@ -189,6 +191,10 @@ FOLDED_SCRIPTS = [
     ("भाषा मॉडल", "large-language-model", WORDS), ("كَبِير", "large-language-model", WORDS),
     ("לשון", "large-language-model", WORDS), ("מוֹדֶל", "large-language-model", PREFIX),
     ("हिन्दी", "large-language-model", TEXT), ("भाषा", "large-language-model", WORDS),
+    # Thai, Lao, Khmer and Burmese have no spaces between words either: found from the middle.
+    ("ภาษา", "large-language-model", WORDS), ("แบบจำลองภาษา", "large-language-model", PREFIX),
+    ("ພາສາ", "large-language-model", WORDS), ("ភាសា", "large-language-model", WORDS),
+    ("စကား", "large-language-model", WORDS), ("ขนาดใหญ่", "large-language-model", WORDS),
 ]
 
 
@@ -201,6 +207,10 @@ def test_words_of_every_script_are_found_on_both_databases(make_term):
         {"text": "מודל לשון גדול", "language": "he", "kind": "alternative"},
         {"text": "大型语言模型", "language": "zh", "kind": "alternative"},
         {"text": "大規模言語モデル", "language": "ja", "kind": "alternative"},
+        {"text": "แบบจำลองภาษาขนาดใหญ่", "language": "th", "kind": "alternative"},
+        {"text": "ແບບຈຳລອງພາສາຂະໜາດໃຫຍ່", "language": "lo", "kind": "alternative"},
+        {"text": "គំរូភាសាធំ", "language": "km", "kind": "alternative"},
+        {"text": "ဘာသာစကား မော်ဒယ်ကြီး", "language": "my", "kind": "alternative"},
     ], short_definition="언어 모델의 한 종류.", body="हिन्दी में भी। 一种人工智能系统。")
     make_term("Vector database", labels=[
         {"text": "Vector database", "language": "en", "kind": "preferred"},
