@@ -259,12 +259,14 @@ def _stored_term(term: Term, *, lock: bool) -> dict:
 
 
 def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, labels, notes=None,
-               mappings=None, stored: dict | None = None) -> Term:
+               mappings=None, stored: dict | None = None, versions: Collection[str] | None = None) -> Term:
     """Apply ``fields``, the name and the labels to ``term`` together, checking every rule first.
 
     Given the ``stored`` row of an existing term (`_stored_term`), a save that would change
     nothing — fields, labels, notes and mappings all as stored — writes nothing: no new version
-    in the history, no entry in the list of changes.
+    in the history, no entry in the list of changes. With ``versions``, a valid change from
+    another version than the stored one is refused (`_check_version`; an invalid one is told
+    what is wrong with it first).
     """
     stored_labels = list(term.labels.all()) if term.pk else []
     before = [{f: getattr(label, f) for f in LABEL_FIELDS} for label in stored_labels]
@@ -291,6 +293,8 @@ def _save_term(term: Term, fields: Mapping[str, Any], *, name, name_language, la
     new_notes = _checked_rows(term, "notes", Note, notes, NOTE_FIELDS) if notes is not None else None
     new_mappings = (_checked_rows(term, "mappings", TermMapping, mappings, MAPPING_FIELDS)
                     if mappings is not None else None)
+    if stored is not None:
+        _check_version(term, stored, versions)
     if (stored is not None and new_notes is None and new_mappings is None
             and _label_keys(current) == _label_keys(_label_dicts(before))
             and all(getattr(term, f.attname) == stored[f.attname] for f in Term._meta.concrete_fields
@@ -366,7 +370,6 @@ def term_update(
     """
     status = fields.pop("status", None)
     row = _stored_term(term, lock=user is not None or versions is not None)
-    _check_version(term, row, versions)
     if user is not None:
         stored = row["status"]
         content = fields or any(value is not None for value in (name, labels, notes, mappings))
@@ -381,7 +384,7 @@ def term_update(
     fields["updated_at"] = timezone.now()
     return _save_term(term, fields, name=name, name_language=name_language,
                       labels=list(labels) if labels is not None else None, notes=notes, mappings=mappings,
-                      stored=row)
+                      stored=row, versions=versions)
 
 
 @transaction.atomic

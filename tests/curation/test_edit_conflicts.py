@@ -183,6 +183,16 @@ def test_a_write_with_a_stale_if_match_is_412_and_changes_nothing(term, api, sta
     assert Term.objects.get(pk=term.pk).body == "Bob's body."
 
 
+def test_a_stale_write_that_is_also_invalid_is_told_what_is_wrong_with_it_first(term, api):
+    url = f"/api/terms/{term.slug}/"
+    etag = api["bob"].get(url)["ETag"]
+    api["alice"].patch(url, {"body": "Alice's."}, format="json")
+    invalid = api["bob"].patch(url, {"mappings": [{"kind": "exact", "label": "no address"}]}, format="json",
+                               HTTP_IF_MATCH=etag)
+    assert invalid.status_code == 400 and "mappings" in invalid.json()
+    assert api["bob"].patch(url, {"body": "Bob's."}, format="json", HTTP_IF_MATCH=etag).status_code == 412
+
+
 def test_if_match_is_about_the_term_not_its_neighbours(term, api, make_term, is_a, relate):
     url = f"/api/terms/{term.slug}/"
     etag = api["bob"].get(url)["ETag"]
