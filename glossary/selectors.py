@@ -91,7 +91,7 @@ def term_list(
 
     ``category`` is a category slug; ``letter`` a single letter or digit (the A–Z index);
     ``ordering`` one of :data:`TERM_ORDERINGS` (default: by name). With a reader's ``language``,
-    the letter and the order by name go by the names in it (`listed_name`), as the pages show them.
+    the letter and the order by name go by the names in it (`with_listed_name`), as the pages show them.
     """
     if search:
         _, terms = term_search(query=search, user=user, category=category, status=status, letter=letter)
