@@ -254,7 +254,7 @@ def glossary_totals(*, user) -> dict[str, int]:
 
 def initials_used(*, user, language: str | None = None) -> set[str]:
     """The letters (`rules.initial_of`) the names of the terms the user may see are filed under;
-    with a reader's ``language``, the names in it (`listed_name`)."""
+    with a reader's ``language``, the names in it (`with_listed_name`)."""
     terms, name = with_listed_name(Term.objects.visible_to(user).order_by(), language)
 
     def read():
