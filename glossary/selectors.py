@@ -25,10 +25,16 @@ from glossary.models import (
 )
 from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
-# ?ordering= values and the SQL order each one means; the name sorts ignoring case, like the A–Z index.
+def _by_name(name: str, *, descending: bool = False) -> tuple:
+    """The order by ``name`` (a term's name, or the name it is listed by: `with_listed_name`),
+    ignoring case like the A–Z index."""
+    return (Lower(name).desc(), "-pk") if descending else (Lower(name), "pk")
+
+
+# ?ordering= values and the SQL order each one means.
 TERM_ORDERINGS = {
-    "name": (Lower("name"), "pk"),
-    "-name": (Lower("name").desc(), "-pk"),
+    "name": _by_name("name"),
+    "-name": _by_name("name", descending=True),
     "updated_at": ("updated_at", "pk"),
     "-updated_at": ("-updated_at", "-pk"),
     "created_at": ("created_at", "pk"),
@@ -105,9 +111,8 @@ def term_list(
     if letter:
         terms = terms.alias(initial=Substr(name, 1, 1)).filter(initial__in=rules.initials_filed_under(letter))
     ordering = ordering or "name"
-    if name != "name" and ordering in ("name", "-name"):
-        terms = terms.order_by(Lower("listed").desc() if ordering == "-name" else Lower("listed"),
-                               "-pk" if ordering == "-name" else "pk")
+    if ordering in ("name", "-name"):
+        terms = terms.order_by(*_by_name(name, descending=ordering == "-name"))
     else:
         terms = terms.order_by(*TERM_ORDERINGS[ordering])
     return with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))

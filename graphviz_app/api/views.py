@@ -118,13 +118,14 @@ class PathView(GraphAPIView):
         source, target = ends["from"], ends["to"]
         if source == target:
             raise exceptions.ValidationError({"to": ["Pick a term other than the starting one."]})
+        names = selectors.NamesIn(reader_language(request))
         try:
-            names = selectors.NamesIn(reader_language(request))
             H, steps, texts = selectors.path_graph(snapshot, source, target, types=types, names=names)
         except nx.NetworkXNoPath:
-            names = snapshot.G.nodes
+            G = snapshot.G
+            names.load([source, target])
             raise exceptions.NotFound(
-                f"No path between “{names[source]['name']}” and “{names[target]['name']}”"
+                f"No path between “{names.name(G, source)}” and “{names.name(G, target)}”"
                 + (" over those relation types." if types else ".")
             ) from None
         data = self.node_link(H, names=names.known)

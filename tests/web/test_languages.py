@@ -266,6 +266,8 @@ def test_the_path_between_two_terms_is_told_in_the_readers_language(client, mult
     assert {n["id"]: n["name"] for n in data["nodes"]}["large-language-model"] == "Großes Sprachmodell"
     english = client.get("/api/graph/path/", {"from": "llm", "to": "language-model"}).json()
     assert english["explanation"] == "Large language model is a Language model"
+    none = client.get("/api/graph/path/", {"from": "llm", "to": "gpt-3", "lang": "de"})
+    assert none.status_code == 404 and none.json()["detail"] == "No path between “Großes Sprachmodell” and “GPT-3”."
 
 
 def test_the_glossarys_languages_are_one_distinct_over_languages_not_over_every_label(multilingual):
