@@ -2,7 +2,8 @@
 `Document`, keeping what the vocabulary says and reporting what had to be interpreted.
 
 Kept as they are: concept URIs (re-imports match them first), notations, labels of every kind
-with their language tags (SKOS-XL labels too), definitions and notes per language, mappings to
+with their language tags (SKOS-XL labels too), definitions and notes per language (a note
+written as a resource with an ``rdf:value`` too), mappings to
 other vocabularies (``skos:*Match``), ``owl:deprecated`` and ``dct:isReplacedBy``, collections
 (as categories), creation and modification dates. Read as warnings, not refusals: a concept
 without ``skos:prefLabel`` (its ``rdfs:label`` or the end of its URI is used), a second preferred
@@ -119,15 +120,26 @@ class _SkosReader:
     def values(self, concept, predicate):
         return _sorted(self.props[concept].get(predicate, ()))
 
-    def literals(self, subject, predicate, where, shown):
-        """The literal values of a property; a URI or blank node there is skipped with a warning."""
+    def literals(self, subject, predicate, where, shown, documentation=False):
+        """The literal values of a property; a URI or blank node there is skipped with a warning.
+
+        For ``documentation`` (definitions and notes), a resource with an ``rdf:value`` stands for
+        that text, as the SKOS Reference allows and AGROVOC writes its definitions
+        (``skos:definition [ rdf:value "…"@en ; dct:source <…> ]``); what else it says is not kept.
+        """
         found = []
         values = self.values(subject, predicate) if subject in self.props else _sorted(self.g.objects(subject, predicate))
         for value in values:
             if isinstance(value, Literal):
                 found.append(value)
+                continue
+            texts = [v for v in self.g.objects(value, RDF.value) if isinstance(v, Literal)] if documentation else []
+            if texts:
+                found += _sorted(texts)
             else:
-                self.warn(where, f"{shown} should be text but is {value.n3() if isinstance(value, URIRef) else 'a blank node'}; skipped")
+                shape = value.n3() if isinstance(value, URIRef) else "a blank node"
+                self.warn(where, f"{shown} should be text but is {shape}"
+                                 f"{' without an rdf:value' if documentation else ''}; skipped")
         return found
 
     # Labels ----------------------------------------------------------------------------------
@@ -327,7 +339,7 @@ class _SkosReader:
         """short_definition and body in the glossary's language; every other definition and note as notes."""
         fields = {"short_definition": "", "body": "", "notes": []}
         by_kind = {
-            kind: self.literals(concept, predicate, where, f"skos:{predicate.split('#')[-1]}")
+            kind: self.literals(concept, predicate, where, f"skos:{predicate.split('#')[-1]}", documentation=True)
             for predicate, kind in NOTE_KINDS.items()
         }
         definitions = [d for d in by_kind["definition"] if d.language == self.lang]

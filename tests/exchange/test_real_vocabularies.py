@@ -147,6 +147,29 @@ yso:p5 a skos:Concept ; skos:prefLabel "robotics"@en ; skos:altLabel yso:p6 ; sk
     assert "skos:definition should be text" in out
 
 
+def test_a_definition_written_as_a_resource_is_read_from_its_rdf_value(db, write_ttl, run_import):
+    # AGROVOC's shape (the SKOS Reference allows any resource as a note): the text is its rdf:value.
+    path = write_ttl(PREFIXES + """
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+yso:p8 a skos:Concept ; skos:prefLabel "soil"@en, "sol"@fr ;
+    skos:definition [ rdf:value "The loose top layer of the earth's surface."@en ; dct:source <http://example.org/src> ],
+                    [ rdf:value "Couche superficielle de la croûte terrestre."@fr ] ;
+    skos:scopeNote <http://example.org/notes/1> ;
+    skos:example [ dct:source <http://example.org/src> ] .
+<http://example.org/notes/1> rdf:value "For soils of farmland."@en .
+""")
+    out, err, error = run_import(path)
+    assert error is None, err
+    term = Term.objects.get(uri="http://www.yso.fi/onto/yso/p8")
+    assert term.short_definition == "The loose top layer of the earth's surface."
+    assert set(term.notes.values_list("kind", "language", "text")) == {
+        ("definition", "fr", "Couche superficielle de la croûte terrestre."),
+        ("scope_note", "en", "For soils of farmland."),
+    }
+    assert "skos:definition should be text" not in out
+    assert "skos:example should be text but is a blank node without an rdf:value; skipped" in out
+
+
 def test_a_second_preferred_label_in_one_language_becomes_an_alternative_one(db, write_ttl, run_import):
     out, err, error = run_import(write_ttl(PREFIXES + 'yso:p7 a skos:Concept ; skos:prefLabel "car"@en, "automobile"@en .\n'))
     assert error is None, err
