@@ -21,3 +21,38 @@ def test_suggestions_are_named_in_the_chosen_language_and_lead_to_pages_in_it(pa
     page.wait_for_url("**/terms/large-language-model/?lang=de")
     assert page.locator("h1").inner_text() == "Großes Sprachmodell"
     page.watch.assert_clean()
+
+
+# Where the first and the last letter of an element's text are drawn: a name read right to left
+# starts at the right.
+LETTER_EDGES = """el => {
+    const text = el.firstChild, range = document.createRange();
+    const left = i => { range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left; };
+    return [left(0), left(text.length - 1)];
+}"""
+
+
+def reads_right_to_left(locator):
+    first, last = locator.evaluate(LETTER_EDGES)
+    return first > last
+
+
+def test_arabic_names_read_right_to_left_in_the_english_page(page, transactional_db, is_a, relate):
+    # An Arabic name that ends in a Latin abbreviation, or starts with digits, is drawn in the wrong
+    # order when it takes the English page's direction: "(CNN)" lands at the right, "2024" at the left.
+    network = services.term_create(labels=[
+        {"text": "Neural network", "language": "en", "kind": "preferred"},
+        {"text": "شبكة عصبية (CNN)", "language": "ar", "kind": "preferred"},
+    ])
+    model = services.term_create(labels=[
+        {"text": "Model 2024", "language": "en", "kind": "preferred"},
+        {"text": "2024 نموذج", "language": "ar", "kind": "preferred"},
+    ])
+    relate(model, is_a, network)
+    page.goto(f"/terms/{network.slug}/?lang=ar")
+    assert reads_right_to_left(page.locator("h1"))
+    assert reads_right_to_left(page.locator(".relations a", has_text="نموذج"))
+    assert reads_right_to_left(page.locator(".tree a", has_text="شبكة"))
+    page.goto("/terms/?lang=ar")
+    assert reads_right_to_left(page.locator("a.term-row-name", has_text="نموذج"))
+    page.watch.assert_clean()

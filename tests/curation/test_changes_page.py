@@ -23,7 +23,7 @@ def test_changes_lists_public_terms_newest_first_with_what_happened_to_each(clie
         ("bard", "deprecated"), ("gemini", "created"), ("attention", "modified"), ("transformer", "created"),
     ]
     html = response.content.decode()
-    assert '<a class="term-row-name" href="/terms/gemini/" lang="en">Gemini</a>' in html
+    assert '<a class="term-row-name" href="/terms/gemini/" lang="en" dir="auto">Gemini</a>' in html
     assert 'replaced by <a href="/terms/gemini/">Gemini</a>' in html
     assert '<time class="change-time" datetime="2026-11-19T12:00:00+00:00">12:00 UTC</time>' in html
     assert 'Thursday 19 November 2026' in html  # rows grouped by day
@@ -103,7 +103,7 @@ def test_period_links_keep_the_category(client, history):
 def test_names_and_definitions_come_in_the_readers_language(client, history):
     response = client.get("/changes/?lang=fi")
     html = response.content.decode()
-    assert '<a class="term-row-name" href="/terms/transformer/?lang=fi" lang="fi">Muuntaja</a>' in html
+    assert '<a class="term-row-name" href="/terms/transformer/?lang=fi" lang="fi" dir="auto">Muuntaja</a>' in html
     assert "Huomioon perustuva malli." in html
     assert "Gemini" in html  # no Finnish name: the glossary's
     assert 'href="/changes/feed/?lang=fi"' in html  # the feed link keeps the choice too

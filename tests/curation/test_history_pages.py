@@ -34,7 +34,7 @@ def test_the_diff_shows_changed_fields_word_by_word(client, llm):
 
 def test_the_diff_shows_labels_and_relations_added(client, llm):
     page = client.get(history_url(llm, **{"from": 2, "to": 4})).content.decode()
-    assert '<li class="added"><ins><span lang="en">LLM</span></ins>' in page
+    assert '<li class="added"><ins><span lang="en" dir="auto">LLM</span></ins>' in page
     assert 'is a <a href="/terms/foundation-model/">Foundation model</a>' in page
     assert "Short definition" not in page
 
@@ -132,7 +132,7 @@ def test_a_term_loaded_without_history_has_a_version_0_as_it_is(client, seed, is
     services.label_create(term=rag, text="RAG pipeline", language="en")
     page = client.get(history_url(rag, to=1)).content.decode()
     assert "Version 0 → version 1" in page
-    assert '<li class="added"><ins><span lang="en">RAG pipeline</span></ins>' in page
+    assert '<li class="added"><ins><span lang="en" dir="auto">RAG pipeline</span></ins>' in page
     assert page.count('<li class="added">') == 1  # the seed's own labels were there before
 
 

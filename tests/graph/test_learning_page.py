@@ -88,7 +88,7 @@ def test_the_learning_path_link_names_the_term_in_the_readers_language(client, l
     services.label_create(term=llm_graph["rag"], text="Abrufgestützte Generierung", language="de", kind="preferred")
     html = client.get("/terms/rag/", {"lang": "de"}).content.decode()
     assert "What to learn before Abrufgestützte Generierung →" in html
-    assert "Explore around Abrufgestützte Generierung in the graph" in html
+    assert "Explore around <bdi>Abrufgestützte Generierung</bdi> in the graph" in html
 
 
 def test_the_learning_path_names_its_steps_in_the_readers_language(client, llm_graph):

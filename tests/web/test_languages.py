@@ -42,7 +42,7 @@ def multilingual(make_term, is_a, relate):
 
 
 def h1(response):
-    return re.search(r'<h1 id="term-title" lang="([^"]*)">([^<]*)</h1>', response.content.decode()).groups()
+    return re.search(r'<h1 id="term-title" lang="([^"]*)" dir="auto">([^<]*)</h1>', response.content.decode()).groups()
 
 
 def test_a_term_page_answers_in_the_language_asked_with_lang(client, multilingual):
@@ -99,7 +99,7 @@ def test_a_page_whose_links_keep_the_language_says_its_whole_length(client, mult
 
 
 def listed(response) -> list[str]:
-    return re.findall(r'<a class="term-row-name" href="[^"]*" lang="[^"]*">([^<]*)</a>', response.content.decode())
+    return re.findall(r'<a class="term-row-name" href="[^"]*" lang="[^"]*" dir="auto">([^<]*)</a>', response.content.decode())
 
 
 def letters(response) -> set[str]:

@@ -78,7 +78,7 @@ def test_term_page_shows_definition_aliases_with_kind_category_and_metadata(clie
     head = head_of(response)
     assert head.title == "Large language model — Glossary Graph"
     assert head.description == "A foundation model for text."
-    assert '<span class="alias" lang="en">LLM</span> <span class="alias-kind">abbreviation' in html
+    assert '<span class="alias" lang="en" dir="auto">LLM</span> <span class="alias-kind">abbreviation' in html
     assert 'href="/categories/concept/"' in html
     assert "Edit in admin" not in html
 
@@ -107,7 +107,7 @@ def test_a_symmetric_relation_shows_once_under_its_label_on_both_terms(client, g
 def test_deprecated_term_shows_a_banner_linking_its_replacement(client, glossary):
     html = client.get("/terms/bard/").content.decode()
     assert 'class="notice notice-deprecated"' in html
-    assert 'Use <a href="/terms/gemini/">Gemini</a> instead.' in html
+    assert 'Use <a href="/terms/gemini/" dir="auto">Gemini</a> instead.' in html
 
 
 def test_references_show_kind_and_host(client, glossary):
@@ -187,7 +187,7 @@ def test_the_a_to_z_index_files_names_of_any_script_under_their_own_letters(clie
 
 def test_term_list_rows_show_aliases_category_and_short_definition(client, glossary):
     html = client.get("/terms/?letter=L").content.decode()
-    assert '<span class="alias">LLM</span>' in html
+    assert '<span class="alias" dir="auto">LLM</span>' in html
     assert '<a class="chip" href="/categories/concept/">Concept</a>' in html
     assert "A foundation model for text." in html
 
@@ -264,7 +264,7 @@ def test_term_page_query_count_does_not_grow_with_relations(client, glossary, ma
 def test_a_term_page_says_which_deprecated_terms_it_replaces(client, glossary):
     html = client.get("/terms/gemini/").content.decode()
     assert 'class="notice notice-replaces"' in html
-    assert 'Replaces <a href="/terms/bard/">Bard</a> <span class="badge badge-deprecated">deprecated</span>' in html
+    assert 'Replaces <a href="/terms/bard/" dir="auto">Bard</a> <span class="badge badge-deprecated">deprecated</span>' in html
     assert "notice-replaces" not in client.get("/terms/gpt-4/").content.decode()
 
 

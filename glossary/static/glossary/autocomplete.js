@@ -83,6 +83,7 @@
         option.setAttribute("aria-selected", "false");
         var name = document.createElement("span");
         name.textContent = item.name;
+        name.dir = "auto";
         option.appendChild(name);
         if (item.matched && item.matched.toLowerCase() !== item.name.toLowerCase()) {
           var alias = document.createElement("span");

@@ -33,6 +33,7 @@
     }
     var link = el("a", term.status === "deprecated" ? "tree-deprecated" : "", term.name);
     link.href = withLang(term.url);
+    link.dir = "auto";  // an Arabic or Hebrew name reads right to left, whatever the page's direction
     if (term.url === window.location.pathname) link.setAttribute("aria-current", "page");
     row.appendChild(link);
     if (term.narrower_count) {
