@@ -9,10 +9,13 @@ a minute per process, not once per request.
 """
 
 import functools
+import hashlib
 import logging
 import threading
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -104,3 +107,38 @@ class ResilientRedisCache(RedisCache):
     delete = _degrades_to(_false)(RedisCache.delete)
     delete_many = _degrades_to(_nothing)(RedisCache.delete_many)
     clear = _degrades_to(_false)(RedisCache.clear)
+
+
+# What renders a response: our apps' code, templates and static files.
+BUILD_SOURCES = ("glossary", "graphviz_app")
+BUILD_SUFFIXES = (".py", ".html")
+
+
+def digest_of_files(paths) -> str:
+    """One digest of the given files' places and contents, whatever order they are given in."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def build_token() -> str:
+    """The code this process serves with, as a short digest: our apps' Python, templates and
+    static files, and the collected files' manifest (the hashed names pages link to).
+
+    Kept values and whole cached responses carry it in their keys: after a deploy, the cache
+    (Redis, or the file cache beside ``make run``) no longer serves pages rendered by the code it
+    replaced — whose HTML names static files by hashes the new deploy may not have. Read once per
+    process (about 180 files, a few milliseconds).
+    """
+    base = Path(settings.BASE_DIR)
+    paths = [
+        path for app in BUILD_SOURCES for path in (base / app).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+        and (path.suffix in BUILD_SUFFIXES or "static" in path.relative_to(base / app).parts)
+    ]
+    manifest = Path(settings.STATIC_ROOT or base / "staticfiles") / "staticfiles.json"
+    if manifest.is_file():
+        paths.append(manifest)
+    return digest_of_files(paths)

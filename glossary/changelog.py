@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection, connections, transaction
 
+from glossary.cache import build_token
 from glossary.changelog_backends import Entry, backend_for
 from glossary.models import Change, ChangeKind
 from glossary.planner import refresh_statistics_on_commit
@@ -165,9 +166,10 @@ def kept_until_next_change(key: str, compute, *, timeout: int = 3600):
 
     The log's position is in the cache key, as in the anonymous page cache's, so a kept value is
     never stale: for what is read over the whole glossary on many requests (its languages, the
-    pages' totals, letters and counts).
+    pages' totals, letters and counts). So is the build: a deploy does not read back values
+    pickled by the code it replaced.
     """
-    key = f"{key}:{changes_position().token}"
+    key = f"{key}:{build_token()}:{changes_position().token}"
     value = cache.get(key)
     if value is None:
         value = compute()

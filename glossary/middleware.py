@@ -4,7 +4,8 @@ Anonymous readers all see the same thing (published and deprecated terms), so a 
 or API response can be served again until the glossary changes. The key holds the key of the
 change-log entries visible (`glossary.changelog`), which every committed write changes, so a
 cached response is never stale — whichever process or machine made the write — and nothing
-needs invalidating. A hit costs one small query instead of the view's queries and its rendering.
+needs invalidating; and the build (`glossary.cache.build_token`), so a deploy does not serve
+pages the code it replaced rendered. A hit costs one small query instead of the view's queries and its rendering.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from glossary.cache import build_token
 from glossary.changelog import changes_pinned, changes_position
 from glossary.language import resolve_reader_language
 
@@ -87,6 +89,7 @@ class AnonymousReadCacheMiddleware:
     def _key(request) -> str:
         # The absolute URL: pagination links and canonical URLs carry scheme and host.
         # The reader's language, not the raw Accept-Language header: one entry per language served.
-        parts = (changes_position().token, request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""),
-                 resolve_reader_language(request))
+        # The build: a deploy does not serve what the code it replaced rendered.
+        parts = (build_token(), changes_position().token, request.build_absolute_uri(),
+                 request.META.get("HTTP_ACCEPT", ""), resolve_reader_language(request))
         return "anon-read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -97,3 +97,36 @@ def test_a_signed_in_term_page_looks_at_the_change_log_once(client, staff_user, 
             assert client.get(url).status_code == 200
         log_reads = [q for q in queries.captured_queries if "glossary_change" in q["sql"]]
         assert len(log_reads) == 1, (url, len(log_reads))
+
+
+def test_a_page_cached_by_one_build_is_not_served_by_the_next(client, term, monkeypatch):
+    """After a deploy, the page cache (Redis, or make run's file cache) would otherwise serve for
+    up to ten minutes the HTML the old code rendered, naming static files by their old hashes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from glossary import middleware
+
+    def queries_to_serve():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/terms/attention/").status_code == 200
+        return len(queries.captured_queries)
+
+    monkeypatch.setattr(middleware, "build_token", lambda: "build-1")
+    rendered = queries_to_serve()
+    assert queries_to_serve() == 1 < rendered  # from the cache: one look at the log
+    monkeypatch.setattr(middleware, "build_token", lambda: "build-2")
+    assert queries_to_serve() > 1
+
+
+def test_the_build_changes_with_any_source_file_and_only_then(tmp_path):
+    from glossary.cache import build_token, digest_of_files
+
+    template, code = tmp_path / "page.html", tmp_path / "views.py"
+    template.write_text("<p>{{ name }}</p>")
+    code.write_text("x = 1")
+    before = digest_of_files([template, code])
+    assert digest_of_files([code, template]) == before
+    template.write_text("<p dir=auto>{{ name }}</p>")
+    assert digest_of_files([template, code]) != before
+    assert build_token() == build_token() and len(build_token()) == 16
