@@ -110,7 +110,7 @@ def test_the_neighbourhood_page_names_its_term_in_the_readers_language(client, l
     assert sum(query["sql"].startswith('SELECT "glossary_term"."slug" AS "term__slug", "glossary_label"."language"')
                for query in queries.captured_queries) == 1
     assert "<title>Abrufgestützte Generierung: graph — Glossary Graph</title>" in html
-    assert 'Around “<a href="/terms/rag/?lang=de">Abrufgestützte Generierung</a>”' in html
-    assert 'Around “<a href="/terms/rag/">RAG</a>”' in client.get("/graph/rag/").content.decode()
+    assert 'Around “<a href="/terms/rag/?lang=de" dir="auto">Abrufgestützte Generierung</a>”' in html
+    assert 'Around “<a href="/terms/rag/" dir="auto">RAG</a>”' in client.get("/graph/rag/").content.decode()
     refused = client.get("/graph/rag/", {"lang": "de", "depth": "99"})  # a bad parameter: the page says why
     assert refused.status_code == 400 and "Abrufgestützte Generierung</a>”" in refused.content.decode()
