@@ -4,7 +4,8 @@ Forms, URLs (`/terms/llm/`), `[[wiki links]]`, the graph explorer, the path and 
 pages all call `resolve_names` (or `resolve_name`), so "LLM", "llm", "large-language-model" and
 "Large language model" lead to the same term everywhere. In order of precedence, a text matches:
 
-1. a term's slug, exactly;
+1. a term's slug, exactly, or its concept URI, exactly (``http://…``, ``https://…``, ``urn:…``, as
+   kept from a SKOS import or given in the admin or the API);
 2. a preferred label in any language, ignoring case and spaces around and between words;
 3. an alternative or hidden label, the same way.
 
@@ -46,35 +47,44 @@ class Resolution:
 normalise_name = fold
 
 
+URI_SCHEMES = ("http://", "https://", "urn:")
+
+
 def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
     """Resolve every text at once (one query); keyed by `normalise_name`."""
     from glossary.models import Label, LabelKind, Term, TermStatus
 
+    texts = list(texts)
     wanted = {normalise_name(t) for t in texts} - {""}
     resolutions = {key: Resolution(key) for key in wanted}
     if not wanted:
         return resolutions
-    # The terms named, each found through an index: by slug, and by a label's folded text (an OR
-    # across the join of terms and labels would read both tables whole). Every label of those
-    # terms comes back; the loop below keeps the ones that name a wanted text.
+    # A URI is compared as written (case matters in it): the key it is answered under, by URI.
+    uris = {t.strip(): normalise_name(t) for t in texts if t.strip().lower().startswith(URI_SCHEMES)}
+    # The terms named, each found through an index: by slug, by URI, and by a label's folded text
+    # (an OR across the join of terms and labels would read both tables whole). Every label of
+    # those terms comes back; the loop below keeps the ones that name a wanted text.
     named = (
         Term.objects.filter(slug__in=wanted).order_by().values("pk")
         .union(Label.objects.filter(folded__in=wanted).order_by().values("term_id"))
     )
+    if uris:
+        named = named.union(Term.objects.filter(uri__in=list(uris)).order_by().values("pk"))
     rows = (
         Term.objects.visible_to(user)
         .filter(pk__in=named)
-        .values_list("slug", "name", "status", "labels__text", "labels__folded", "labels__kind")
+        .values_list("slug", "name", "status", "uri", "labels__text", "labels__folded", "labels__kind")
         .order_by("name", "slug")
         .distinct()
     )
-    # (text, rank) → terms; rank 0 slug, then current/deprecated preferred, then other labels.
+    # (text, rank) → terms; rank 0 slug or URI, then current/deprecated preferred, then other labels.
     found: dict[tuple[str, int], list[tuple[TermRef, str]]] = {}
-    for slug, name, status, text, key, kind in rows:
+    for slug, name, status, uri, text, key, kind in rows:
         ref = TermRef(slug, name)
         deprecated = status == TermStatus.DEPRECATED
-        if slug in resolutions:
-            found.setdefault((slug, 0), []).append((ref, ""))
+        for named_by in (slug, uris.get(uri)):
+            if named_by in resolutions:
+                found.setdefault((named_by, 0), []).append((ref, ""))
         if text is not None and key in resolutions:
             rank = (1 if kind == LabelKind.PREFERRED else 3) + deprecated
             found.setdefault((key, rank), []).append((ref, text))
@@ -97,4 +107,4 @@ def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
 def resolve_name(text: str, *, user) -> Resolution:
     """`resolve_names` for a single text."""
     key = normalise_name(text)
-    return resolve_names([key], user=user).get(key, Resolution(key))
+    return resolve_names([text], user=user).get(key, Resolution(key))

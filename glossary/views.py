@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET
 
 from glossary import selectors
 from glossary.markup import render_markdown
-from glossary.resolver import resolve_name
+from glossary.resolver import URI_SCHEMES, resolve_name
 from glossary.rules import ONE_LETTER_OR_DIGIT, initial_of
 from glossary.exchange.uris import base_uri_for
-from glossary.language import best_tag, language_name, localize, reader_language
+from glossary.language import LANG_PARAM, best_tag, kept_language, language_name, localize, reader_language
 from glossary.models import (
     PUBLIC_STATUSES, Category, NoteKind, Term, TermStatus, default_language, hex_color,
 )
@@ -364,6 +364,12 @@ def search(request):
     if not query:
         context["initials"] = _initials(request)
         return render(request, "glossary/search.html", context)
+    if query.lower().startswith(URI_SCHEMES):  # a concept URI pasted from another tool names one term
+        resolution = resolve_name(query, user=request.user)
+        if resolution.term is not None:
+            url = reverse("glossary:term-detail", kwargs={"slug": resolution.term.slug})
+            kept = kept_language(request)
+            return redirect(f"{url}?{urlencode({LANG_PARAM: kept})}" if kept else url)
     result, terms = selectors.term_search(
         query=query, user=request.user, category=form.cleaned_data["category"], status=form.cleaned_data["status"]
     )

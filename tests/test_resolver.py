@@ -117,3 +117,22 @@ def test_every_way_a_label_is_written_keeps_its_folded_text(make_term, db, tmp_p
     call_command("generate_glossary", terms=20, relations=0, seed=5, verbosity=0)  # bulk_create
     assert [(l.text, l.folded) for l in Label.objects.all() if l.folded != normalise_name(l.text)] == []
     assert resolve_name("GROSSES SPRACHMODELL", user=None).term.slug == "large-language-model"
+
+
+def test_a_concept_uri_names_its_term_as_written_everywhere_a_name_is_taken(make_term, db, client, staff_user):
+    """A URI pasted from another tool (Skosmos, VocBench, Wikidata-style with capitals) names one term:
+    in the resolver, the API's lookup, the graph's parameters and the search box."""
+    soil = make_term("Soil", uri="http://aims.example.org/thes/C_1000")
+    make_term("Water", uri="http://aims.example.org/thes/c_1001")
+    make_term("Secret", uri="urn:x-glossary:secret", status="draft")
+    assert resolve_name(" http://aims.example.org/thes/C_1000 ", user=None).term.slug == soil.slug
+    assert resolve_name("http://aims.example.org/thes/c_1000", user=None).term is None  # case matters in a URI
+    assert resolve_name("urn:x-glossary:secret", user=None).term is None  # drafts stay staff's
+    assert resolve_name("urn:x-glossary:secret", user=staff_user).term.slug == "secret"
+    lookup = client.get("/api/terms/lookup/", {"label": "http://aims.example.org/thes/c_1001"}).json()
+    assert lookup["term"]["slug"] == "water"
+    response = client.get("/search/", {"q": "http://aims.example.org/thes/C_1000", "lang": "de"})
+    assert response.status_code == 302 and response["Location"] == "/terms/soil/?lang=de"
+    assert client.get("/search/", {"q": "http://aims.example.org/thes/nothing"}).status_code == 200
+    path = client.get("/api/graph/path/", {"from": "http://aims.example.org/thes/C_1000", "to": "Water"})
+    assert path.status_code == 404 and "No path" in path.json()["detail"]

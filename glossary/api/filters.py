@@ -65,7 +65,9 @@ class AutocompleteParams(serializers.Serializer):
 
 
 class LookupParams(serializers.Serializer):
-    label = serializers.CharField(max_length=200, help_text="A term's slug, name or alias, in any case.")
+    label = serializers.CharField(
+        max_length=500, help_text="A term's slug, name or alias, in any case; or its concept URI, as written."
+    )
 
 
 class RelationListParams(serializers.Serializer):

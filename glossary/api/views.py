@@ -290,7 +290,7 @@ class TermViewSet(TermHistoryActions, ServiceModelViewSet):
     @extend_schema(
         parameters=[LookupParams],
         responses=TermLookupSerializer,
-        summary="Find the term a name stands for (slug, name or alias)",
+        summary="Find the term a name stands for (slug, concept URI, name or alias)",
         description="The rule every page uses for a typed name. A label several terms share "
         "answers with `term` null and the `candidates` it may refer to; a label nothing has, with "
         "`term` null and no candidates.",
