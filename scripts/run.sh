@@ -59,8 +59,22 @@ stop() {
 trap stop EXIT
 trap 'stop; exit 0' INT TERM
 
-# Imports may run long inside one transaction: no statement timeout for the worker.
-DATABASE_STATEMENT_TIMEOUT=0 $PY manage.py db_worker --queue-name '*' &
+# Imports may run long inside one transaction: no statement timeout for the worker. A worker that
+# stops on an error is started again, and the site stays up: on SQLite, its poll gives up with
+# "database is locked" when a long write (`manage.py import_glossary` of a large file) holds the
+# database past its 5 s wait.
+(
+    child=
+    trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait; exit 0' TERM INT
+    while true; do
+        DATABASE_STATEMENT_TIMEOUT=0 $PY manage.py db_worker --queue-name '*' &
+        child=$!
+        wait "$child" && exit 0
+        echo "The task worker stopped on an error; starting it again in 3 s." >&2
+        sleep 3 &
+        wait $!
+    done
+) &
 pids+=($!)
 
 if [ "$MODE" = run ]; then

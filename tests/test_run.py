@@ -89,3 +89,40 @@ def test_make_run_serves_with_debug_off_keeps_its_key_and_data_and_stops_both_pr
         second_output = stop(process)
     assert "seed not loaded" in second_output  # the data was kept
     assert key_file.read_text() == key
+
+
+def test_the_task_worker_is_started_again_when_a_long_write_locks_the_database(tmp_path):
+    """A long write from the command line (importing a large file) holds SQLite past the worker's
+    5 s wait: its poll stops with "database is locked". The site stays up and the worker comes back."""
+    env = {
+        "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"),
+        "PY": str(ROOT / ".venv" / "bin" / "python"), "HOST": "127.0.0.1", "PORT": str(free_port()),
+        "WEB_CONCURRENCY": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"), "DJANGO_SECRET_KEY_FILE": str(tmp_path / "secret_key"),
+        "CACHE_URL": f"file://{tmp_path / 'cache'}",
+    }
+    process, base = start(env)
+    try:
+        pgid = os.getpgid(process.pid)
+
+        def workers():
+            return [line for line in subprocess.run(["ps", "-o", "pid=,args=", "-g", str(pgid)], capture_output=True,
+                                                    text=True).stdout.splitlines() if "manage.py db_worker" in line]
+
+        first = workers()
+        writer = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+        writer.execute("BEGIN EXCLUSIVE")  # as the import's one transaction does, for longer than 5 s
+        time.sleep(7)
+        assert get(base + "/api/health/")[0] == 200  # readers never wait for a writer (WAL)
+        writer.execute("ROLLBACK")
+        writer.close()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (not workers() or workers() == first):
+            time.sleep(0.5)
+        assert process.poll() is None  # make run still runs
+        assert workers() and workers() != first  # a new worker, started after the first stopped
+        assert get(base + "/")[0] == 200
+    finally:
+        output = stop(process)
+    assert "The task worker stopped on an error; starting it again" in output
+    assert processes_of_group(pgid) == []
