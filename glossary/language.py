@@ -25,6 +25,7 @@ from glossary.models import Label, LabelKind, default_language, language_tag
 LANG_PARAM = "lang"
 # Internal links that a language choice follows: pages, not the admin, the API or static files.
 _INTERNAL_LINK = re.compile(r'(<a\b[^>]*?\shref=")(/(?!static/|admin/|api/)[^"#]*)(#[^"]*)?(")')
+_INTERNAL_PATH = re.compile(r"/(?!/|static/|admin/|api/)")
 _GET_FORM_END = re.compile(r"(<form\b(?:(?!method=\"post\")[^>])*>)(.*?)(</form>)", re.DOTALL | re.IGNORECASE)
 
 
@@ -137,6 +138,16 @@ def names_in(language: str, slugs) -> dict:
             if best_tag(list(by_tag), language) is not None}
 
 
+def keep_language_in_location(location: str, language: str) -> str:
+    """A redirect's ``Location`` with ``lang=<language>`` added, when it leads to another of the
+    site's pages (as the page's links do) and names no language of its own."""
+    path, hash_mark, fragment = location.partition("#")
+    if not _INTERNAL_PATH.match(path) or re.search(rf"[?&;]{LANG_PARAM}=", path):
+        return location
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{urlencode({LANG_PARAM: language})}{hash_mark}{fragment}"
+
+
 def keep_language_in_links(html: str, language: str) -> str:
     """``html`` with ``lang=<language>`` added to internal links and a hidden field in GET forms."""
     pair = urlencode({LANG_PARAM: language})
@@ -158,7 +169,7 @@ def keep_language_in_links(html: str, language: str) -> str:
 
 
 class ReaderLanguageMiddleware:
-    """Decide the reader's language, then keep an explicit choice in the page's links."""
+    """Decide the reader's language, then keep an explicit choice in the page's links and redirects."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -171,6 +182,8 @@ class ReaderLanguageMiddleware:
         response = self.get_response(request)
         if not request.reader_language_explicit:
             patch_vary_headers(response, ["Accept-Language"])
+        elif kept and 300 <= response.status_code < 400 and response.has_header("Location"):
+            response["Location"] = keep_language_in_location(response["Location"], kept)
         elif kept and response.get("Content-Type", "").startswith("text/html") and not response.streaming:
             response.content = keep_language_in_links(response.content.decode(response.charset), kept)
             if response.has_header("Content-Length"):

@@ -26,7 +26,7 @@ from glossary.markup import render_markdown
 from glossary.resolver import URI_SCHEMES, resolve_name
 from glossary.rules import ONE_LETTER_OR_DIGIT, initial_of
 from glossary.exchange.uris import base_uri_for
-from glossary.language import LANG_PARAM, best_tag, kept_language, language_name, localize, reader_language
+from glossary.language import best_tag, language_name, localize, reader_language
 from glossary.models import (
     PUBLIC_STATUSES, Category, NoteKind, Term, TermStatus, default_language, hex_color,
 )
@@ -367,9 +367,7 @@ def search(request):
     if query.lower().startswith(URI_SCHEMES):  # a concept URI pasted from another tool names one term
         resolution = resolve_name(query, user=request.user)
         if resolution.term is not None:
-            url = reverse("glossary:term-detail", kwargs={"slug": resolution.term.slug})
-            kept = kept_language(request)
-            return redirect(f"{url}?{urlencode({LANG_PARAM: kept})}" if kept else url)
+            return redirect("glossary:term-detail", slug=resolution.term.slug)
     result, terms = selectors.term_search(
         query=query, user=request.user, category=form.cleaned_data["category"], status=form.cleaned_data["status"]
     )

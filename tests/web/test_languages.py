@@ -283,3 +283,25 @@ def test_the_glossarys_languages_are_one_distinct_over_languages_not_over_every_
     assert languages[0] == "en" and len(languages) == len(set(languages)) > 1
     [query] = [q["sql"] for q in captured.captured_queries if "glossary_label" in q["sql"]]
     assert "ORDER BY" not in query and "lower(" not in query.lower(), query
+
+
+def test_a_redirect_keeps_the_language_chosen(client, multilingual):
+    """The path box on a term page, a name in the URL, a concept URI in the search box: each
+    answers with a redirect, and the page it leads to is in the reader's language too."""
+    to_path = client.get("/terms/large-language-model/path/", {"to": "GPT-3", "lang": "fi"})
+    assert to_path.status_code == 302
+    assert to_path["Location"] == "/graph/path/?from=large-language-model&to=gpt-3&lang=fi"
+    by_uri = client.get("/search/", {"q": "http://example.org/concepts/llm", "lang": "fi"})
+    assert by_uri["Location"] == "/terms/large-language-model/?lang=fi"
+    by_name = client.get("/terms/LLM/", {"lang": "fi"})
+    assert by_name["Location"] == "/terms/large-language-model/?lang=fi"  # its own query kept, once
+    assert client.get("/terms/LLM/")["Location"] == "/terms/large-language-model/"
+
+
+def test_only_the_sites_own_pages_get_the_language_in_a_redirect():
+    from glossary.language import keep_language_in_location as keep
+
+    assert keep("/graph/path/?from=a#steps", "de") == "/graph/path/?from=a&lang=de#steps"
+    assert keep("/terms/a/", "zh-Hant") == "/terms/a/?lang=zh-Hant"
+    for unchanged in ("/terms/a/?lang=fi", "/admin/login/", "/api/terms/", "//evil.example/", "https://example.org/"):
+        assert keep(unchanged, "de") == unchanged
