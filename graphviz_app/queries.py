@@ -143,18 +143,18 @@ def explain_path(G, steps: Iterable[tuple], names: Mapping | None = None) -> str
     >>> explain_path(G, [("hallucination", "rag", "mitigates", False)])
     'hallucination is mitigated by RAG'
     """
-    types = _types(G)
+    return "; ".join(" ".join(step_in_words(G, step, names)) for step in steps)
+
+
+def step_in_words(G, step: tuple, names: Mapping | None = None) -> tuple[str, str, str]:
+    """One step of a path as (the name of the term it leaves, its relation read in the direction
+    it is walked, the name of the term it reaches): the parts of `explain_path`'s sentences, for a
+    page that sets the names apart from the words around them."""
+    a, b, key, forward = step
     names = names or {}
-
-    def name(node):
-        return names.get(node) or G.nodes[node].get("name", node)
-
-    sentences = []
-    for a, b, key, forward in steps:
-        meta = types.get(key, {})
-        verb = meta.get("label" if forward else "inverse_label") or (key if forward else f"is the target of {key} from")
-        sentences.append(f"{name(a)} {verb} {name(b)}")
-    return "; ".join(sentences)
+    meta = _types(G).get(key, {})
+    verb = meta.get("label" if forward else "inverse_label") or (key if forward else f"is the target of {key} from")
+    return names.get(a) or G.nodes[a].get("name", a), verb, names.get(b) or G.nodes[b].get("name", b)
 
 
 def _along(G, source, key, *, reverse=False) -> dict:

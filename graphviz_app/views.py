@@ -191,7 +191,7 @@ def path(request):
     context.update(
         source_node={"slug": source, "url": term_url(source), **G.nodes[source], "name": names.name(G, source)},
         target_node={"slug": target, "url": term_url(target), **G.nodes[target], "name": names.name(G, target)},
-        steps=[{"text": text, "to": names.name(G, b), "url": term_url(b)} for (_, b, _, _), text in zip(steps, texts)],
+        steps=[queries.step_in_words(G, step, names.known) for step in steps],
         explanation="; ".join(texts),
         payload=vis_payload(
             H, term_url_template(), degrees=G.degree, highlight_edges=list(path_graph.edges(keys=True)),

@@ -57,4 +57,6 @@ def test_arabic_names_read_right_to_left_in_the_english_page(page, transactional
     assert reads_right_to_left(page.locator("a.term-row-name", has_text="نموذج"))
     page.goto(f"/graph/{network.slug}/?lang=ar")
     assert reads_right_to_left(page.locator(".graph-title a"))
+    page.goto(f"/graph/path/?from={model.slug}&to={network.slug}&lang=ar")
+    assert reads_right_to_left(page.locator(".graph-explanation li bdi", has_text="نموذج"))
     page.watch.assert_clean()
