@@ -10,6 +10,7 @@ reader chose with ``?lang=``, keeps that choice in the page's internal links and
 so following a link does not drop it.
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -58,6 +59,18 @@ def tags_serving(available, wanted: str) -> list[str]:
     alone = [tag for tag in available if tag.lower() == primary != wanted_lower]
     variants = [tag for tag in available if tag.lower().split("-")[0] == primary and tag.lower() not in (wanted_lower, primary)]
     return same + alone + variants
+
+
+def tags_named_for(language: str, available=None) -> list[str]:
+    """The label tags (of ``available``, else of the whole glossary) whose preferred labels name
+    terms for a reader of ``language``, best first (`tags_serving`), down to the glossary's own
+    language, where the terms' own names serve: [] for a reader of the glossary's language, or
+    of one no label is in. A reader of en-GB gets the en-GB labels there are, then the names;
+    one of en-US, with no en-US label, the names. The rule lists, trees, graphs and suggestions
+    name terms by, as `localize` does on a term's page."""
+    tags = tags_serving(sorted(glossary_languages() if available is None else available), language)
+    own = default_language().lower()
+    return list(itertools.takewhile(lambda tag: tag.lower() != own, tags))
 
 
 def best_tag(available, wanted: str) -> str | None:
@@ -125,17 +138,18 @@ def localize(term, language: str) -> Localized:
 def names_in(language: str, slugs) -> dict:
     """slug → preferred label in ``language``, for the terms that have one; one query.
 
-    Empty (and no query) when ``language`` is the glossary's own: names are the terms' names then.
+    Each term by `tags_named_for` its own labels; empty (and no query) for a reader of the
+    glossary's own language, whom the terms' names serve.
     """
-    if best_tag([default_language()], language) is not None:
+    if language.lower() == default_language().lower():
         return {}
-    primary = language.split("-")[0]
     found = {}
-    rows = Label.objects.filter(kind=LabelKind.PREFERRED, term__slug__in=list(slugs), language__istartswith=primary)
+    rows = Label.objects.filter(kind=LabelKind.PREFERRED, term__slug__in=list(slugs),
+                                language__istartswith=language.split("-")[0])
     for slug, tag, text in rows.values_list("term__slug", "language", "text"):
         found.setdefault(slug, {})[tag] = text
-    return {slug: by_tag[best_tag(list(by_tag), language)] for slug, by_tag in found.items()
-            if best_tag(list(by_tag), language) is not None}
+    named = {slug: tags_named_for(language, by_tag) for slug, by_tag in found.items()}
+    return {slug: found[slug][tags[0]] for slug, tags in named.items() if tags}
 
 
 def keep_language_in_location(location: str, language: str) -> str:

@@ -18,10 +18,10 @@ from django.shortcuts import get_object_or_404
 
 from glossary import releases, rules
 from glossary.changelog import kept_until_next_change
-from glossary.language import best_tag, glossary_languages, names_in, tags_serving
+from glossary.language import names_in, tags_named_for
 from glossary.models import (
     CURRENT, Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
-    default_language, sees_unpublished,
+    sees_unpublished,
 )
 from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
@@ -71,10 +71,9 @@ def with_listed_name(terms: QuerySet, language: str | None) -> tuple[QuerySet, s
     ``language``, and that field's name: its preferred label in that language as the reader's
     pages show it (`glossary.language.localize`: the tags that serve the reader, best first), else
     its name. In the glossary's own language, or one no term has a name in, the name itself (and
-    its index) serves. One outer join a tag, each on the one-preferred-label-a-language index."""
-    if not language or best_tag([default_language()], language) is not None:
-        return terms, "name"
-    tags = tags_serving(sorted(glossary_languages()), language)
+    its index) serves (`tags_named_for`). One outer join a tag, each on the
+    one-preferred-label-a-language index."""
+    tags = tags_named_for(language) if language else []
     if not tags:
         return terms, "name"
     joins = {f"listed_{i}": FilteredRelation("labels", condition=Q(labels__kind=LabelKind.PREFERRED,

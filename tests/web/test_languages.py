@@ -259,7 +259,7 @@ def test_the_path_between_two_terms_is_told_in_the_readers_language(client, mult
     html = client.get("/graph/path/", {"from": "llm", "to": "language-model", "lang": "de"}).content.decode()
     summary = html[html.index('class="graph-explanation-summary"'):html.index("</ol>")]
     assert ">Großes Sprachmodell</a> reaches <a" in summary
-    assert "<li>Großes Sprachmodell is a Language model</li>" in summary
+    assert "<li><bdi>Großes Sprachmodell</bdi> is a <bdi>Language model</bdi></li>" in summary
     assert "<title>Großes Sprachmodell → Language model: path" in html
     data = client.get("/api/graph/path/", {"from": "llm", "to": "language-model"}, HTTP_ACCEPT_LANGUAGE="de").json()
     assert data["explanation"] == "Großes Sprachmodell is a Language model"
@@ -305,3 +305,23 @@ def test_only_the_sites_own_pages_get_the_language_in_a_redirect():
     assert keep("/terms/a/", "zh-Hant") == "/terms/a/?lang=zh-Hant"
     for unchanged in ("/terms/a/?lang=fi", "/admin/login/", "/api/terms/", "//evil.example/", "https://example.org/"):
         assert keep(unchanged, "de") == unchanged
+
+
+def test_a_regional_reader_gets_the_regional_names_everywhere_the_term_page_gives_them(client, make_term, relate, is_a):
+    """A reader of en-GB whose glossary (in en) has en-GB labels: the term page said "Colour
+    model" while the lists, the suggestions and the graph said "Color model". A reader of en-US,
+    with no en-US label, gets the terms' own names, and nothing is read for it."""
+    from glossary.language import names_in, tags_named_for
+
+    colour = make_term("Color model", labels=[{"text": "Color model", "language": "en", "kind": "preferred"},
+                                              {"text": "Colour model", "language": "en-GB", "kind": "preferred"}])
+    relate(colour, is_a, make_term("Model"))
+    assert tags_named_for("en-GB") == ["en-GB"] and tags_named_for("en-US") == tags_named_for("en") == []
+    assert re.search(r'<h1 id="term-title" lang="en-GB"[^>]*>Colour model<', client.get(
+        "/terms/color-model/", {"lang": "en-GB"}).content.decode())
+    assert listed(client.get("/terms/", {"lang": "en-GB"})) == ["Colour model", "Model"]
+    assert [s["name"] for s in client.get("/api/terms/autocomplete/", {"q": "col", "lang": "en-GB"}).json()] == [
+        "Colour model"]
+    graph = client.get("/api/graph/neighborhood/color-model/", {"lang": "en-GB"}).json()
+    assert {node["name"] for node in graph["nodes"]} == {"Colour model", "Model"}
+    assert names_in("en-US", ["color-model"]) == {}
