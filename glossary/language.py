@@ -10,11 +10,13 @@ reader chose with ``?lang=``, keeps that choice in the page's internal links and
 so following a link does not drop it.
 """
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.utils.cache import patch_vary_headers
@@ -44,8 +46,21 @@ def glossary_languages() -> list[str]:
     return kept_until_next_change("glossary-languages", read)
 
 
+# Tags that name no language: Babel would make "und" American English.
+NO_LANGUAGE = ("", "und", "mul", "mis", "zxx", "x", "i")
+
+
+@functools.lru_cache(maxsize=1024)
 def language_name(tag: str) -> str:
-    """A language's name in itself where Django knows it (“suomi”), else its tag."""
+    """A language's name in itself: Unicode CLDR's (Babel), which knows the languages thesauri
+    are written in (“suomi”, “中文”, “davvisámegiella”, “Latina”) and tells regions and scripts
+    apart (“Deutsch (Schweiz)”, “中文 (繁體)”); else Django's; else the tag."""
+    if tag.split("-")[0].lower() not in NO_LANGUAGE:
+        try:
+            locale = Locale.parse(tag, sep="-")
+            return locale.get_display_name(locale) or tag
+        except (ValueError, TypeError, UnknownLocaleError):
+            pass
     info = LANG_INFO.get(tag.lower()) or LANG_INFO.get(tag.split("-")[0].lower()) or {}
     return info.get("name_local") or tag
 

@@ -152,6 +152,20 @@ def test_the_language_switcher_lists_the_glossarys_languages_by_their_own_names(
     assert re.search(r'lang="de" aria-current="true"', switcher)
 
 
+def test_languages_thesauri_use_are_named_in_themselves_regions_and_scripts_apart(client, make_term):
+    """Django's list has no "zh", "se" (Northern Sami, in YSO), "la" (Latin, in biology), "lo", "mt"…:
+    the switcher showed their bare tags. And "de-CH" showed as "Deutsch", as "de" does."""
+    from glossary.language import language_name
+
+    make_term("Soil", labels=[{"text": "Soil", "language": "en", "kind": "preferred"}] + [
+        {"text": f"Soil {tag}", "language": tag, "kind": "preferred"} for tag in ("zh", "zh-Hant", "se", "la", "de-CH")])
+    html = client.get("/terms/", {"lang": "se"}).content.decode()
+    switcher = html[html.index('class="language-switcher"'):html.index("</nav>", html.index('class="language-switcher"'))]
+    for name in ("中文 <", "中文 (繁體) <", "davvisámegiella <", "Latina <", "Deutsch (Schweiz) <", "English <"):
+        assert ">" + name in switcher, name
+    assert [language_name(tag) for tag in ("und", "x-private", "qaa", "")] == ["und", "x-private", "qaa", ""]
+
+
 def test_lists_and_search_results_show_names_in_the_readers_language(client, multilingual):
     html = client.get("/terms/", {"lang": "fi"}).content.decode()
     assert ">Suuri kielimalli<" in html
