@@ -364,10 +364,9 @@ def search(request):
     if not query:
         context["initials"] = _initials(request)
         return render(request, "glossary/search.html", context)
-    if query.lower().startswith(URI_SCHEMES):  # a concept URI pasted from another tool names one term
-        resolution = resolve_name(query, user=request.user)
-        if resolution.term is not None:
-            return redirect("glossary:term-detail", slug=resolution.term.slug)
+    resolution = resolve_name(query, user=request.user)
+    if resolution.term is not None and query.lower().startswith(URI_SCHEMES):
+        return redirect("glossary:term-detail", slug=resolution.term.slug)  # a concept URI names one term
     result, terms = selectors.term_search(
         query=query, user=request.user, category=form.cleaned_data["category"], status=form.cleaned_data["status"]
     )
@@ -382,7 +381,6 @@ def search(request):
         term.matched_label = matched if matched and search_key(matched) not in shown else ""
         if term.matched_label:
             term.matched_html = highlight(matched, marked)
-    resolution = resolve_name(query, user=request.user)
     context.update(page=page, query_string=_query_without_page(request), corrected=result.corrected,
                    may_refer_to=resolution.candidates if resolution.ambiguous else [])
     return render(request, "glossary/search.html", context)
