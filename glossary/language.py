@@ -29,6 +29,7 @@ LANG_PARAM = "lang"
 # Internal links that a language choice follows: pages, not the admin, the API or static files.
 _INTERNAL_LINK = re.compile(r'(<a\b[^>]*?\shref=")(/(?!static/|admin/|api/)[^"#]*)(#[^"]*)?(")')
 _INTERNAL_PATH = re.compile(r"/(?!/|static/|admin/|api/)")
+_NAMES_A_LANGUAGE = re.compile(rf"[?&;]{LANG_PARAM}=")  # a URL that already says its language
 _GET_FORM_END = re.compile(r"(<form\b(?:(?!method=\"post\")[^>])*>)(.*?)(</form>)", re.DOTALL | re.IGNORECASE)
 
 
@@ -171,7 +172,7 @@ def keep_language_in_location(location: str, language: str) -> str:
     """A redirect's ``Location`` with ``lang=<language>`` added, when it leads to another of the
     site's pages (as the page's links do) and names no language of its own."""
     path, hash_mark, fragment = location.partition("#")
-    if not _INTERNAL_PATH.match(path) or re.search(rf"[?&;]{LANG_PARAM}=", path):
+    if not _INTERNAL_PATH.match(path) or _NAMES_A_LANGUAGE.search(path):
         return location
     joiner = "&" if "?" in path else "?"
     return f"{path}{joiner}{urlencode({LANG_PARAM: language})}{hash_mark}{fragment}"
@@ -183,7 +184,7 @@ def keep_language_in_links(html: str, language: str) -> str:
 
     def link(match):
         start, url, fragment, end = match.groups()
-        if re.search(rf"[?&;]{LANG_PARAM}=", url):
+        if _NAMES_A_LANGUAGE.search(url):
             return match.group(0)
         joiner = "&amp;" if "?" in url else "?"
         return f"{start}{url}{joiner}{pair}{fragment or ''}{end}"

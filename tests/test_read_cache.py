@@ -119,7 +119,7 @@ def test_a_page_cached_by_one_build_is_not_served_by_the_next(client, term, monk
     assert queries_to_serve() > 1
 
 
-def test_the_build_changes_with_any_source_file_and_only_then(tmp_path):
+def test_the_build_digest_follows_the_files_contents_not_their_order(tmp_path):
     from glossary.cache import build_token, digest_of_files
 
     template, code = tmp_path / "page.html", tmp_path / "views.py"
@@ -130,3 +130,20 @@ def test_the_build_changes_with_any_source_file_and_only_then(tmp_path):
     template.write_text("<p dir=auto>{{ name }}</p>")
     assert digest_of_files([template, code]) != before
     assert build_token() == build_token() and len(build_token()) == 16
+
+
+def test_a_kept_value_is_computed_again_by_the_next_build(db, monkeypatch):
+    """Values kept until the next change are pickled: a deploy does not read back the old code's."""
+    from glossary import changelog
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    monkeypatch.setattr(changelog, "build_token", lambda: "build-1")
+    assert changelog.kept_until_next_change("test-kept", compute) == 1
+    assert changelog.kept_until_next_change("test-kept", compute) == 1  # kept
+    monkeypatch.setattr(changelog, "build_token", lambda: "build-2")
+    assert changelog.kept_until_next_change("test-kept", compute) == 2
