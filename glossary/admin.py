@@ -451,8 +451,49 @@ class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
             services.relation_delete(relation=obj)
 
 
+class NamesInLanguagesField(forms.Field):
+    """A category's names in other languages as a curator types them: one per line, “fr: Apprentissage”.
+    The model's `validate_category_names` then checks the tags and names."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 60, "dir": "auto"})
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value  # as typed, when the form comes back with an error
+        return "\n".join(f"{tag}: {name}" for tag, name in sorted((value or {}).items()))
+
+    def to_python(self, value):
+        names, problems = {}, []
+        for number, line in enumerate((value or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            tag, colon, name = line.partition(":")
+            if not colon or not tag.strip() or not name.strip():
+                problems.append(f"Line {number}: write a language tag, a colon and the name, e.g. “fr: Apprentissage”.")
+            elif tag.strip() in names:
+                problems.append(f"Line {number}: {tag.strip()} is named twice.")
+            else:
+                names[tag.strip()] = " ".join(name.split())
+        if problems:
+            raise ValidationError(problems, code="invalid_names")
+        return names
+
+
+class CategoryForm(forms.ModelForm):
+    names = NamesInLanguagesField(
+        required=False, label="Names in other languages",
+        help_text="One per line: a language tag, a colon, the name — “fr: Apprentissage”. Readers of "
+                  "those languages see the category by that name; the name above is the glossary's own language.",
+    )
+
+    class Meta:
+        model = Category
+        fields = "__all__"
+
+
 @admin.register(Category)
 class CategoryAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
+    form = CategoryForm
     list_display = ["name", "slug", "color", "term_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

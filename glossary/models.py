@@ -53,6 +53,40 @@ def validate_text(value: str) -> None:
         raise ValidationError(message[0].upper() + message[1:] + ".", code="nul")
 
 
+# A category's name in other languages: at most this many, each as long as the name itself.
+CATEGORY_NAMES_MAX = 200
+CATEGORY_NAME_MAX_LENGTH = 100
+
+
+def validate_category_names(value) -> None:
+    """A category's names in other languages: an object of language tag → name, without the
+    glossary's own language (there, the category's ``name`` is its name) or a tag twice."""
+    if not isinstance(value, dict):
+        raise ValidationError('Enter an object of language tag → name, such as {"fr": "Apprentissage"}.',
+                              code="invalid_names")
+    problems, seen = [], {}
+    if len(value) > CATEGORY_NAMES_MAX:
+        problems.append(f"At most {CATEGORY_NAMES_MAX} languages; found {len(value)}.")
+    own = settings.GLOSSARY_LANGUAGE.lower()
+    for tag, text in list(value.items())[:CATEGORY_NAMES_MAX + 1]:
+        shown = repr(tag)[:40]
+        if len(tag) > 16 or not language_tag.regex.match(tag):
+            problems.append(f"{shown} is not a language tag such as fr, pt-BR or zh-Hant.")
+        elif tag.lower() == own:
+            problems.append(f"{shown} is the glossary's own language: the category's name is its name there.")
+        elif tag.lower() in seen:
+            problems.append(f"{shown} and {seen[tag.lower()]!r} are the same language.")
+        seen.setdefault(tag.lower(), tag)
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"The name in {shown} must be a non-empty text.")
+        elif len(text) > CATEGORY_NAME_MAX_LENGTH:
+            problems.append(f"The name in {shown} has {len(text)} characters; at most {CATEGORY_NAME_MAX_LENGTH}.")
+        elif rules.text_error(text):
+            problems.append(f"The name in {shown} {rules.text_error(text)}.")
+    if problems:
+        raise ValidationError(problems, code="invalid_names")
+
+
 hex_color = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb, e.g. #1f77b4.", code="invalid_color"
 )
@@ -124,7 +158,12 @@ class SlugNaturalKeyManager(models.Manager):
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=CATEGORY_NAME_MAX_LENGTH, help_text="In the glossary's own language.")
+    names = models.JSONField(
+        default=dict, blank=True, validators=[validate_category_names],
+        help_text='The name in other languages, by language tag, e.g. {"fr": "Apprentissage", "de": "Lernen"}; '
+                  "readers of those languages see it.",
+    )
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     color = models.CharField(max_length=7, default="#64748b", validators=[hex_color])

@@ -160,7 +160,7 @@ def snapshot_entries(snapshot: dict) -> list[Entry]:
 
 
 def _ordered(data: dict, fields) -> dict:
-    return {f: data[f] for f in fields}
+    return {f: data[f] for f in fields if f in data}
 
 
 def snapshot_from_entries(rows) -> dict:

@@ -16,7 +16,8 @@ from glossary.exchange.uris import base_uri_for
 from glossary.language import localize, reader_language
 from glossary.markup import render_markdown
 from glossary.models import (
-    Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, language_tag, validate_text,
+    CATEGORY_NAME_MAX_LENGTH, Category, Label, Mapping, Note, Reference, Relation, RelationType, Term, language_tag,
+    validate_category_names, validate_text,
 )
 from glossary.selectors import TermChange
 
@@ -321,11 +322,17 @@ class TermLookupSerializer(serializers.Serializer):
 
 class CategorySerializer(StrictModelSerializer):
     url = PageUrlField()
+    names = serializers.DictField(
+        child=StrictCharField(max_length=CATEGORY_NAME_MAX_LENGTH), required=False,
+        validators=[validate_category_names],
+        help_text='The name in other languages, by language tag: {"fr": "Apprentissage"}. Not the glossary\'s '
+                  "own language, where `name` is the name. Pages show readers of those languages this name.",
+    )
     term_count = serializers.IntegerField(read_only=True, help_text="Terms in this category you may see.")
 
     class Meta:
         model = Category
-        fields = ["slug", "name", "url", "description", "color", "term_count"]
+        fields = ["slug", "name", "names", "url", "description", "color", "term_count"]
         extra_kwargs = {"slug": {"required": False, "help_text": "Made from the name when left out."}}
 
 

@@ -34,6 +34,7 @@ from glossary.models import (
     TermStatus,
     default_language,
     language_tag,
+    validate_category_names,
 )
 
 MODELS = ("categories", "relation_types", "terms", "labels", "notes", "mappings", "relations", "references")
@@ -223,7 +224,8 @@ class Plan:
         names = ("slug", "name", "description", "color")
         self.categories = {c.slug: c for c in Category.objects.all()}
         self.category_writes = []
-        valid = [i for i in self.doc.categories if self.fields_ok(i, Category, names, required=("slug",))]
+        valid = [i for i in self.doc.categories
+                 if self.fields_ok(i, Category, names, required=("slug",)) and self.category_names_ok(i)]
         by_slug = self.unique_in_file(valid, "slug")
         for slug, item in by_slug.items():
             category = self.categories.get(slug)
@@ -233,7 +235,7 @@ class Plan:
                     continue
                 category = Category(slug=slug, **CATEGORY_DEFAULTS)
                 self.categories[slug] = category
-            changed = self.copy(category, item, names[1:], {"name": _text(item.data.get("name"))})
+            changed = self.copy(category, item, (*names[1:], "names"), {"name": _text(item.data.get("name"))})
             if self.tally("categories", category, changed):
                 self.category_writes.append(category)
         seen = {}
@@ -243,6 +245,18 @@ class Plan:
             if other != slug and blamed is not None:
                 self.errors.append(f"{blamed.at('name')}: {category.name!r} is already the name of category "
                                    f"{(other if blamed is by_slug.get(slug) else slug)!r}")
+
+    def category_names_ok(self, item):
+        """The category's names in other languages, when the file gives them, by the model's rule."""
+        value = item.data.get("names")
+        if value is None:
+            return True
+        try:
+            validate_category_names(value)
+        except ValidationError as exc:
+            self.errors.append(f"{item.at('names')}: {' '.join(exc.messages)}")
+            return False
+        return True
 
     def check_relation_types(self):
         names = RELATION_TYPE_DEFAULTS.keys() | {"slug", "label", "inverse_label"}

@@ -12,6 +12,7 @@ against CSV injection); reading strips that apostrophe again, so a round trip ch
 """
 
 import csv
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from glossary.exchange.document import (
 
 BOOLEAN_FIELDS = ("symmetric", "transitive", "acyclic")
 # Cells that stand for "no value" rather than an empty text.
-NULLABLE_FIELDS = ("uri", "category", "replaced_by", "created_at", "updated_at", *BOOLEAN_FIELDS)
+NULLABLE_FIELDS = ("uri", "category", "replaced_by", "created_at", "updated_at", "names", *BOOLEAN_FIELDS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # file name → (columns in order, columns that must be present)
@@ -78,6 +79,9 @@ def _cell(value):
         return "true" if value else "false"
     if isinstance(value, list):
         return " ".join(value)
+    if isinstance(value, dict):
+        # A category's names in other languages, as a JSON object: {"fr": "Apprentissage"}.
+        return neutralise(json.dumps(value, ensure_ascii=False))
     return neutralise(value)
 
 
@@ -103,7 +107,7 @@ def write_csv_folder(snapshot: dict, folder) -> list[Path]:
             writer = csv.writer(f)
             writer.writerow(columns)
             for row in rows[name]:
-                writer.writerow([_cell(row[column]) for column in columns])
+                writer.writerow([_cell(row.get(column)) for column in columns])
         written.append(path)
     return written
 
@@ -119,6 +123,11 @@ def _parse_cell(column, value):
         )
     if column == "terms":
         return value.split()
+    if column == "names":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value  # the check says what is wrong with it
     return value
 
 

@@ -298,12 +298,31 @@ class _SkosReader:
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
             slug = (_slug_from(collection, "categories") or rules.slug_of(label) or rules.slug_of(_local(collection)) or "collection")[:100]
             data = {"slug": slug, "name": label[:100], "description": self.text(collection, SKOS.definition) or ""}
+            names = self.category_names(collection)
+            if names:
+                data["names"] = names
             color = _ours(self.g, collection, "color")
             if color is not None:
                 data["color"] = str(color)
-            self.doc.categories.append(Item(data, f"<{collection}>", "rdf", names={"name": "skos:prefLabel"}))
+            self.doc.categories.append(Item(data, f"<{collection}>", "rdf",
+                                            names={"name": "skos:prefLabel", "names": "skos:prefLabel"}))
             for member in self.g.objects(collection, SKOS.member):
                 self.category_of.setdefault(member, slug)
+
+    def category_names(self, collection):
+        """A collection's preferred labels in languages other than the glossary's: its name there."""
+        names, where, own = {}, f"<{collection}>", self.lang.lower()
+        for value in sorted(self.g.objects(collection, SKOS.prefLabel), key=lambda v: (str(getattr(v, "language", "")), str(v))):
+            tag = getattr(value, "language", None)
+            if not isinstance(value, Literal) or not tag or tag.lower() == own or not str(value).strip():
+                continue
+            if len(tag) > 16 or not language_tag.regex.match(tag):
+                self.warn(where, f"skos:prefLabel “{str(value)[:80]}” has the language tag {tag!r}, which is not one; skipped")
+            elif tag in names:
+                self.warn(where, f"has two skos:prefLabel in {tag}; “{names[tag]}” is kept, “{str(value)[:80]}” is not")
+            else:
+                names[tag] = str(value)[:100]
+        return names
 
     def read_terms(self):
         for concept in self.concepts:

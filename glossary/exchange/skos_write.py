@@ -103,6 +103,8 @@ def snapshot_to_graph(snapshot: dict, base: str) -> Graph:
         collection = CATEGORY[c["slug"]]
         g.add((collection, RDF.type, SKOS.Collection))
         g.add((collection, SKOS.prefLabel, Literal(c["name"], lang=lang)))
+        for tag, name in c.get("names", {}).items():
+            g.add((collection, SKOS.prefLabel, Literal(name, lang=tag)))
         if c["description"]:
             g.add((collection, SKOS.definition, Literal(c["description"], lang=lang)))
         g.add((collection, GG.color, Literal(c["color"])))

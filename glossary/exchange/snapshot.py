@@ -18,8 +18,13 @@ def _stamp(value):
 
 
 def category_data(category) -> dict:
-    return {"slug": category.slug, "name": category.name, "description": category.description,
+    data = {"slug": category.slug, "name": category.name, "description": category.description,
             "color": category.color}
+    if category.names:
+        # Only when there are some: an entry a release stored before categories had names
+        # stays equal to the category's data now.
+        data["names"] = dict(sorted(category.names.items()))
+    return data
 
 
 def relation_type_data(relation_type) -> dict:

@@ -111,7 +111,7 @@ def write_plan(plan, scope=None) -> None:
     Historical rows are written with it, linked to ``scope`` (`glossary.history.Scope`) when given.
     """
     progress = plan.progress
-    _save(Category, plan.category_writes, ["name", "description", "color"], scope)
+    _save(Category, plan.category_writes, ["name", "description", "color", "names"], scope)
     _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}),
           scope)
     category_id = {slug: c.pk for slug, c in plan.categories.items()}

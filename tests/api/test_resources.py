@@ -2,6 +2,7 @@
 
 import pytest
 
+from glossary import services
 from glossary.models import Category, Reference, RelationType
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_category_crud(anon, as_editor, glossary):
     created = as_editor.post("/api/categories/", {"name": "Safety", "color": "#ff0000"}, format="json")
     assert created.status_code == 201
     assert created.json() == {
-        "slug": "safety", "name": "Safety", "url": "http://testserver/categories/safety/",
+        "slug": "safety", "name": "Safety", "names": {}, "url": "http://testserver/categories/safety/",
         "description": "", "color": "#ff0000", "term_count": 0,
     }
     assert as_editor.patch("/api/categories/safety/", {"description": "Risks."}, format="json").status_code == 200
@@ -147,3 +148,35 @@ def test_refused_reference_is_400_on_the_field(as_editor, glossary, row_counts, 
     assert response.status_code == 400
     assert field in response.json()
     assert row_counts() == before
+
+
+def test_the_api_reads_and_writes_names(as_editor, anon):
+    created = as_editor.post("/api/categories/", {"name": "Safety", "names": {"fr": "Sûreté"}}, format="json")
+    assert created.status_code == 201, created.content
+    assert anon.get("/api/categories/safety/").json()["names"] == {"fr": "Sûreté"}
+    patched = as_editor.patch("/api/categories/safety/", {"names": {"fr": "Sécurité", "de": "Sicherheit"}}, format="json")
+    assert patched.status_code == 200
+    assert Category.objects.get(slug="safety").names == {"fr": "Sécurité", "de": "Sicherheit"}
+
+
+def test_the_api_refuses_bad_names_with_the_field_and_the_reason(as_editor):
+    services.category_create(name="Safety", slug="safety", names={"fr": "Sûreté"})
+    response = as_editor.patch("/api/categories/safety/", {"names": {"en": "Safety", "zz-": "x"}}, format="json")
+    assert response.status_code == 400
+    reasons = " ".join(response.json()["names"])
+    assert "'en' is the glossary's own language" in reasons and "'zz-' is not a language tag" in reasons
+    assert Category.objects.get(slug="safety").names == {"fr": "Sûreté"}
+
+
+@pytest.mark.parametrize("names", [["fr", "Sûreté"], {"fr": 3}, {"fr": ""}, {"fr": "x" * 101}, {"fr": "a\x00b"}])
+def test_the_api_refuses_names_of_the_wrong_shape(as_editor, names):
+    services.category_create(name="Safety", slug="safety")
+    response = as_editor.patch("/api/categories/safety/", {"names": names}, format="json")
+    assert response.status_code == 400 and "names" in response.json()
+    assert Category.objects.get(slug="safety").names == {}
+
+
+def test_the_schema_describes_names_as_language_to_text(anon):
+    schema = anon.get("/api/schema/?format=json").json()
+    names = schema["components"]["schemas"]["Category"]["properties"]["names"]
+    assert names["type"] == "object" and names["additionalProperties"]["type"] == "string"
