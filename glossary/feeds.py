@@ -17,7 +17,7 @@ from django.utils.html import escape
 
 from glossary import selectors
 from glossary.models import Category
-from glossary.language import LANG_PARAM, reader_language
+from glossary.language import LANG_PARAM, category_name, reader_language
 from glossary.views import ChangeFilterForm, with_change_labels
 
 FEED_SIZE = 50
@@ -65,12 +65,13 @@ class ChangesFeed(Feed):
         for term in terms:
             page = term.get_absolute_url()
             term.entry_link = f"{page}?{urlencode(chosen)}" if chosen else page
+            term.category_shown = category_name(term.category, language) if term.category else ""
             # One entry per change, not per term: a term changed again shows up as news again.
             term.entry_id = f"{base_url}{page}#changed-{term.updated_at:%Y%m%dT%H%M%S.%fZ}"
         category = Category.objects.filter(slug=selection["category"]).first() if selection["category"] else None
         return ChangeSelection(
             terms=terms,
-            category_name=category.name if category else "",
+            category_name=category_name(category, language) if category else "",
             language=language,
             query=urlencode({**filters, **chosen}),
         )
@@ -115,7 +116,7 @@ class ChangesFeed(Feed):
         return term.updated_at
 
     def item_categories(self, term):
-        return [term.category.name] if term.category else []
+        return [term.category_shown] if term.category_shown else []
 
     @staticmethod
     def _with_query(url, obj):

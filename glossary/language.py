@@ -151,6 +151,20 @@ def localize(term, language: str) -> Localized:
     )
 
 
+def category_name(category, language: str) -> str:
+    """A category's name for a reader of ``language``: its name in that language (`tags_named_for`
+    its ``names``, so an en-GB reader gets en-GB, then the name), else its own ``name``.
+    ``category`` is a `Category` or a dict with ``name`` and ``names`` (the graph's)."""
+    if isinstance(category, dict):
+        name, names = category["name"], category.get("names") or {}
+    else:
+        name, names = category.name, category.names or {}
+    # With the glossary's own language among them, where ``name`` serves: an en reader of an en
+    # glossary is not given its en-GB name.
+    tags = tags_named_for(language, [*names, default_language()]) if names else []
+    return names[tags[0]] if tags else name
+
+
 def names_in(language: str, slugs) -> dict:
     """slug → preferred label in ``language``, for the terms that have one; one query.
 

@@ -26,7 +26,7 @@ from glossary.markup import render_markdown
 from glossary.resolver import URI_SCHEMES, resolve_name
 from glossary.rules import ONE_LETTER_OR_DIGIT, initial_of
 from glossary.exchange.uris import base_uri_for
-from glossary.language import best_tag, language_name, localize, reader_language
+from glossary.language import best_tag, category_name, language_name, localize, reader_language
 from glossary.models import (
     PUBLIC_STATUSES, Category, NoteKind, Term, TermStatus, default_language, hex_color,
 )
@@ -65,6 +65,12 @@ def _with_safe_colors(categories):
     for category in categories:
         category.safe_color = _safe_color(category.color)
     return categories
+
+
+def _in_readers_order(categories, request) -> list:
+    """``categories`` in the order of the names the reader sees them by (`category_name`)."""
+    language = reader_language(request)
+    return sorted(categories, key=lambda c: category_name(c, language).casefold())
 
 
 def _with_hosts(references):
@@ -125,7 +131,8 @@ def home(request):
         "glossary/home.html",
         {
             "initials": _initials(request),
-            "categories": _with_safe_colors(c for c in selectors.categories_counted(user=request.user) if c.term_count),
+            "categories": _with_safe_colors(_in_readers_order(
+                (c for c in selectors.categories_counted(user=request.user) if c.term_count), request)),
             "totals": totals,
             "recent": recent,
         },
@@ -147,7 +154,7 @@ def term_list(request):
         letter=filters["letter"],
         language=reader_language(request),
     )
-    categories = selectors.categories_counted(user=request.user)
+    categories = _in_readers_order(selectors.categories_counted(user=request.user), request)
     category = next((c for c in categories if c.slug == filters["category"]), None) if filters["category"] else None
     return render(
         request,
@@ -339,7 +346,7 @@ def term_path(request, slug):
 
 
 def category_list(request):
-    categories = _with_safe_colors(selectors.categories_counted(user=request.user))
+    categories = _with_safe_colors(_in_readers_order(selectors.categories_counted(user=request.user), request))
     return render(request, "glossary/category_list.html", {"categories": categories})
 
 
@@ -359,7 +366,8 @@ def search(request):
     if not form.is_valid():
         return _bad_request(request, form)
     query = normalise_query(form.cleaned_data["q"])
-    context = {"form": form, "query": query, "categories": selectors.categories_counted(user=request.user),
+    context = {"form": form, "query": query,
+               "categories": _in_readers_order(selectors.categories_counted(user=request.user), request),
                "status_choices": status_choices(request.user)}
     if not query:
         context["initials"] = _initials(request)
@@ -454,7 +462,7 @@ def changes(request):
     selection = form.selection()
     page = Paginator(selectors.term_changes(**selection), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_change_labels(page.object_list, reader_language(request))
-    categories = list(Category.objects.order_by("name"))
+    categories = _in_readers_order(Category.objects.all(), request)
     feed_query = urlencode(form.category_query())
     return render(
         request,

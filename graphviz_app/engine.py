@@ -154,10 +154,10 @@ def _node_attrs(row, category_slugs: dict) -> dict:
 
 def _read_categories() -> tuple[dict, dict]:
     """(pk → slug, slug → metadata) of every category."""
-    rows = Category.objects.order_by().values_list("pk", "slug", "name", "color")
+    rows = Category.objects.order_by().values_list("pk", "slug", "name", "names", "color")
     return (
-        {pk: slug for pk, slug, _, _ in rows},
-        {slug: {"slug": slug, "name": name, "color": color} for _, slug, name, color in rows},
+        {pk: slug for pk, slug, *_ in rows},
+        {slug: {"slug": slug, "name": name, "names": names or {}, "color": color} for _, slug, name, names, color in rows},
     )
 
 

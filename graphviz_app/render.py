@@ -12,6 +12,8 @@ import math
 
 from pyvis.network import Network
 
+from glossary.language import category_name
+from glossary.models import default_language
 from graphviz_app.engine import URL_PLACEHOLDER
 
 IMPROVED_LAYOUT_MAX_NODES = 150
@@ -83,7 +85,8 @@ def node_size(degree: int) -> int:
 
 
 def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edges=(), positions=None,
-                physics=True, fixed=None, pins=None, edge_labels=None, faint_types=(), names=None) -> dict:
+                physics=True, fixed=None, pins=None, edge_labels=None, faint_types=(), names=None,
+                language=None) -> dict:
     """Nodes, edges, options and legend for vis-network, from a graph (or view) of the glossary.
 
     ``degrees`` (node → degree in the whole glossary, default ``H``'s own) sizes the nodes.
@@ -93,7 +96,8 @@ def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edg
     final one with ``physics=False``. ``fixed`` (the steps of a path) and ``pins`` (nodes the
     reader placed) map nodes to places the physics may not move. Edges of ``faint_types`` are
     drawn faintly (in a hierarchy, the relations that do not make it). ``names`` (node → name)
-    names terms in the reader's language where they have a label in it.
+    names terms in the reader's language where they have a label in it; categories are named in
+    ``language`` (default the glossary's) where they have a name in it.
     """
     names = names or {}
     degrees = degrees if degrees is not None else H.degree
@@ -102,7 +106,10 @@ def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edg
     fixed = {**(fixed or {}), **(pins or {})}
     pins = pins or {}
     types = H.graph.get("types", {})
-    categories = H.graph.get("categories", {})
+    categories = {
+        slug: {**meta, "name": category_name(meta, language or default_language())}
+        for slug, meta in H.graph.get("categories", {}).items()
+    }
     highlight_edges = set(highlight_edges)
     highlight_nodes = {n for u, v, _ in highlight_edges for n in (u, v)}
     net = Network(directed=True)

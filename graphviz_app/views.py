@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from glossary.language import names_in, reader_language
+from glossary.language import category_name, names_in, reader_language
 from glossary.views import resolve_or_redirect
 from graphviz_app import layout, params, queries, selectors
 from graphviz_app.engine import graph_snapshot_for, term_url, term_url_template
@@ -27,15 +27,15 @@ TOP_CONCEPTS_OPENED = 12
 LEARN_GRAPH_ASPECT = 0.8
 
 
-def _types_and_categories(G):
+def _types_and_categories(G, language):
     types = sorted(G.graph["types"].values(), key=lambda t: t["label"].lower())
-    categories = sorted(G.graph["categories"].values(), key=lambda c: c["name"].lower())
+    categories = sorted(G.graph["categories"].values(), key=lambda c: category_name(c, language).lower())
     return types, categories
 
 
 def _render(request, template, context, errors=None):
     snapshot = context["snapshot"]
-    types, categories = _types_and_categories(snapshot.G)
+    types, categories = _types_and_categories(snapshot.G, reader_language(request))
     context.update(
         all_types=types,
         all_categories=categories,
@@ -69,7 +69,7 @@ def _view_payload(request, snapshot, H, state, *, focus=None, start=None, names=
     return vis_payload(
         H, term_url_template(), degrees=snapshot.G.degree, focus=focus,
         positions=positions, physics=physics, pins=state["pins"], faint_types=faint,
-        names=_names(request, H) if names is None else names,
+        names=_names(request, H) if names is None else names, language=reader_language(request),
     )
 
 
@@ -196,6 +196,7 @@ def path(request):
         payload=vis_payload(
             H, term_url_template(), degrees=G.degree, highlight_edges=list(path_graph.edges(keys=True)),
             fixed={node: (i * PATH_STEP_WIDTH, 0) for i, node in enumerate(on_path)}, names=names.known,
+            language=names.language,
         ),
     )
     return _render(request, "graphviz_app/path.html", context)
@@ -232,7 +233,7 @@ def learning_path(request, slug):
         payload=vis_payload(
             H, term_url_template(), degrees=G.degree, physics=False, edge_labels=False,
             positions=layout.layered_positions(H, [selectors.REQUIRES], aspect=LEARN_GRAPH_ASPECT),
-            names=names,
+            names=names, language=language,
         ) if generations else None,
     )
     return _render(request, "graphviz_app/learning_path.html", context)

@@ -32,7 +32,8 @@ def mini_graph(context, term):
     )
     return {
         "payload": vis_payload(H, term_url_template(), degrees=snapshot.G.degree, focus=term.slug,
-                               names=names_in(reader_language(context.get("request")), H)),
+                               names=names_in(reader_language(context.get("request")), H),
+                               language=reader_language(context.get("request"))),
         "meta": meta,
         "explore_url": reverse("graph:neighbourhood", kwargs={"slug": term.slug}),
     }
@@ -55,7 +56,8 @@ def featured_graph(context):
         caption = f"Around {G.nodes[hub]['name']}, the best connected term"
     return {
         "payload": vis_payload(H, term_url_template(), degrees=G.degree,
-                               names=names_in(reader_language(context.get("request")), H)),
+                               names=names_in(reader_language(context.get("request")), H),
+                               language=reader_language(context.get("request"))),
         "caption": caption,
         "explore_url": reverse("graph:explorer"),
     }

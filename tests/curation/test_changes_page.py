@@ -27,7 +27,7 @@ def test_changes_lists_public_terms_newest_first_with_what_happened_to_each(clie
     assert 'replaced by <a href="/terms/gemini/">Gemini</a>' in html
     assert '<time class="change-time" datetime="2026-11-19T12:00:00+00:00">12:00 UTC</time>' in html
     assert 'Thursday 19 November 2026' in html  # rows grouped by day
-    assert '<a class="chip" href="/categories/models/">Models</a>' in html
+    assert '<a class="chip" href="/categories/models/" dir="auto">Models</a>' in html
 
 
 def test_a_term_saved_again_within_ten_minutes_of_its_creation_still_reads_as_created(history):
@@ -72,7 +72,7 @@ def test_no_draft_or_other_unpublished_term_is_listed_even_to_staff(client, hist
 def test_a_category_keeps_only_its_terms_and_names_itself(client, history):
     response = client.get("/changes/?category=concepts")
     assert rows(response) == [("attention", "modified"), ("transformer", "created")]
-    assert "<h1>What changed in Concepts</h1>" in response.content.decode()
+    assert "<h1>What changed in <bdi>Concepts</bdi></h1>" in response.content.decode()
     assert rows(client.get("/changes/?category=no-such-category")) == []
 
 

@@ -188,7 +188,7 @@ def test_the_a_to_z_index_files_names_of_any_script_under_their_own_letters(clie
 def test_term_list_rows_show_aliases_category_and_short_definition(client, glossary):
     html = client.get("/terms/?letter=L").content.decode()
     assert '<span class="alias" dir="auto">LLM</span>' in html
-    assert '<a class="chip" href="/categories/concept/">Concept</a>' in html
+    assert '<a class="chip" href="/categories/concept/" dir="auto">Concept</a>' in html
     assert "A foundation model for text." in html
 
 

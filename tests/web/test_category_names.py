@@ -1,0 +1,229 @@
+"""A category's name in other languages: imported from a multilingual thesaurus's collections,
+edited in the admin and the API, exported again, and shown to readers of those languages."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS
+
+from glossary import services
+from glossary.exchange.snapshot import category_data
+from glossary.models import Category
+from graphviz_app.engine import graph_snapshot_for
+from graphviz_app.render import vis_payload
+from tests.exchange.conftest import empty_glossary
+
+pytestmark = pytest.mark.django_db
+
+UNESCO_SHAPED = """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix th: <http://vocabularies.example.org/thesaurus/> .
+
+th:domain4 a skos:Collection ;
+    skos:prefLabel "Education"@en, "Éducation"@fr, "Educación"@es, "التربية"@ar, "Образование"@ru ;
+    skos:member th:c1, th:c2 .
+th:domain5 a skos:Collection ;
+    skos:prefLabel "Science"@en, "Sciences"@fr, "Ciencias"@fr, "Wissenschaft"@x-private ;
+    skos:member th:c3 .
+th:c1 a skos:Concept ; skos:prefLabel "Curriculum"@en, "Programme d'études"@fr .
+th:c2 a skos:Concept ; skos:prefLabel "Teaching method"@en, "Méthode d'enseignement"@fr .
+th:c3 a skos:Concept ; skos:prefLabel "Physics"@en, "Physique"@fr ; skos:related th:c1 .
+"""
+
+
+def import_file(path, **options):
+    """What the import printed; a refused import raises CommandError with its errors as the message."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_glossary", str(path), stdout=out, stderr=err, quiet=True, **options)
+    except CommandError as exc:
+        raise CommandError(f"{exc}\n{err.getvalue()}") from None
+    return out.getvalue()
+
+
+@pytest.fixture
+def unesco(tmp_path):
+    path = tmp_path / "thesaurus.ttl"
+    path.write_text(UNESCO_SHAPED, encoding="utf-8")
+    return import_file(path)
+
+
+# Import and export ------------------------------------------------------------------------------
+
+
+def test_a_collections_labels_in_other_languages_become_the_categorys_names(unesco):
+    education = Category.objects.get(name="Education")
+    assert education.names == {"fr": "Éducation", "es": "Educación", "ar": "التربية", "ru": "Образование"}
+
+
+def test_two_labels_in_one_language_and_a_tag_that_is_none_are_warned_of_not_dropped_silently(unesco):
+    science = Category.objects.get(name="Science")
+    assert science.names == {"fr": "Ciencias"}
+    assert "has two skos:prefLabel in fr; “Ciencias” is kept, “Sciences” is not" in unesco
+    assert "has the language tag 'x-private', which is not one; skipped" in unesco
+
+
+def test_the_names_go_out_in_skos_and_come_back_in_an_empty_glossary(unesco, tmp_path, settings):
+    settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
+    target = tmp_path / "out.ttl"
+    call_command("export_glossary", format="skos", output=str(target), stderr=io.StringIO())
+    g = Graph().parse(target, format="turtle")
+    collection = next(c for c in g.subjects(RDF.type, SKOS.Collection) if (c, SKOS.prefLabel, Literal("Education", lang="en")) in g)
+    assert (collection, SKOS.prefLabel, Literal("Образование", lang="ru")) in g
+    empty_glossary()
+    import_file(target)
+    assert Category.objects.get(name="Education").names["ru"] == "Образование"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_names_survive_a_json_and_a_csv_round_trip(unesco, tmp_path, fmt):
+    target = tmp_path / f"out-{fmt}"
+    call_command("export_glossary", format=fmt, output=str(target), stderr=io.StringIO())
+    if fmt == "csv":
+        rows = {row["slug"]: row for row in csv.DictReader(open(target / "categories.csv", encoding="utf-8"))}
+        assert json.loads(rows[Category.objects.get(name="Education").slug]["names"])["ar"] == "التربية"
+    empty_glossary()
+    import_file(target)
+    assert Category.objects.get(name="Education").names == {
+        "fr": "Éducation", "es": "Educación", "ar": "التربية", "ru": "Образование"}
+
+
+def test_a_category_without_names_exports_as_before_so_stored_releases_still_match():
+    category = services.category_create(name="Methods")
+    assert "names" not in category_data(category)
+
+
+@pytest.mark.parametrize(("names", "reason"), [
+    (["fr", "Méthodes"], "Enter an object of language tag → name"),
+    ({"français": "Méthodes"}, "is not a language tag"),
+    ({"en": "Methods"}, "is the glossary's own language"),
+    ({"fr": "  "}, "must be a non-empty text"),
+    ({"fr": "x" * 101}, "at most 100"),
+])
+def test_bad_names_in_a_file_are_refused_naming_the_place_and_nothing_changes(tmp_path, names, reason):
+    services.category_create(name="Methods", slug="methods")
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "glossary-graph", "version": 2,
+                                "categories": [{"slug": "methods", "name": "Methods", "names": names}]}))
+    with pytest.raises(CommandError) as refused:
+        import_file(path)
+    assert "categories[0].names" in str(refused.value) and reason in str(refused.value)
+    assert Category.objects.get(slug="methods").names == {}
+
+
+# Pages, graphs and feeds ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def learning(make_term, is_a, relate):
+    category = services.category_create(name="Learning", slug="learning", color="#2a9d8f",
+                                        names={"fr": "Apprentissage", "de": "Lernen", "en-GB": "Learning (GB)"})
+    fine_tuning = make_term("Fine-tuning", category=category,
+                            labels=[{"text": "Fine-tuning", "language": "en", "kind": "preferred"},
+                                    {"text": "Affinage", "language": "fr", "kind": "preferred"}])
+    relate(fine_tuning, is_a, make_term("Training", category=category))
+    return category
+
+
+def test_a_term_page_names_its_category_in_the_readers_language(client, learning):
+    page = client.get("/terms/fine-tuning/?lang=fr").content.decode()
+    assert ">Apprentissage</a>" in page and ">Learning</a>" not in page
+    assert ">Learning</a>" in client.get("/terms/fine-tuning/").content.decode()
+
+
+def test_a_reader_of_a_language_the_category_has_no_name_in_gets_its_name(client, learning):
+    assert ">Learning</a>" in client.get("/terms/fine-tuning/?lang=fi").content.decode()
+
+
+def test_a_regional_reader_gets_the_regional_name(client, learning):
+    assert ">Learning (GB)</a>" in client.get("/terms/fine-tuning/?lang=en-GB").content.decode()
+
+
+def test_the_category_page_lists_and_filters_name_it_in_the_readers_language(client, learning):
+    assert "<h1 dir=\"auto\">Lernen</h1>" in client.get("/categories/learning/?lang=de").content.decode()
+    assert ">Lernen</a>" in client.get("/categories/?lang=de").content.decode()
+    assert ">Lernen</a>" in client.get("/?lang=de").content.decode()
+    assert ">Lernen (2)</option>" in client.get("/terms/?lang=de").content.decode()
+    assert ">Lernen</option>" in client.get("/search/?q=training&lang=de").content.decode()
+    assert ">Lernen</label>" in client.get("/graph/?lang=de").content.decode()
+
+
+def test_the_graph_legend_and_node_panel_name_the_category_in_the_readers_language(learning):
+    H = graph_snapshot_for(None).G
+    payload = vis_payload(H, "/terms/__slug__/", language="fr")
+    assert payload["legend"]["categories"] == [{"name": "Apprentissage", "color": "#2a9d8f"}]
+    assert {node["category"] for node in payload["nodes"]} == {"Apprentissage"}
+    assert vis_payload(H, "/terms/__slug__/")["legend"]["categories"][0]["name"] == "Learning"
+
+
+def test_a_renamed_category_is_seen_by_the_next_graph_read(learning):
+    graph_snapshot_for(None)
+    learning.names = {**learning.names, "fr": "Apprentissage automatique"}
+    services.category_update(category=learning)
+    payload = vis_payload(graph_snapshot_for(None).G, "/terms/__slug__/", language="fr")
+    assert payload["legend"]["categories"][0]["name"] == "Apprentissage automatique"
+
+
+def test_the_changes_feed_names_the_category_in_the_readers_language(client, learning):
+    feed = client.get("/changes/feed/?lang=fr&category=learning").content.decode()
+    assert 'term="Apprentissage"' in feed
+    assert "in Apprentissage" in feed
+
+
+# Editing ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    return client
+
+
+def category_form(**fields):
+    return {"name": "Learning", "slug": "learning", "description": "", "color": "#2a9d8f", **fields}
+
+
+def test_the_admin_edits_names_one_per_line(admin_client, learning):
+    url = reverse("admin:glossary_category_change", args=[learning.pk])
+    shown = admin_client.get(url).content.decode()
+    assert "de: Lernen\nen-GB: Learning (GB)\nfr: Apprentissage</textarea>" in shown
+    response = admin_client.post(url, category_form(names="fr: Apprentissage automatique\n\nes:  Aprendizaje  "))
+    assert response.status_code == 302
+    learning.refresh_from_db()
+    assert learning.names == {"fr": "Apprentissage automatique", "es": "Aprendizaje"}
+
+
+def test_the_admin_refuses_a_line_it_cannot_read_and_keeps_what_was_typed(admin_client, learning):
+    url = reverse("admin:glossary_category_change", args=[learning.pk])
+    response = admin_client.post(url, category_form(names="fr Apprentissage\nen: Learning"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Line 1: write a language tag, a colon and the name" in page
+    assert "fr Apprentissage\nen: Learning</textarea>" in page
+    response = admin_client.post(url, category_form(names="en: Learning"))
+    assert "is the glossary&#x27;s own language" in response.content.decode()
+    learning.refresh_from_db()
+    assert learning.names == {"fr": "Apprentissage", "de": "Lernen", "en-GB": "Learning (GB)"}
+
+
+def test_categories_are_listed_in_the_order_of_the_names_the_reader_sees(client, make_term):
+    # Deployment comes before Learning in English; Apprentissage before Mise en production in French.
+    learning = services.category_create(name="Learning", slug="learning", names={"fr": "Apprentissage"})
+    deployment = services.category_create(name="Deployment", slug="deployment", names={"fr": "Mise en production"})
+    make_term("Fine-tuning", category=learning)
+    make_term("Serving", category=deployment)
+
+    def order(url, *names):
+        page = client.get(url).content.decode()
+        return sorted(names, key=page.index)
+
+    assert order("/categories/", "Learning", "Deployment") == ["Deployment", "Learning"]
+    for url in ("/categories/?lang=fr", "/?lang=fr", "/terms/?lang=fr", "/search/?lang=fr", "/changes/?lang=fr"):
+        assert order(url, "Apprentissage", "Mise en production") == ["Apprentissage", "Mise en production"], url
