@@ -214,6 +214,12 @@ def default_language() -> str:
     return settings.GLOSSARY_LANGUAGE
 
 
+def name_languages() -> list[str]:
+    """The languages a term's name is taken from, best first: the glossary's own, then
+    ``GLOSSARY_NAME_FALLBACK`` for a concept with no preferred label in it (`rules.display_label`)."""
+    return [settings.GLOSSARY_LANGUAGE, *settings.GLOSSARY_NAME_FALLBACK]
+
+
 def sees_unpublished(user) -> bool:
     """Whether ``user`` may see terms (and versions of terms) that are not public: staff."""
     return user is not None and user.is_active and user.is_staff

@@ -77,13 +77,14 @@ def text_error(value: str) -> str | None:
 # Labels -------------------------------------------------------------------------------------
 
 
-def display_label(labels: Iterable[LabelData], default_language: str) -> LabelData | None:
-    """The preferred label a term is shown by: in the default language, else untagged, else any.
-
-    Among other languages the alphabetically first tag wins, so the choice is stable.
+def display_label(labels: Iterable[LabelData], languages: Iterable[str]) -> LabelData | None:
+    """The preferred label a term is shown by: in the first of ``languages`` (the glossary's own,
+    then its fallbacks, `models.name_languages`) that has one, the glossary's own before an
+    untagged one; else in the alphabetically first other tag, so the choice is stable.
     """
     preferred = {label.language.lower(): label for label in labels if label.kind == PREFERRED}
-    for language in (default_language.lower(), ""):
+    own, *fallbacks = [language.lower() for language in languages]
+    for language in (own, "", *fallbacks):
         if language in preferred:
             return preferred[language]
     return preferred[min(preferred)] if preferred else None

@@ -37,6 +37,7 @@ from glossary.models import (
     Term,
     TermStatus,
     default_language,
+    name_languages,
 )
 
 
@@ -161,7 +162,7 @@ def term_save_labels(*, term: Term, labels: list[dict], stored: list[Label]) -> 
 def _display_name(labels: list[dict]) -> str:
     shown = rules.display_label(
         [rules.LabelData(label["text"], label["language"], label["kind"]) for label in labels],
-        default_language(),
+        name_languages(),
     )
     return shown.text if shown else ""
 

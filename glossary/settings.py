@@ -290,6 +290,9 @@ SPECTACULAR_SETTINGS = {
 
 # The glossary's own language: a term's name is its preferred label in it (BCP 47 tag).
 GLOSSARY_LANGUAGE = os.environ.get("GLOSSARY_LANGUAGE", "en")
+# A concept with no preferred label in that language takes its name from the first of these it has
+# one in (comma-separated tags, e.g. "fr,es"), else from its alphabetically first language.
+GLOSSARY_NAME_FALLBACK = [tag.strip() for tag in os.environ.get("GLOSSARY_NAME_FALLBACK", "").split(",") if tag.strip()]
 
 # Imports refuse larger files, and give up (writing nothing) after this many seconds.
 GLOSSARY_IMPORT_MAX_BYTES = int(os.environ.get("GLOSSARY_IMPORT_MAX_BYTES", str(500 * 1024 * 1024)))

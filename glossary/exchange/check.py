@@ -34,6 +34,7 @@ from glossary.models import (
     TermStatus,
     default_language,
     language_tag,
+    name_languages,
     validate_category_names,
 )
 
@@ -424,6 +425,7 @@ class Plan:
         self.label_writes = {}  # slug → the term's complete new labels, as dicts
         written = {term.slug for term in self.term_writes}
         counts = self.report.counts["labels"]
+        own = self.language.lower()
         for slug, item in self.progress(list(self.term_items.items()), desc="checking labels", unit="term"):
             labels = self.nested_rows(slug, "labels")
             name = item.data.get("name")
@@ -446,11 +448,14 @@ class Plan:
             counts["created"] += len(wanted - before)
             counts["removed"] += len(before - wanted)
             counts["unchanged"] += len(wanted & before)
-            if wanted == before:
-                continue
-            self.label_writes[slug] = labels
-            stored[slug] = list(wanted)
+            if wanted != before:
+                self.label_writes[slug] = labels
+                stored[slug] = list(wanted)
+            elif any(label["kind"] == "preferred" and label["language"].lower() == own for label in labels):
+                continue  # the same labels, with a name in the glossary's language: the same name
             term = self.terms[slug]
+            # Also with the same labels when the name comes from another language: the fallbacks
+            # (GLOSSARY_NAME_FALLBACK) may have changed since.
             name = self.shown(labels)
             if term.name != name:
                 term.name = name
@@ -466,7 +471,7 @@ class Plan:
         found = rules.display_label(
             [rules.LabelData(*((l["text"], l["language"], l["kind"]) if isinstance(l, dict) else l[:3]))
              for l in labels],
-            self.language,
+            name_languages(),
         )
         return found.text if found else ""
 

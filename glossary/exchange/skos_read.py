@@ -25,7 +25,7 @@ from glossary import rules
 from glossary.exchange.document import Document, Item
 from glossary.exchange.rdfsafe import parse_rdf
 from glossary.exchange.skos_write import LABEL_PREDICATES, MAPPING_PREDICATES, NOTE_PREDICATES
-from glossary.models import language_tag
+from glossary.models import language_tag, name_languages
 
 SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
 SHORT_DEFINITION_MAX = 300
@@ -200,7 +200,7 @@ class _SkosReader:
         """The label a concept will be known by (`rules.display_label`)."""
         shown = rules.display_label(
             [rules.LabelData(label["text"], label["language"], label["kind"]) for label in self.labels[concept]],
-            self.lang,
+            name_languages(),
         )
         return shown.text if shown else _local(concept)
 

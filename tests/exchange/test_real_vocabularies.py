@@ -455,3 +455,50 @@ def test_an_import_is_bound_by_its_own_time_limit_not_the_page_requests_statemen
         importer.Plan = original
     assert error is None, err
     assert seen == ["1234s"]
+
+
+AGROVOC_SHAPED = PREFIXES + """
+<http://aims.example.org/c_1> a skos:Concept ; skos:prefLabel "قمح"@ar, "trigo"@es, "blé"@fr .
+<http://aims.example.org/c_2> a skos:Concept ; skos:prefLabel "أرز"@ar, "arroz"@es .
+<http://aims.example.org/c_3> a skos:Concept ; skos:prefLabel "maize"@en, "maïs"@fr .
+"""
+
+
+def names_by_uri():
+    return dict(Term.objects.values_list("uri", "name"))
+
+
+def test_without_a_label_in_the_glossarys_language_a_concept_is_named_in_the_first_fallback_it_has(
+        db, write_ttl, run_import, settings):
+    settings.GLOSSARY_NAME_FALLBACK = ["fr", "es"]
+    _, err, error = run_import(write_ttl(AGROVOC_SHAPED))
+    assert error is None, err
+    assert names_by_uri() == {"http://aims.example.org/c_1": "blé", "http://aims.example.org/c_2": "arroz",
+                              "http://aims.example.org/c_3": "maize"}
+    assert Term.objects.get(uri="http://aims.example.org/c_1").slug == "ble"
+
+
+def test_without_fallbacks_the_alphabetically_first_language_names_it(db, write_ttl, run_import, settings):
+    settings.GLOSSARY_NAME_FALLBACK = []
+    _, err, error = run_import(write_ttl(AGROVOC_SHAPED))
+    assert error is None, err
+    assert names_by_uri()["http://aims.example.org/c_1"] == "قمح"
+
+
+def test_a_changed_fallback_renames_on_the_next_import_and_keeps_the_slug(db, write_ttl, run_import, settings):
+    path = write_ttl(AGROVOC_SHAPED)
+    settings.GLOSSARY_NAME_FALLBACK = []
+    run_import(path)
+    slug = Term.objects.get(uri="http://aims.example.org/c_1").slug
+    settings.GLOSSARY_NAME_FALLBACK = ["es"]
+    out, err, error = run_import(path)
+    assert error is None, err
+    term = Term.objects.get(uri="http://aims.example.org/c_1")
+    assert (term.name, term.slug) == ("trigo", slug)
+
+
+def test_a_term_written_through_the_services_is_named_by_the_same_fallbacks(db, settings):
+    settings.GLOSSARY_NAME_FALLBACK = ["fr"]
+    term = services.term_create(labels=[{"text": "trigo", "language": "es", "kind": "preferred"},
+                                                 {"text": "blé", "language": "fr", "kind": "preferred"}])
+    assert term.name == "blé"
