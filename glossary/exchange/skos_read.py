@@ -5,7 +5,7 @@ Kept as they are: concept URIs (re-imports match them first), notations, labels 
 with their language tags (SKOS-XL labels too), definitions and notes per language (a note
 written as a resource with an ``rdf:value`` too), mappings to
 other vocabularies (``skos:*Match``), ``owl:deprecated`` and ``dct:isReplacedBy``, collections
-(as categories), creation and modification dates. Read as warnings, not refusals: a concept
+(ordered ones and ISO 25964 concept groups too, as categories), creation and modification dates. Read as warnings, not refusals: a concept
 without ``skos:prefLabel`` (its ``rdfs:label`` or the end of its URI is used), a second preferred
 label in one language (it becomes an alternative label), a value that is a URI where text was
 expected (skipped), a broader/narrower/related concept outside the file and the glossary (kept
@@ -28,6 +28,10 @@ from glossary.exchange.skos_write import LABEL_PREDICATES, MAPPING_PREDICATES, N
 from glossary.models import language_tag, name_languages
 
 SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
+ISOTHES = Namespace("http://purl.org/iso25964/skos-thes#")
+# What becomes a category: SKOS collections, and ISO 25964's concept groups (microthesauri and
+# subject groups, as Skosmos and VocBench show them) when a file types them only that way.
+COLLECTION_TYPES = (SKOS.Collection, SKOS.OrderedCollection, ISOTHES.ConceptGroup)
 SHORT_DEFINITION_MAX = 300
 LABEL_MAX = 200
 ABBREVIATION = re.compile(r"[A-Za-z0-9.\-+]{2,12}")
@@ -294,10 +298,23 @@ class _SkosReader:
 
     def read_categories(self):
         self.category_of = {}
-        for collection in sorted(set(self.g.subjects(RDF.type, SKOS.Collection)), key=str):
+        named = {}  # slug → name, of the collections read so far
+        collections = {c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}
+        for collection in sorted(collections, key=str):
+            where = f"<{collection}>"
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
             slug = (_slug_from(collection, "categories") or rules.slug_of(label) or rules.slug_of(_local(collection)) or "collection")[:100]
-            data = {"slug": slug, "name": label[:100], "description": self.text(collection, SKOS.definition) or ""}
+            name = label[:100]
+            if name.lower() in {n.lower() for n in named.values()}:
+                # Two groups of a thesaurus may share a label (a domain and its microthesaurus); a
+                # category's name is unique, so this one is told apart by its URI's end.
+                name = f"{label[:100 - len(_local(collection)) - 3]} ({_local(collection)})"
+                self.warn(where, f"has the name “{label[:80]}” of another collection; its category is named “{name}”")
+            base, number = slug, 2
+            while slug in named:
+                slug, number = f"{base[:95]}-{number}", number + 1
+            named[slug] = name
+            data = {"slug": slug, "name": name, "description": self.text(collection, SKOS.definition) or ""}
             names = self.category_names(collection)
             if names:
                 data["names"] = names
@@ -306,8 +323,21 @@ class _SkosReader:
                 data["color"] = str(color)
             self.doc.categories.append(Item(data, f"<{collection}>", "rdf",
                                             names={"name": "skos:prefLabel", "names": "skos:prefLabel"}))
-            for member in self.g.objects(collection, SKOS.member):
-                self.category_of.setdefault(member, slug)
+            for member in self.members(collection, where):
+                first = self.category_of.setdefault(member, slug)
+                if first != slug and member in self.in_file:
+                    self.warn(f"<{member}>", f"is a member of the collections “{named[first]}” and “{name}”; "
+                                             f"a term has one category, “{named[first]}”")
+
+    def members(self, collection, where):
+        """A collection's members: ``skos:member``, and an ordered collection's ``skos:memberList``."""
+        found = list(self.g.objects(collection, SKOS.member))
+        for head in self.g.objects(collection, SKOS.memberList):
+            try:
+                found.extend(list(self.g.items(head)))
+            except ValueError:  # rdf:rest leads back into the list
+                self.warn(where, "skos:memberList is a list that loops back on itself; its members are skipped")
+        return list(dict.fromkeys(found))
 
     def category_names(self, collection):
         """A collection's preferred labels in languages other than the glossary's: its name there."""

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SKOS
 
 from glossary import services
 from glossary.exchange.snapshot import category_data
-from glossary.models import Category
+from glossary.models import Category, Term
 from graphviz_app.engine import graph_snapshot_for
 from graphviz_app.render import vis_payload
 from tests.exchange.conftest import empty_glossary
@@ -227,3 +227,32 @@ def test_categories_are_listed_in_the_order_of_the_names_the_reader_sees(client,
     assert order("/categories/", "Learning", "Deployment") == ["Deployment", "Learning"]
     for url in ("/categories/?lang=fr", "/?lang=fr", "/terms/?lang=fr", "/search/?lang=fr", "/changes/?lang=fr"):
         assert order(url, "Apprentissage", "Mise en production") == ["Apprentissage", "Mise en production"], url
+
+
+GROUPS = """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix isothes: <http://purl.org/iso25964/skos-thes#> .
+@prefix th: <http://vocabularies.example.org/thesaurus/> .
+
+th:domain1 a skos:Collection ; skos:prefLabel "Education"@en, "Éducation"@fr ; skos:member th:mt1 .
+th:mt1 a isothes:ConceptGroup ; skos:prefLabel "Education"@en, "Éducation"@fr ; skos:member th:c1, th:c2 .
+th:mt2 a skos:OrderedCollection ; skos:prefLabel "Teaching"@en ; skos:memberList ( th:c2 th:c3 ) .
+th:loop a skos:OrderedCollection ; skos:prefLabel "Broken"@en ; skos:memberList th:l1 .
+th:l1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> th:c3 ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> th:l1 .
+th:c1 a skos:Concept ; skos:prefLabel "Curriculum"@en .
+th:c2 a skos:Concept ; skos:prefLabel "Teaching method"@en .
+th:c3 a skos:Concept ; skos:prefLabel "Lecture"@en .
+"""
+
+
+def test_concept_groups_and_ordered_collections_become_categories_and_a_shared_label_is_told_apart(tmp_path):
+    path = tmp_path / "groups.ttl"
+    path.write_text(GROUPS, encoding="utf-8")
+    out = import_file(path)
+    assert sorted(Category.objects.values_list("slug", "name")) == [
+        ("broken", "Broken"), ("education", "Education"), ("education-2", "Education (mt1)"), ("teaching", "Teaching")]
+    assert "has the name “Education” of another collection; its category is named “Education (mt1)”" in out
+    categories = dict(Term.objects.values_list("name", "category__name"))
+    assert categories == {"Curriculum": "Education (mt1)", "Teaching method": "Education (mt1)", "Lecture": "Teaching"}
+    assert "is a member of the collections “Education (mt1)” and “Teaching”; a term has one category, “Education (mt1)”" in out
+    assert "skos:memberList is a list that loops back on itself; its members are skipped" in out
