@@ -60,3 +60,16 @@ def test_arabic_names_read_right_to_left_in_the_english_page(page, transactional
     page.goto(f"/graph/path/?from={model.slug}&to={network.slug}&lang=ar")
     assert reads_right_to_left(page.locator(".graph-explanation li bdi", has_text="نموذج"))
     page.watch.assert_clean()
+
+
+def test_a_categorys_arabic_name_reads_right_to_left_in_the_english_page(page, transactional_db):
+    category = services.category_create(name="Machine learning", slug="machine-learning",
+                                        names={"ar": "تعلم الآلة (ML)"})
+    term = services.term_create(name="Fine-tuning", category=category)
+    page.goto(f"/terms/{term.slug}/?lang=ar")
+    assert reads_right_to_left(page.locator("a.chip", has_text="تعلم"))
+    page.goto("/categories/machine-learning/?lang=ar")
+    assert reads_right_to_left(page.locator("h1"))
+    page.goto("/?lang=ar")
+    assert reads_right_to_left(page.locator(".muted bdi", has_text="تعلم"))
+    page.watch.assert_clean()
