@@ -2,6 +2,7 @@
 their names in it, and the picked term's page comes in it."""
 
 from glossary import services
+from tests.browser.waiting import wait_until
 
 
 def test_suggestions_are_named_in_the_chosen_language_and_lead_to_pages_in_it(page, transactional_db):
@@ -72,4 +73,20 @@ def test_a_categorys_arabic_name_reads_right_to_left_in_the_english_page(page, t
     assert reads_right_to_left(page.locator("h1"))
     page.goto("/?lang=ar")
     assert reads_right_to_left(page.locator(".muted bdi", has_text="تعلم"))
+    page.watch.assert_clean()
+
+
+def test_the_graphs_legend_and_panel_draw_an_arabic_category_name_right_to_left(page, transactional_db, is_a, relate):
+    category = services.category_create(name="Machine learning", slug="machine-learning", color="#2a9d8f",
+                                        names={"ar": "تعلم الآلة (ML)"})
+    tuning = services.term_create(name="Fine-tuning", slug="fine-tuning", category=category)
+    relate(tuning, is_a, services.term_create(name="Training", slug="training", category=category))
+    page.goto("/graph/?lang=ar")
+    page.wait_for_selector('#graph[data-state="ready"]', timeout=15_000)
+    assert reads_right_to_left(page.locator(".graph-legend-body bdi", has_text="تعلم"))
+    page.fill("#graph-search", "Fine-tuning")
+    page.press("#graph-search", "Enter")
+    wait_until(page, "window.graphNetwork.getSelectedNodes()[0] === 'fine-tuning'")
+    assert reads_right_to_left(page.locator("#graph-panel bdi", has_text="تعلم"))
+    assert page.locator("#graph-panel .graph-panel-meta").inner_text() == "تعلم الآلة (ML) · 1 relation"
     page.watch.assert_clean()

@@ -392,9 +392,16 @@
     var node = id === null ? null : this.nodes.get(id);
     if (!node) { panel.hidden = true; return; }
     panel.querySelector(".graph-panel-name").textContent = node.name;
-    var meta = [node.category, node.status === "published" ? "" : node.status].filter(Boolean);
+    // The category's name (maybe in another script) is isolated: its direction is its own.
+    var meta = [node.status === "published" ? "" : node.status].filter(Boolean);
     meta.push(node.degree + " relation" + (node.degree === 1 ? "" : "s"));
-    panel.querySelector(".graph-panel-meta").textContent = meta.join(" · ");
+    var metaLine = panel.querySelector(".graph-panel-meta");
+    metaLine.replaceChildren();
+    if (node.category) {
+      metaLine.appendChild(el("bdi", "graph-panel-category", node.category));
+      metaLine.appendChild(document.createTextNode(" · "));
+    }
+    metaLine.appendChild(document.createTextNode(meta.join(" · ")));
     panel.querySelector(".graph-panel-definition").textContent = node.definition || "No short definition yet.";
     panel.querySelector(".graph-panel-open").setAttribute("href", withLang(node.url));
     var template = this.container.dataset.neighbourhoodUrl;
@@ -579,7 +586,7 @@
         var swatch = el("span", "swatch " + swatchClass + (item.symmetric ? " swatch-symmetric" : ""));
         swatch.style.setProperty("--swatch", item.color);
         li.appendChild(swatch);
-        li.appendChild(document.createTextNode(text(item)));
+        li.appendChild(el("bdi", "", text(item)));
         list.appendChild(li);
       });
       body.appendChild(list);
