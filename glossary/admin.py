@@ -494,7 +494,7 @@ class CategoryForm(forms.ModelForm):
 @admin.register(Category)
 class CategoryAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
     form = CategoryForm
-    list_display = ["name", "slug", "color", "term_count"]
+    list_display = ["name", "slug", "parent", "color", "term_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 

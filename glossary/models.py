@@ -167,6 +167,10 @@ class Category(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     color = models.CharField(max_length=7, default="#64748b", validators=[hex_color])
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        help_text="The category this one is a group of, as a thesaurus's domain holds its microthesauri.",
+    )
 
     objects = SlugNaturalKeyManager()
     history = recorded_history(unindexed=("slug",))
@@ -193,6 +197,12 @@ class Category(models.Model):
                 {"name": ValidationError("A category named “%(name)s” already exists.", code="duplicate_name",
                                          params={"name": self.name})}
             )
+        if self.parent_id is not None:
+            parents = dict(Category.objects.exclude(pk=self.pk).values_list("name", "parent__name"))
+            parents[self.name] = Category.objects.filter(pk=self.parent_id).values_list("name", flat=True).first()
+            loop = rules.find_cycle((child, parent) for child, parent in parents.items() if parent)
+            if loop:
+                raise ValidationError({"parent": ValidationError(rules.category_loop_message(loop), code="cycle")})
 
 
 class TermStatus(models.TextChoices):

@@ -51,7 +51,7 @@ from glossary.exchange.document import (
     RELATION_TYPE_FIELDS,
     TERM_FIELDS,
 )
-from glossary.exchange.snapshot import category_data, glossary_snapshot, relation_type_data
+from glossary.exchange.snapshot import category_data, glossary_snapshot, relation_type_data, with_parents
 from glossary.exchange.write import insert_rows
 from glossary.language import best_tag
 from glossary.models import (
@@ -416,7 +416,8 @@ def public_tables() -> list[Entry]:
     """The category, relation type and reference entries of the public glossary — those its public
     terms use, as in `full_state` — read without reading the terms."""
     public = Term.objects.public()
-    categories = Category.objects.filter(pk__in=public.values("category_id")).order_by("slug")
+    used = Category.objects.filter(pk__in=public.values("category_id")).values_list("slug", flat=True)
+    categories = Category.objects.filter(slug__in=with_parents(used)).select_related("parent").order_by("slug")
     used = Relation.objects.filter(type=OuterRef("pk"), source__in=public.values("pk"), target__in=public.values("pk"))
     relation_types = RelationType.objects.filter(Exists(used)).order_by("slug")
     linked = Reference.terms.through.objects.filter(reference=OuterRef("pk"), term__in=public.values("pk"))

@@ -309,6 +309,11 @@ def find_cycle(edges: Iterable[tuple]) -> list | None:
     return cycles[0] if cycles else None
 
 
+def category_loop_message(names: list[str]) -> str:
+    """A category that would end up inside itself (``names``: the loop, closed, child first)."""
+    return f"A category cannot be inside itself: {cycle_text(names)}."
+
+
 # Terms --------------------------------------------------------------------------------------
 
 

@@ -306,7 +306,8 @@ def relation_type_list(*, user) -> QuerySet:
 
 def category_list(*, user) -> QuerySet:
     """Categories with the number of terms in each that the user may see."""
-    return Category.objects.annotate(term_count=terms_of_category_counted(user=user)).order_by("name")
+    return (Category.objects.annotate(term_count=terms_of_category_counted(user=user))
+            .prefetch_related("parent").order_by("name"))  # the parents in a query of their own, not a join
 
 
 def terms_found(text: str, *, user) -> list[int]:

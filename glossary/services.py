@@ -67,9 +67,9 @@ def _apply(instance, fields: Mapping[str, Any]):
 
 @transaction.atomic
 def category_create(*, name: str, slug: str = "", description: str = "", color: str = "#64748b",
-                    names: dict | None = None) -> Category:
+                    names: dict | None = None, parent: Category | None = None) -> Category:
     category = Category(name=name, slug=slug or unique_slug(Category, name, max_length=100),
-                        description=description, color=color, names=names or {})
+                        description=description, color=color, names=names or {}, parent=parent)
     return _apply(category, {})
 
 

@@ -345,19 +345,38 @@ def term_path(request, slug):
     return redirect(f"{GRAPH_PATH_URL}?{urlencode({'from': term.slug, 'to': resolution.term.slug})}")
 
 
+def _with_groups(categories) -> list:
+    """The categories that are inside no other, each with its ``groups`` (the ones inside it),
+    in the order given."""
+    categories = list(categories)
+    known = {c.pk for c in categories}
+    for category in categories:
+        category.groups = [c for c in categories if c.parent_id == category.pk]
+    return [c for c in categories if c.parent_id not in known]
+
+
 def category_list(request):
     categories = _with_safe_colors(_in_readers_order(selectors.categories_counted(user=request.user), request))
-    return render(request, "glossary/category_list.html", {"categories": categories})
+    return render(request, "glossary/category_list.html", {"categories": _with_groups(categories)})
 
 
 def category_detail(request, slug):
-    category = get_object_or_404(selectors.category_list(user=request.user), slug=slug)
-    _with_safe_colors([category])
+    everything = _in_readers_order(selectors.categories_counted(user=request.user), request)
+    category = next((c for c in everything if c.slug == slug), None)
+    if category is None:
+        raise Http404("No such category.")
+    _with_safe_colors(everything)
+    _with_groups(everything)
+    by_pk = {c.pk: c for c in everything}
+    parents, above = [], by_pk.get(category.parent_id)
+    while above is not None and above not in parents:
+        parents.insert(0, above)
+        above = by_pk.get(above.parent_id)
     terms = selectors.term_list(user=request.user, category=slug, language=reader_language(request))
     return render(
         request,
         "glossary/category_detail.html",
-        {"category": category, "page": _page(request, terms), "query_string": ""},
+        {"category": category, "parents": parents, "page": _page(request, terms), "query_string": ""},
     )
 
 

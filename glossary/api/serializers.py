@@ -322,6 +322,10 @@ class TermLookupSerializer(serializers.Serializer):
 
 class CategorySerializer(StrictModelSerializer):
     url = PageUrlField()
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), allow_null=True, required=False,
+        help_text="The slug of the category this one is a group of (a domain holding microthesauri), or null.",
+    )
     names = serializers.DictField(
         child=StrictCharField(max_length=CATEGORY_NAME_MAX_LENGTH), required=False,
         validators=[validate_category_names],
@@ -332,7 +336,7 @@ class CategorySerializer(StrictModelSerializer):
 
     class Meta:
         model = Category
-        fields = ["slug", "name", "names", "url", "description", "color", "term_count"]
+        fields = ["slug", "name", "names", "url", "description", "color", "parent", "term_count"]
         extra_kwargs = {"slug": {"required": False, "help_text": "Made from the name when left out."}}
 
 

@@ -239,6 +239,7 @@ class Plan:
             changed = self.copy(category, item, (*names[1:], "names"), {"name": _text(item.data.get("name"))})
             if self.tally("categories", category, changed):
                 self.category_writes.append(category)
+        self.check_category_parents(by_slug)
         seen = {}
         for slug, category in self.categories.items():
             other = seen.setdefault(category.name.lower(), slug)
@@ -246,6 +247,34 @@ class Plan:
             if other != slug and blamed is not None:
                 self.errors.append(f"{blamed.at('name')}: {category.name!r} is already the name of category "
                                    f"{(other if blamed is by_slug.get(slug) else slug)!r}")
+
+    def check_category_parents(self, by_slug):
+        """Each category's ``parent`` (a category of the file or the glossary, or none), and no
+        category inside itself once the file is read (`Category.clean` says the same)."""
+        by_id = {c.pk: slug for slug, c in self.categories.items() if c.pk}
+        parents = {slug: by_id.get(c.parent_id) for slug, c in self.categories.items()}
+        self.category_parent = {}  # slug → parent slug or None, where the file changes it
+        for slug, item in by_slug.items():
+            if "parent" not in item.data:
+                continue
+            parent = item.data["parent"] or None
+            if parent is not None and (not isinstance(parent, str) or parent not in self.categories):
+                self.errors.append(f"{item.at('parent')}: no category {parent!r:.80}")
+                continue
+            if parents.get(slug) != parent or (parent and not self.categories[parent].pk):
+                self.category_parent[slug] = parent
+                parents[slug] = parent
+                category = self.categories[slug]
+                if category not in self.category_writes:
+                    self.category_writes.append(category)
+                    if category.pk:
+                        self.report.counts["categories"]["updated"] += 1
+                        self.report.counts["categories"]["unchanged"] -= 1
+        for loop in rules.find_cycles((child, parent) for child, parent in parents.items() if parent):
+            item = next((by_slug[slug] for slug in loop if slug in by_slug), None)
+            if item is not None:
+                names = [self.categories[slug].name for slug in loop]
+                self.errors.append(f"{item.at('parent')}: {rules.category_loop_message(names)}")
 
     def category_names_ok(self, item):
         """The category's names in other languages, when the file gives them, by the model's rule."""

@@ -34,7 +34,7 @@ from glossary.exchange.document import (
 
 BOOLEAN_FIELDS = ("symmetric", "transitive", "acyclic")
 # Cells that stand for "no value" rather than an empty text.
-NULLABLE_FIELDS = ("uri", "category", "replaced_by", "created_at", "updated_at", "names", *BOOLEAN_FIELDS)
+NULLABLE_FIELDS = ("uri", "category", "replaced_by", "created_at", "updated_at", "names", "parent", *BOOLEAN_FIELDS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # file name → (columns in order, columns that must be present)

@@ -300,6 +300,7 @@ class _SkosReader:
         self.category_of = {}
         named = {}  # slug → name, of the collections read so far
         collections = {c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}
+        item_of = {}
         for collection in sorted(collections, key=str):
             where = f"<{collection}>"
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
@@ -321,14 +322,33 @@ class _SkosReader:
             color = _ours(self.g, collection, "color")
             if color is not None:
                 data["color"] = str(color)
-            self.doc.categories.append(Item(data, f"<{collection}>", "rdf",
-                                            names={"name": "skos:prefLabel", "names": "skos:prefLabel"}))
+            item_of[collection] = Item(data, f"<{collection}>", "rdf",
+                                       names={"name": "skos:prefLabel", "names": "skos:prefLabel", "parent": "skos:member"})
+            self.doc.categories.append(item_of[collection])
             for member in self.members(collection, where):
                 first = self.category_of.setdefault(member, slug)
                 if first != slug and member in self.in_file:
                     self.warn(f"<{member}>", f"is a member of the collections “{named[first]}” and “{name}”; "
                                              f"a term has one category, “{named[first]}”")
+        self.nest_categories(item_of)
 
+    def nest_categories(self, item_of):
+        """A collection that is a member of another (a microthesaurus of a domain) is inside it:
+        of the first that holds it, unless that would put a collection inside itself."""
+        parent_of = {}
+        name_of = {item.data["slug"]: item.data["name"] for item in item_of.values()}
+        for child, parent in sorted(self.category_of.items(), key=lambda pair: str(pair[0])):
+            if child not in item_of:
+                continue
+            child_slug = item_of[child].data["slug"]
+            ancestor = parent
+            while ancestor is not None and ancestor != child_slug:
+                ancestor = parent_of.get(ancestor)
+            if ancestor == child_slug:
+                self.warn(f"<{child}>", f"is a member of “{name_of[parent]}”, which is inside it; it is kept outside")
+                continue
+            parent_of[child_slug] = parent
+            item_of[child].data["parent"] = parent
     def members(self, collection, where):
         """A collection's members: ``skos:member``, and an ordered collection's ``skos:memberList``."""
         found = list(self.g.objects(collection, SKOS.member))

@@ -108,6 +108,8 @@ def snapshot_to_graph(snapshot: dict, base: str) -> Graph:
         if c["description"]:
             g.add((collection, SKOS.definition, Literal(c["description"], lang=lang)))
         g.add((collection, GG.color, Literal(c["color"])))
+        if c.get("parent"):
+            g.add((CATEGORY[c["parent"]], SKOS.member, collection))
 
     uri_of = {term["slug"]: writable_iri(term["uri"]) if term["uri"] else TERM[term["slug"]] for term in snapshot["terms"]}
     has_broader = {r["source"] for r in snapshot["relations"] if mapping.get(r["type"]) == "broader"}

@@ -24,7 +24,21 @@ def category_data(category) -> dict:
         # Only when there are some: an entry a release stored before categories had names
         # stays equal to the category's data now.
         data["names"] = dict(sorted(category.names.items()))
+    if category.parent_id:
+        data["parent"] = category.parent.slug
     return data
+
+
+def with_parents(slugs) -> set:
+    """The categories ``slugs`` and the ones they are inside of, so that a file holding them
+    names no parent it lacks."""
+    parent_of = dict(Category.objects.values_list("slug", "parent__slug"))
+    found = set()
+    for slug in slugs:
+        while slug and slug not in found:
+            found.add(slug)
+            slug = parent_of.get(slug)
+    return found
 
 
 def relation_type_data(relation_type) -> dict:
@@ -92,10 +106,10 @@ def glossary_snapshot(*, terms=None, targets=None) -> dict:
         if s in slug_of and t in target_slug
     )
 
-    categories = Category.objects.order_by("slug")
+    categories = Category.objects.select_related("parent").order_by("slug")
     relation_types = RelationType.objects.order_by("slug")
     if partial:
-        categories = categories.filter(slug__in={row["category__slug"] for row in term_rows})
+        categories = categories.filter(slug__in=with_parents({row["category__slug"] for row in term_rows}))
         relation_types = relation_types.filter(slug__in={row[1] for row in relation_rows})
 
     reference_terms = defaultdict(list)

@@ -30,11 +30,25 @@ def _save(model, objects, fields, scope):
     """Create and update the few rows of the small models through the ORM, with their history."""
     created = [o for o in objects if o.pk is None]
     model.objects.bulk_create(created, batch_size=BATCH)
-    updated = [o for o in objects if o.pk is not None]
+    updated = [o for o in objects if o.pk is not None and o not in created]
     if updated:
         model.objects.bulk_update(updated, fields, batch_size=BATCH)
     copy_history(model, "id", [o.pk for o in created], scope, "+")
     copy_history(model, "id", [o.pk for o in updated], scope, "~")
+
+
+def _save_categories(plan, scope):
+    """`_save` for categories, whose parents may be created by the same import: every row is
+    inserted first, then given its parent, then recorded."""
+    rows = plan.category_writes
+    created = [c for c in rows if c.pk is None]
+    Category.objects.bulk_create(created, batch_size=BATCH)
+    for slug, parent in plan.category_parent.items():
+        plan.categories[slug].parent_id = plan.categories[parent].pk if parent else None
+    if rows:
+        Category.objects.bulk_update(rows, ["name", "description", "color", "names", "parent"], batch_size=BATCH)
+    copy_history(Category, "id", [c.pk for c in created], scope, "+")
+    copy_history(Category, "id", [c.pk for c in rows if c not in created], scope, "~")
 
 
 def copy_history(model, column, keys, scope, history_type):
@@ -111,7 +125,7 @@ def write_plan(plan, scope=None) -> None:
     Historical rows are written with it, linked to ``scope`` (`glossary.history.Scope`) when given.
     """
     progress = plan.progress
-    _save(Category, plan.category_writes, ["name", "description", "color", "names"], scope)
+    _save_categories(plan, scope)
     _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}),
           scope)
     category_id = {slug: c.pk for slug, c in plan.categories.items()}

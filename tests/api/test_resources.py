@@ -89,7 +89,7 @@ def test_category_crud(anon, as_editor, glossary):
     created = as_editor.post("/api/categories/", {"name": "Safety", "color": "#ff0000"}, format="json")
     assert created.status_code == 201
     assert created.json() == {
-        "slug": "safety", "name": "Safety", "names": {}, "url": "http://testserver/categories/safety/",
+        "slug": "safety", "name": "Safety", "names": {}, "url": "http://testserver/categories/safety/", "parent": None,
         "description": "", "color": "#ff0000", "term_count": 0,
     }
     assert as_editor.patch("/api/categories/safety/", {"description": "Risks."}, format="json").status_code == 200
@@ -180,3 +180,14 @@ def test_the_schema_describes_names_as_language_to_text(anon):
     schema = anon.get("/api/schema/?format=json").json()
     names = schema["components"]["schemas"]["Category"]["properties"]["names"]
     assert names["type"] == "object" and names["additionalProperties"]["type"] == "string"
+
+
+def test_a_category_cannot_be_put_inside_itself(as_editor):
+    education = services.category_create(name="Education", slug="education")
+    services.category_create(name="Teaching", slug="teaching", parent=education)
+    response = as_editor.patch("/api/categories/education/", {"parent": "teaching"}, format="json")
+    assert response.status_code == 400
+    assert "A category cannot be inside itself: Education → Teaching → Education." in response.json()["parent"]
+    assert Category.objects.get(slug="education").parent is None
+    assert as_editor.patch("/api/categories/teaching/", {"parent": None}, format="json").json()["parent"] is None
+    assert as_editor.patch("/api/categories/teaching/", {"parent": "nowhere"}, format="json").status_code == 400

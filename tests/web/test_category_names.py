@@ -1,5 +1,6 @@
-"""A category's name in other languages: imported from a multilingual thesaurus's collections,
-edited in the admin and the API, exported again, and shown to readers of those languages."""
+"""A category's name in other languages, and categories inside others (a thesaurus's domains and
+microthesauri): imported from a multilingual thesaurus's collections, edited in the admin and
+the API, exported again, and shown to readers."""
 
 import csv
 import io
@@ -13,7 +14,7 @@ from rdflib.namespace import RDF, SKOS
 
 from glossary import services
 from glossary.exchange.snapshot import category_data
-from glossary.models import Category, Term
+from glossary.models import Category, RelationType, Term
 from graphviz_app.engine import graph_snapshot_for
 from graphviz_app.render import vis_payload
 from tests.exchange.conftest import empty_glossary
@@ -256,3 +257,77 @@ def test_concept_groups_and_ordered_collections_become_categories_and_a_shared_l
     assert categories == {"Curriculum": "Education (mt1)", "Teaching method": "Education (mt1)", "Lecture": "Teaching"}
     assert "is a member of the collections “Education (mt1)” and “Teaching”; a term has one category, “Education (mt1)”" in out
     assert "skos:memberList is a list that loops back on itself; its members are skipped" in out
+    assert Category.objects.get(slug="education-2").parent.slug == "education"
+    assert Category.objects.get(slug="teaching").parent is None
+
+
+# Categories inside others -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def domains(make_term):
+    education = services.category_create(name="Education", slug="education", names={"fr": "Éducation"})
+    curricula = services.category_create(name="Curricula", slug="curricula", parent=education)
+    teaching = services.category_create(name="Teaching", slug="teaching", parent=education)
+    make_term("Syllabus", category=curricula)
+    make_term("Lecture", category=teaching)
+    make_term("Seminar", category=teaching)
+    return education
+
+
+def test_the_categories_page_lists_a_domains_groups_inside_its_card(client, domains):
+    page = client.get("/categories/").content.decode()
+    cards = page.split('<li class="card"')[1:]
+    assert len(cards) == 1 and ">Curricula</a>" in cards[0] and ">Teaching</a>" in cards[0]
+    assert "2 groups</p>" in cards[0]
+
+
+def test_a_domains_page_lists_its_groups_and_a_groups_page_names_its_domain(client, domains):
+    page = client.get("/categories/education/?lang=fr").content.decode()
+    assert '<h2 class="category-groups-head">Groups</h2>' in page
+    assert ">Teaching</a> <span class=\"count\" aria-label=\"2 terms\">2</span>" in page
+    assert "No terms in this category yet." not in page
+    group = client.get("/categories/teaching/?lang=fr").content.decode()
+    assert '<a href="/categories/education/?lang=fr" dir="auto">Éducation</a></li><li><a href="/categories/teaching/' in group
+
+
+def test_groups_survive_json_csv_and_skos_round_trips(domains, tmp_path, settings):
+    settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
+    for fmt in ("json", "csv", "skos"):
+        target = tmp_path / f"out-{fmt}"
+        call_command("export_glossary", format=fmt, output=str(target), stderr=io.StringIO())
+        empty_glossary()
+        import_file(target)
+        assert dict(Category.objects.values_list("slug", "parent__slug")) == {
+            "education": None, "curricula": "education", "teaching": "education"}, fmt
+
+
+def test_an_export_of_some_terms_holds_the_domains_of_their_groups(domains, tmp_path):
+    from glossary.exchange.snapshot import glossary_snapshot
+    snapshot = glossary_snapshot(terms=Term.objects.filter(slug="lecture"))
+    assert [(c["slug"], c.get("parent")) for c in snapshot["categories"]] == [("education", None), ("teaching", "education")]
+
+
+@pytest.mark.parametrize(("categories", "message"), [
+    ([{"slug": "a", "name": "A", "parent": "nowhere"}], "categories[0].parent: no category 'nowhere'"),
+    ([{"slug": "a", "name": "A", "parent": "b"}, {"slug": "b", "name": "B", "parent": "a"}],
+     "A category cannot be inside itself: A → B → A."),
+])
+def test_a_file_with_a_missing_or_looping_parent_is_refused(tmp_path, categories, message):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "glossary-graph", "version": 2, "categories": categories}))
+    with pytest.raises(CommandError) as refused:
+        import_file(path)
+    assert message in str(refused.value)
+    assert not Category.objects.exists()
+
+
+def test_an_import_records_a_new_category_or_relation_type_as_created_once(tmp_path):
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps({"format": "glossary-graph", "version": 2, "categories": [
+        {"slug": "education", "name": "Education"}, {"slug": "teaching", "name": "Teaching", "parent": "education"}],
+        "relation_types": [{"slug": "uses", "label": "uses", "inverse_label": "is used by"}]}))
+    import_file(path)
+    assert sorted(Category.history.values_list("slug", "history_type", "parent__slug")) == [
+        ("education", "+", None), ("teaching", "+", "education")]
+    assert list(RelationType.history.values_list("slug", "history_type")) == [("uses", "+")]
