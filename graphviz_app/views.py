@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from glossary.search import fold
 from glossary.language import category_name, names_in, reader_language
 from glossary.views import resolve_or_redirect
 from graphviz_app import layout, params, queries, selectors
@@ -29,7 +30,7 @@ LEARN_GRAPH_ASPECT = 0.8
 
 def _types_and_categories(G, language):
     types = sorted(G.graph["types"].values(), key=lambda t: t["label"].lower())
-    categories = sorted(G.graph["categories"].values(), key=lambda c: category_name(c, language).lower())
+    categories = sorted(G.graph["categories"].values(), key=lambda c: fold(category_name(c, language)))
     return types, categories
 
 

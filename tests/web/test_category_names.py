@@ -331,3 +331,10 @@ def test_an_import_records_a_new_category_or_relation_type_as_created_once(tmp_p
     assert sorted(Category.history.values_list("slug", "history_type", "parent__slug")) == [
         ("education", "+", None), ("teaching", "+", "education")]
     assert list(RelationType.history.values_list("slug", "history_type")) == [("uses", "+")]
+
+
+def test_accents_do_not_send_a_category_to_the_end_of_the_list(client):
+    services.category_create(name="Childhood", slug="childhood", names={"fr": "Enfance"})
+    services.category_create(name="School", slug="school", names={"fr": "École"})
+    page = client.get("/categories/?lang=fr").content.decode()
+    assert page.index(">École</a>") < page.index(">Enfance</a>")
