@@ -7,7 +7,7 @@ database: callers pass names, label tuples and edge lists, and turn the returned
 """
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -307,6 +307,27 @@ def find_cycle(edges: Iterable[tuple]) -> list | None:
     """
     cycles = find_cycles(edges)
     return cycles[0] if cycles else None
+
+
+def categories_inside(parents: Mapping[Hashable, Hashable | None], chosen: Iterable[Hashable]) -> set:
+    """The ``chosen`` categories and those inside them at any depth (a domain, its microthesauri,
+    theirs): what filtering by a category selects. ``parents`` maps each category to the one it
+    is inside, or None; a chosen key not in it stays in (None: terms without a category).
+
+    >>> sorted(categories_inside({"edu": None, "school": "edu", "exams": "school", "art": None}, ["edu"]))
+    ['edu', 'exams', 'school']
+    """
+    children = defaultdict(list)
+    for child, parent in parents.items():
+        if parent is not None:
+            children[parent].append(child)
+    found, todo = set(chosen), list(chosen)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 def category_loop_message(names: list[str]) -> str:

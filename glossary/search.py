@@ -205,10 +205,11 @@ class Query:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which terms may be found: those ``user`` may see, of a category slug, status, initial letter."""
+    """Which terms may be found: those ``user`` may see, of category slugs (a category and those
+    inside it, `selectors.with_groups`), status, initial letter."""
 
     user: object = None
-    category: str = ""
+    categories: tuple = ()
     status: str = ""
     letter: str = ""
     labels_only: bool = False  # autocomplete: names, not definitions
@@ -527,9 +528,10 @@ def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
     if scope.status:
         sql += " AND t.status = %s"
         params.append(scope.status)
-    if scope.category:
-        sql += " AND t.category_id IN (SELECT id FROM glossary_category WHERE slug = %s)"
-        params.append(scope.category)
+    if scope.categories:
+        marks = ", ".join(["%s"] * len(scope.categories))
+        sql += f" AND t.category_id IN (SELECT id FROM glossary_category WHERE slug IN ({marks}))"
+        params += list(scope.categories)
     if scope.letter:
         firsts = initials_filed_under(scope.letter)
         sql += f" AND substr(t.name, 1, 1) IN ({', '.join(['%s'] * len(firsts))})"

@@ -103,7 +103,7 @@ def term_list(
         return terms.order_by(*TERM_ORDERINGS[ordering]) if ordering else terms
     terms = Term.objects.visible_to(user, paged_in_order=True)
     if category:
-        terms = terms.filter(category__slug=category)
+        terms = terms.filter(category__slug__in=with_groups(category))
     if status:
         terms = terms.filter(status=status)
     terms, name = with_listed_name(terms, language)
@@ -117,12 +117,21 @@ def term_list(
     return with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
 
 
+def with_groups(category: str) -> list[str]:
+    """A category slug and the slugs of the categories inside it (`rules.categories_inside`):
+    what ``?category=`` selects everywhere. Read once until the next change."""
+    parents = kept_until_next_change(
+        "category-parents", lambda: dict(Category.objects.values_list("slug", "parent__slug")))
+    return sorted(rules.categories_inside(parents, [category]))
+
+
 def term_search(*, query: str, user, category: str = "", status: str = "", letter: str = "") -> tuple[Result, RankedTerms]:
     """The search's ranked result and its terms in that order, with what a list shows of each.
 
     The filters apply while searching, so a narrow filter still gets all of its matches.
     """
-    result = search(query, scope=Scope(user=user, category=category, status=status, letter=letter))
+    categories = tuple(with_groups(category)) if category else ()
+    result = search(query, scope=Scope(user=user, categories=categories, status=status, letter=letter))
     return result, terms_of(result, user=user).map_terms(
         lambda terms: with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
     )
@@ -371,7 +380,7 @@ def term_changes(*, category: str = "", since: datetime | None = None, until: da
         output_field=models.CharField(),
     ))
     if category:
-        terms = terms.filter(category__slug=category)
+        terms = terms.filter(category__slug__in=with_groups(category))
     if since is not None:
         terms = terms.filter(updated_at__gt=since)
     if until is not None:

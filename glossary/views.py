@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from glossary import selectors
+from glossary import rules, selectors
 from glossary.markup import render_markdown
 from glossary.resolver import URI_SCHEMES, resolve_name
 from glossary.rules import ONE_LETTER_OR_DIGIT, initial_of
@@ -155,6 +155,7 @@ def term_list(request):
         language=reader_language(request),
     )
     categories = _in_readers_order(selectors.categories_counted(user=request.user), request)
+    _with_groups(categories)
     category = next((c for c in categories if c.slug == filters["category"]), None) if filters["category"] else None
     return render(
         request,
@@ -346,12 +347,15 @@ def term_path(request, slug):
 
 
 def _with_groups(categories) -> list:
-    """The categories that are inside no other, each with its ``groups`` (the ones inside it),
-    in the order given."""
+    """The categories that are inside no other, each with its ``groups`` (the ones inside it,
+    in the order given) and ``total``: its terms and theirs, as ``?category=`` selects them."""
     categories = list(categories)
     known = {c.pk for c in categories}
+    parents = {c.pk: c.parent_id for c in categories}
+    counts = {c.pk: c.term_count for c in categories}
     for category in categories:
         category.groups = [c for c in categories if c.parent_id == category.pk]
+        category.total = sum(counts[pk] for pk in rules.categories_inside(parents, [category.pk]))
     return [c for c in categories if c.parent_id not in known]
 
 
@@ -385,8 +389,9 @@ def search(request):
     if not form.is_valid():
         return _bad_request(request, form)
     query = normalise_query(form.cleaned_data["q"])
-    context = {"form": form, "query": query,
-               "categories": _in_readers_order(selectors.categories_counted(user=request.user), request),
+    categories = _in_readers_order(selectors.categories_counted(user=request.user), request)
+    _with_groups(categories)
+    context = {"form": form, "query": query, "categories": categories,
                "status_choices": status_choices(request.user)}
     if not query:
         context["initials"] = _initials(request)

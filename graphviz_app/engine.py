@@ -154,10 +154,11 @@ def _node_attrs(row, category_slugs: dict) -> dict:
 
 def _read_categories() -> tuple[dict, dict]:
     """(pk → slug, slug → metadata) of every category."""
-    rows = Category.objects.order_by().values_list("pk", "slug", "name", "names", "color")
+    rows = Category.objects.order_by().values_list("pk", "slug", "name", "names", "color", "parent__slug")
     return (
         {pk: slug for pk, slug, *_ in rows},
-        {slug: {"slug": slug, "name": name, "names": names or {}, "color": color} for _, slug, name, names, color in rows},
+        {slug: {"slug": slug, "name": name, "names": names or {}, "color": color, "parent": parent}
+         for _, slug, name, names, color, parent in rows},
     )
 
 

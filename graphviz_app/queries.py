@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 
 import networkx as nx
 
+from glossary import rules
+
 DIRECTIONS = ("out", "in", "both")
 
 
@@ -226,11 +228,13 @@ def learning_path(G, node, *, known: Collection = (), key="requires") -> list[li
 def graph_filter(G, *, types=None, categories=None):
     """A view of ``G`` with only the terms of ``categories`` and the relations of ``types``.
 
-    ``categories`` holds category slugs; ``None`` in it selects terms without a category.
+    ``categories`` holds category slugs, each with the categories inside it; ``None`` in it
+    selects terms without a category.
     """
     H = G
     if categories is not None:
-        wanted = frozenset(categories)
+        parents = {slug: meta.get("parent") for slug, meta in G.graph.get("categories", {}).items()}
+        wanted = frozenset(rules.categories_inside(parents, categories))
         H = nx.subgraph_view(H, filter_node=lambda n: G.nodes[n].get("category") in wanted)
     return restrict_types(H, types)
 

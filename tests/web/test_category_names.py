@@ -3,6 +3,7 @@ microthesauri): imported from a multilingual thesaurus's collections, edited in 
 the API, exported again, and shown to readers."""
 
 import csv
+import re
 import io
 import json
 
@@ -279,7 +280,7 @@ def test_the_categories_page_lists_a_domains_groups_inside_its_card(client, doma
     page = client.get("/categories/").content.decode()
     cards = page.split('<li class="card"')[1:]
     assert len(cards) == 1 and ">Curricula</a>" in cards[0] and ">Teaching</a>" in cards[0]
-    assert "2 groups</p>" in cards[0]
+    assert "2 groups · 3 terms</p>" in cards[0]
 
 
 def test_a_domains_page_lists_its_groups_and_a_groups_page_names_its_domain(client, domains):
@@ -338,3 +339,22 @@ def test_accents_do_not_send_a_category_to_the_end_of_the_list(client):
     services.category_create(name="School", slug="school", names={"fr": "École"})
     page = client.get("/categories/?lang=fr").content.decode()
     assert page.index(">École</a>") < page.index(">Enfance</a>")
+
+
+def test_filtering_by_a_domain_selects_the_terms_of_its_groups_everywhere(client, domains):
+    def slugs(url):
+        return sorted(re.findall(r'href="/terms/([\w-]+)/"', client.get(url).content.decode()))
+
+    everything = ["lecture", "seminar", "syllabus"]
+    assert slugs("/terms/?category=education") == everything
+    assert slugs("/terms/?category=teaching") == ["lecture", "seminar"]
+    assert slugs("/categories/education/") == everything
+    assert slugs("/search/?q=lecture&category=education") == ["lecture"]
+    assert slugs("/changes/?category=education") == everything
+    api = client.get("/api/terms/?category=education").json()
+    assert sorted(t["slug"] for t in api["results"]) == everything
+    graph = client.get("/api/graph/?category=education").json()
+    assert sorted(n["id"] for n in graph["nodes"]) == everything
+    page = client.get("/categories/").content.decode()
+    assert "2 groups · 3 terms</p>" in page
+    assert ">Education (3)</option>" in client.get("/terms/").content.decode()
