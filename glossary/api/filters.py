@@ -44,7 +44,7 @@ class TermListParams(serializers.Serializer):
         "starting with it, labels holding all its words (stemmed), definitions holding them as whole "
         "words, then close spellings; deprecated terms after current ones. The same search as /search/.",
     )
-    category = slug_param("Only terms of the category with this slug.")
+    category = slug_param("Only terms of the category with this slug, or of a category inside it.")
     status = serializers.ChoiceField(choices=TermStatus.choices, required=False, help_text="Only terms with this status.")
     letter = serializers.RegexField(
         ONE_LETTER_OR_DIGIT,
@@ -112,7 +112,7 @@ class ChangeListParams(serializers.Serializer):
         "offset, UTC. To follow the glossary, keep the largest `at` you received and ask with it next time.",
     )
     until = ChangeTime(required=False, help_text="Only changes at or before this time (inclusive), ISO 8601.")
-    category = slug_param("Only terms of the category with this slug.")
+    category = slug_param("Only terms of the category with this slug, or of a category inside it.")
 
 
 def validated_params(serializer_class, request) -> dict:

@@ -23,7 +23,7 @@ class CappedQuerySerializer(TypesQuerySerializer):
 
 class WholeGraphQuerySerializer(CappedQuerySerializer):
     category = serializers.RegexField(
-        params.SLUG_LIST_OR_EMPTY_PATTERN, required=False, allow_blank=True, help_text="Category slugs, comma-separated; default all."
+        params.SLUG_LIST_OR_EMPTY_PATTERN, required=False, allow_blank=True, help_text="Category slugs, comma-separated, each with the categories inside it; default all."
     )
 
 
