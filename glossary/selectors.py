@@ -156,7 +156,7 @@ def term_detail_queryset(*, user, terms: QuerySet | None = None) -> QuerySet:
     visible = relations_visible_to(user)
     preferred_labels = Label.objects.filter(kind="preferred")
     terms = terms if terms is not None else Term.objects.visible_to(user)
-    return terms.select_related("category").prefetch_related(
+    return terms.select_related("category__parent").prefetch_related(
         replacement_visible_to(user),
         Prefetch("labels", queryset=Label.objects.order_by("language", "kind", Lower("text"))),
         Prefetch("notes", queryset=Note.objects.order_by("kind", "language", "pk")),

@@ -358,3 +358,10 @@ def test_filtering_by_a_domain_selects_the_terms_of_its_groups_everywhere(client
     page = client.get("/categories/").content.decode()
     assert "2 groups · 3 terms</p>" in page
     assert ">Education (3)</option>" in client.get("/terms/").content.decode()
+
+
+def test_a_terms_breadcrumb_names_the_domain_of_its_group(client, domains):
+    page = client.get("/terms/lecture/?lang=fr").content.decode()
+    start = page.index('aria-label="Breadcrumb"')
+    crumbs = page[start:page.index("</nav>", start)]
+    assert crumbs.index(">Éducation</a>") < crumbs.index(">Teaching</a>") < crumbs.index(">Lecture</a>")
