@@ -322,8 +322,8 @@ class TermLookupSerializer(serializers.Serializer):
 
 class CategorySerializer(StrictModelSerializer):
     url = PageUrlField()
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Category.objects.all(), allow_null=True, required=False,
+    parent = StrictSlugRelatedField(
+        queryset=Category.objects.all(), allow_null=True, required=False,
         help_text="The slug of the category this one is a group of (a domain holding microthesauri), or null.",
     )
     names = serializers.DictField(

@@ -191,3 +191,6 @@ def test_a_category_cannot_be_put_inside_itself(as_editor):
     assert Category.objects.get(slug="education").parent is None
     assert as_editor.patch("/api/categories/teaching/", {"parent": None}, format="json").json()["parent"] is None
     assert as_editor.patch("/api/categories/teaching/", {"parent": "nowhere"}, format="json").status_code == 400
+    assert as_editor.patch("/api/categories/teaching/", {"parent": ""}, format="json").json() == {
+        "parent": ["Give a slug, or null for none."]}
+    assert as_editor.patch("/api/categories/teaching/", {"parent": 3}, format="json").status_code == 400
