@@ -317,17 +317,26 @@ def categories_inside(parents: Mapping[Hashable, Hashable | None], chosen: Itera
     >>> sorted(categories_inside({"edu": None, "school": "edu", "exams": "school", "art": None}, ["edu"]))
     ['edu', 'exams', 'school']
     """
+    return inside_of(parents)(chosen)
+
+
+def inside_of(parents: Mapping[Hashable, Hashable | None]) -> Callable[[Iterable[Hashable]], set]:
+    """`categories_inside` for one ``parents``, to be asked many times: its children are listed once."""
     children = defaultdict(list)
     for child, parent in parents.items():
         if parent is not None:
             children[parent].append(child)
-    found, todo = set(chosen), list(chosen)
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+
+    def inside(chosen: Iterable[Hashable]) -> set:
+        found, todo = set(chosen), list(chosen)
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+    return inside
 
 
 def category_loop_message(names: list[str]) -> str:

@@ -350,13 +350,15 @@ def _with_groups(categories) -> list:
     """The categories that are inside no other, each with its ``groups`` (the ones inside it,
     in the order given) and ``total``: its terms and theirs, as ``?category=`` selects them."""
     categories = list(categories)
-    known = {c.pk for c in categories}
-    parents = {c.pk: c.parent_id for c in categories}
-    counts = {c.pk: c.term_count for c in categories}
+    by_pk = {c.pk: c for c in categories}
+    inside = rules.inside_of({c.pk: c.parent_id for c in categories})
     for category in categories:
-        category.groups = [c for c in categories if c.parent_id == category.pk]
-        category.total = sum(counts[pk] for pk in rules.categories_inside(parents, [category.pk]))
-    return [c for c in categories if c.parent_id not in known]
+        category.groups = []
+    for category in categories:
+        if category.parent_id in by_pk:
+            by_pk[category.parent_id].groups.append(category)
+        category.total = sum(by_pk[pk].term_count for pk in inside([category.pk]))
+    return [c for c in categories if c.parent_id not in by_pk]
 
 
 def category_list(request):

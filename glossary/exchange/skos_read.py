@@ -341,10 +341,7 @@ class _SkosReader:
             if child not in item_of:
                 continue
             child_slug = item_of[child].data["slug"]
-            ancestor = parent
-            while ancestor is not None and ancestor != child_slug:
-                ancestor = parent_of.get(ancestor)
-            if ancestor == child_slug:
+            if rules.find_cycle([*parent_of.items(), (child_slug, parent)]):
                 self.warn(f"<{child}>", f"is a member of “{name_of[parent]}”, which is inside it; it is kept outside")
                 continue
             parent_of[child_slug] = parent

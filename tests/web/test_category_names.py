@@ -365,3 +365,16 @@ def test_a_terms_breadcrumb_names_the_domain_of_its_group(client, domains):
     start = page.index('aria-label="Breadcrumb"')
     crumbs = page[start:page.index("</nav>", start)]
     assert crumbs.index(">Éducation</a>") < crumbs.index(">Teaching</a>") < crumbs.index(">Lecture</a>")
+
+
+def test_two_collections_holding_each_other_are_warned_of_and_one_stays_outside(tmp_path):
+    path = tmp_path / "loop.ttl"
+    path.write_text("""\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix th: <http://vocabularies.example.org/thesaurus/> .
+th:a a skos:Collection ; skos:prefLabel "Arts"@en ; skos:member th:b .
+th:b a skos:Collection ; skos:prefLabel "Crafts"@en ; skos:member th:a .
+""", encoding="utf-8")
+    out = import_file(path)
+    assert dict(Category.objects.values_list("slug", "parent__slug")) == {"arts": "crafts", "crafts": None}
+    assert "<http://vocabularies.example.org/thesaurus/b>: is a member of “Arts”, which is inside it; it is kept outside" in out
