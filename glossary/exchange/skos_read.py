@@ -315,7 +315,10 @@ class _SkosReader:
             while slug in named:
                 slug, number = f"{base[:95]}-{number}", number + 1
             named[slug] = name
-            data = {"slug": slug, "name": name, "description": self.text(collection, SKOS.definition) or ""}
+            # Inside no other collection unless one holds it (`nest_categories`): a re-import of a
+            # thesaurus that took a group out of its domain takes it out here too.
+            data = {"slug": slug, "name": name, "description": self.text(collection, SKOS.definition) or "",
+                    "parent": None}
             names = self.category_names(collection)
             if names:
                 data["names"] = names

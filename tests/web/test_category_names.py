@@ -378,3 +378,21 @@ th:b a skos:Collection ; skos:prefLabel "Crafts"@en ; skos:member th:a .
     out = import_file(path)
     assert dict(Category.objects.values_list("slug", "parent__slug")) == {"arts": "crafts", "crafts": None}
     assert "<http://vocabularies.example.org/thesaurus/b>: is a member of “Arts”, which is inside it; it is kept outside" in out
+
+
+def test_a_reimported_thesaurus_that_took_a_group_out_of_its_domain_takes_it_out_here(tmp_path):
+    nested = tmp_path / "nested.ttl"
+    nested.write_text("""\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix th: <http://vocabularies.example.org/thesaurus/> .
+th:d a skos:Collection ; skos:prefLabel "Education"@en ; skos:member th:g .
+th:g a skos:Collection ; skos:prefLabel "Teaching"@en ; skos:member th:c .
+th:c a skos:Concept ; skos:prefLabel "Lecture"@en .
+""", encoding="utf-8")
+    import_file(nested)
+    assert Category.objects.get(slug="teaching").parent.slug == "education"
+    flat = tmp_path / "flat.ttl"
+    flat.write_text(nested.read_text().replace(" ; skos:member th:g .", " ."), encoding="utf-8")
+    out = import_file(flat)
+    assert Category.objects.get(slug="teaching").parent is None
+    assert "categories: 0 created, 1 updated, 1 unchanged" in out
