@@ -81,8 +81,8 @@ def validate_category_names(value) -> None:
             problems.append(f"The name in {shown} must be a non-empty text.")
         elif len(text) > CATEGORY_NAME_MAX_LENGTH:
             problems.append(f"The name in {shown} has {len(text)} characters; at most {CATEGORY_NAME_MAX_LENGTH}.")
-        elif rules.text_error(text):
-            problems.append(f"The name in {shown} {rules.text_error(text)}.")
+        elif problem := rules.text_error(text):
+            problems.append(f"The name in {shown} {problem}.")
     if problems:
         raise ValidationError(problems, code="invalid_names")
 

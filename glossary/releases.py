@@ -416,8 +416,8 @@ def public_tables() -> list[Entry]:
     """The category, relation type and reference entries of the public glossary — those its public
     terms use, as in `full_state` — read without reading the terms."""
     public = Term.objects.public()
-    used = Category.objects.filter(pk__in=public.values("category_id")).values_list("slug", flat=True)
-    categories = Category.objects.filter(slug__in=with_parents(used)).select_related("parent").order_by("slug")
+    in_use = Category.objects.filter(pk__in=public.values("category_id")).values_list("slug", flat=True)
+    categories = Category.objects.filter(slug__in=with_parents(in_use)).select_related("parent").order_by("slug")
     used = Relation.objects.filter(type=OuterRef("pk"), source__in=public.values("pk"), target__in=public.values("pk"))
     relation_types = RelationType.objects.filter(Exists(used)).order_by("slug")
     linked = Reference.terms.through.objects.filter(reference=OuterRef("pk"), term__in=public.values("pk"))

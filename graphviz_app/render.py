@@ -106,10 +106,8 @@ def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edg
     fixed = {**(fixed or {}), **(pins or {})}
     pins = pins or {}
     types = H.graph.get("types", {})
-    categories = {
-        slug: {**meta, "name": category_name(meta, language or default_language())}
-        for slug, meta in H.graph.get("categories", {}).items()
-    }
+    categories = H.graph.get("categories", {})
+    language = language or default_language()
     highlight_edges = set(highlight_edges)
     highlight_nodes = {n for u, v, _ in highlight_edges for n in (u, v)}
     net = Network(directed=True)
@@ -119,7 +117,10 @@ def vis_payload(H, url_template: str, *, degrees=None, focus=None, highlight_edg
         category = categories.get(data.get("category"))
         color = category["color"] if category else DEFAULT_CATEGORY_COLOR
         if category:
-            used_categories[category["slug"]] = category
+            if category["slug"] not in used_categories:
+                # Named in the reader's language once per category drawn, not for every category.
+                used_categories[category["slug"]] = {**category, "name": category_name(category, language)}
+            category = used_categories[category["slug"]]
         name = names.get(node) or data.get("name", node)
         definition = data.get("short_definition", "")
         dimmed = bool(highlight_nodes) and node not in highlight_nodes

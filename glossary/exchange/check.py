@@ -228,6 +228,7 @@ class Plan:
         valid = [i for i in self.doc.categories
                  if self.fields_ok(i, Category, names, required=("slug",)) and self.category_names_ok(i)]
         by_slug = self.unique_in_file(valid, "slug")
+        changed = {}
         for slug, item in by_slug.items():
             category = self.categories.get(slug)
             if category is None:
@@ -236,10 +237,12 @@ class Plan:
                     continue
                 category = Category(slug=slug, **CATEGORY_DEFAULTS)
                 self.categories[slug] = category
-            changed = self.copy(category, item, (*names[1:], "names"), {"name": _text(item.data.get("name"))})
-            if self.tally("categories", category, changed):
-                self.category_writes.append(category)
+            changed[slug] = self.copy(category, item, (*names[1:], "names"), {"name": _text(item.data.get("name"))})
+        # Parents after every category of the file is known: a parent may come later in the file.
         self.check_category_parents(by_slug)
+        for slug, was_changed in changed.items():
+            if self.tally("categories", self.categories[slug], was_changed or slug in self.category_parent):
+                self.category_writes.append(self.categories[slug])
         seen = {}
         for slug, category in self.categories.items():
             other = seen.setdefault(category.name.lower(), slug)
@@ -264,12 +267,6 @@ class Plan:
             if parents.get(slug) != parent or (parent and not self.categories[parent].pk):
                 self.category_parent[slug] = parent
                 parents[slug] = parent
-                category = self.categories[slug]
-                if category not in self.category_writes:
-                    self.category_writes.append(category)
-                    if category.pk:
-                        self.report.counts["categories"]["updated"] += 1
-                        self.report.counts["categories"]["unchanged"] -= 1
         for loop in rules.find_cycles((child, parent) for child, parent in parents.items() if parent):
             item = next((by_slug[slug] for slug in loop if slug in by_slug), None)
             if item is not None:

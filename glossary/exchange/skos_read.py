@@ -299,6 +299,7 @@ class _SkosReader:
     def read_categories(self):
         self.category_of = {}
         named = {}  # slug → name, of the collections read so far
+        taken = set()  # their names, in lower case
         collections = {c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}
         item_of = {}
         for collection in sorted(collections, key=str):
@@ -306,7 +307,7 @@ class _SkosReader:
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
             slug = (_slug_from(collection, "categories") or rules.slug_of(label) or rules.slug_of(_local(collection)) or "collection")[:100]
             name = label[:100]
-            if name.lower() in {n.lower() for n in named.values()}:
+            if name.lower() in taken:
                 # Two groups of a thesaurus may share a label (a domain and its microthesaurus); a
                 # category's name is unique, so this one is told apart by its URI's end.
                 name = f"{label[:100 - len(_local(collection)) - 3]} ({_local(collection)})"
@@ -315,6 +316,7 @@ class _SkosReader:
             while slug in named:
                 slug, number = f"{base[:95]}-{number}", number + 1
             named[slug] = name
+            taken.add(name.lower())
             # Inside no other collection unless one holds it (`nest_categories`): a re-import of a
             # thesaurus that took a group out of its domain takes it out here too.
             data = {"slug": slug, "name": name, "description": self.text(collection, SKOS.definition) or "",
@@ -325,7 +327,7 @@ class _SkosReader:
             color = _ours(self.g, collection, "color")
             if color is not None:
                 data["color"] = str(color)
-            item_of[collection] = Item(data, f"<{collection}>", "rdf",
+            item_of[collection] = Item(data, where, "rdf",
                                        names={"name": "skos:prefLabel", "names": "skos:prefLabel", "parent": "skos:member"})
             self.doc.categories.append(item_of[collection])
             for member in self.members(collection, where):
@@ -333,22 +335,23 @@ class _SkosReader:
                 if first != slug and member in self.in_file:
                     self.warn(f"<{member}>", f"is a member of the collections “{named[first]}” and “{name}”; "
                                              f"a term has one category, “{named[first]}”")
-        self.nest_categories(item_of)
+        self.nest_categories(item_of, named)
 
-    def nest_categories(self, item_of):
+    def nest_categories(self, item_of, named):
         """A collection that is a member of another (a microthesaurus of a domain) is inside it:
-        of the first that holds it, unless that would put a collection inside itself."""
+        of the first that holds it, unless that would put a collection inside itself.
+        ``named``: slug → name of every collection read."""
         parent_of = {}
-        name_of = {item.data["slug"]: item.data["name"] for item in item_of.values()}
         for child, parent in sorted(self.category_of.items(), key=lambda pair: str(pair[0])):
             if child not in item_of:
                 continue
             child_slug = item_of[child].data["slug"]
             if rules.find_cycle([*parent_of.items(), (child_slug, parent)]):
-                self.warn(f"<{child}>", f"is a member of “{name_of[parent]}”, which is inside it; it is kept outside")
+                self.warn(f"<{child}>", f"is a member of “{named[parent]}”, which is inside it; it is kept outside")
                 continue
             parent_of[child_slug] = parent
             item_of[child].data["parent"] = parent
+
     def members(self, collection, where):
         """A collection's members: ``skos:member``, and an ordered collection's ``skos:memberList``."""
         found = list(self.g.objects(collection, SKOS.member))

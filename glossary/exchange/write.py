@@ -26,29 +26,28 @@ from glossary.models import (
 BATCH = 5000
 
 
-def _save(model, objects, fields, scope):
-    """Create and update the few rows of the small models through the ORM, with their history."""
+def _save(model, objects, fields, scope, link=None):
+    """Create and update the few rows of the small models through the ORM, with their history.
+
+    ``link``, when given, is called once the new rows have their keys, to point rows at one
+    another (a category at its parent, which the same import may create); the new rows are then
+    written again with those links, before their history is copied.
+    """
     created = [o for o in objects if o.pk is None]
+    updated = [o for o in objects if o.pk is not None]  # before the insert gives the new ones keys
     model.objects.bulk_create(created, batch_size=BATCH)
-    updated = [o for o in objects if o.pk is not None and o not in created]
-    if updated:
-        model.objects.bulk_update(updated, fields, batch_size=BATCH)
+    if link is not None:
+        link()
+    rewritten = updated + created if link is not None else updated
+    if rewritten:
+        model.objects.bulk_update(rewritten, fields, batch_size=BATCH)
     copy_history(model, "id", [o.pk for o in created], scope, "+")
     copy_history(model, "id", [o.pk for o in updated], scope, "~")
 
 
-def _save_categories(plan, scope):
-    """`_save` for categories, whose parents may be created by the same import: every row is
-    inserted first, then given its parent, then recorded."""
-    rows = plan.category_writes
-    created = [c for c in rows if c.pk is None]
-    Category.objects.bulk_create(created, batch_size=BATCH)
+def _link_parents(plan):
     for slug, parent in plan.category_parent.items():
         plan.categories[slug].parent_id = plan.categories[parent].pk if parent else None
-    if rows:
-        Category.objects.bulk_update(rows, ["name", "description", "color", "names", "parent"], batch_size=BATCH)
-    copy_history(Category, "id", [c.pk for c in created], scope, "+")
-    copy_history(Category, "id", [c.pk for c in rows if c not in created], scope, "~")
 
 
 def copy_history(model, column, keys, scope, history_type):
@@ -125,7 +124,8 @@ def write_plan(plan, scope=None) -> None:
     Historical rows are written with it, linked to ``scope`` (`glossary.history.Scope`) when given.
     """
     progress = plan.progress
-    _save_categories(plan, scope)
+    _save(Category, plan.category_writes, ["name", "description", "color", "names", "parent"], scope,
+          link=lambda: _link_parents(plan))
     _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}),
           scope)
     category_id = {slug: c.pk for slug, c in plan.categories.items()}

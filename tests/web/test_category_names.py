@@ -22,9 +22,13 @@ from tests.exchange.conftest import empty_glossary
 
 pytestmark = pytest.mark.django_db
 
-UNESCO_SHAPED = """\
+PREFIXES = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix isothes: <http://purl.org/iso25964/skos-thes#> .
 @prefix th: <http://vocabularies.example.org/thesaurus/> .
+"""
+
+UNESCO_SHAPED = """
 
 th:domain4 a skos:Collection ;
     skos:prefLabel "Education"@en, "Éducation"@fr, "Educación"@es, "التربية"@ar, "Образование"@ru ;
@@ -36,6 +40,13 @@ th:c1 a skos:Concept ; skos:prefLabel "Curriculum"@en, "Programme d'études"@fr 
 th:c2 a skos:Concept ; skos:prefLabel "Teaching method"@en, "Méthode d'enseignement"@fr .
 th:c3 a skos:Concept ; skos:prefLabel "Physics"@en, "Physique"@fr ; skos:related th:c1 .
 """
+
+
+def import_turtle(tmp_path, body, name="thesaurus.ttl"):
+    """Import ``body`` (Turtle, after the shared prefixes) as a file; what the import printed."""
+    path = tmp_path / name
+    path.write_text(PREFIXES + body, encoding="utf-8")
+    return import_file(path)
 
 
 def import_file(path, **options):
@@ -50,9 +61,7 @@ def import_file(path, **options):
 
 @pytest.fixture
 def unesco(tmp_path):
-    path = tmp_path / "thesaurus.ttl"
-    path.write_text(UNESCO_SHAPED, encoding="utf-8")
-    return import_file(path)
+    return import_turtle(tmp_path, UNESCO_SHAPED)
 
 
 # Import and export ------------------------------------------------------------------------------
@@ -231,11 +240,7 @@ def test_categories_are_listed_in_the_order_of_the_names_the_reader_sees(client,
         assert order(url, "Apprentissage", "Mise en production") == ["Apprentissage", "Mise en production"], url
 
 
-GROUPS = """\
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix isothes: <http://purl.org/iso25964/skos-thes#> .
-@prefix th: <http://vocabularies.example.org/thesaurus/> .
-
+GROUPS = """
 th:domain1 a skos:Collection ; skos:prefLabel "Education"@en, "Éducation"@fr ; skos:member th:mt1 .
 th:mt1 a isothes:ConceptGroup ; skos:prefLabel "Education"@en, "Éducation"@fr ; skos:member th:c1, th:c2 .
 th:mt2 a skos:OrderedCollection ; skos:prefLabel "Teaching"@en ; skos:memberList ( th:c2 th:c3 ) .
@@ -248,9 +253,7 @@ th:c3 a skos:Concept ; skos:prefLabel "Lecture"@en .
 
 
 def test_concept_groups_and_ordered_collections_become_categories_and_a_shared_label_is_told_apart(tmp_path):
-    path = tmp_path / "groups.ttl"
-    path.write_text(GROUPS, encoding="utf-8")
-    out = import_file(path)
+    out = import_turtle(tmp_path, GROUPS)
     assert sorted(Category.objects.values_list("slug", "name")) == [
         ("broken", "Broken"), ("education", "Education"), ("education-2", "Education (mt1)"), ("teaching", "Teaching")]
     assert "has the name “Education” of another collection; its category is named “Education (mt1)”" in out
@@ -368,31 +371,21 @@ def test_a_terms_breadcrumb_names_the_domain_of_its_group(client, domains):
 
 
 def test_two_collections_holding_each_other_are_warned_of_and_one_stays_outside(tmp_path):
-    path = tmp_path / "loop.ttl"
-    path.write_text("""\
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix th: <http://vocabularies.example.org/thesaurus/> .
+    out = import_turtle(tmp_path, """
 th:a a skos:Collection ; skos:prefLabel "Arts"@en ; skos:member th:b .
 th:b a skos:Collection ; skos:prefLabel "Crafts"@en ; skos:member th:a .
-""", encoding="utf-8")
-    out = import_file(path)
+""")
     assert dict(Category.objects.values_list("slug", "parent__slug")) == {"arts": "crafts", "crafts": None}
     assert "<http://vocabularies.example.org/thesaurus/b>: is a member of “Arts”, which is inside it; it is kept outside" in out
 
 
 def test_a_reimported_thesaurus_that_took_a_group_out_of_its_domain_takes_it_out_here(tmp_path):
-    nested = tmp_path / "nested.ttl"
-    nested.write_text("""\
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix th: <http://vocabularies.example.org/thesaurus/> .
-th:d a skos:Collection ; skos:prefLabel "Education"@en ; skos:member th:g .
+    groups = """
 th:g a skos:Collection ; skos:prefLabel "Teaching"@en ; skos:member th:c .
 th:c a skos:Concept ; skos:prefLabel "Lecture"@en .
-""", encoding="utf-8")
-    import_file(nested)
+"""
+    import_turtle(tmp_path, 'th:d a skos:Collection ; skos:prefLabel "Education"@en ; skos:member th:g .' + groups)
     assert Category.objects.get(slug="teaching").parent.slug == "education"
-    flat = tmp_path / "flat.ttl"
-    flat.write_text(nested.read_text().replace(" ; skos:member th:g .", " ."), encoding="utf-8")
-    out = import_file(flat)
+    out = import_turtle(tmp_path, 'th:d a skos:Collection ; skos:prefLabel "Education"@en .' + groups)
     assert Category.objects.get(slug="teaching").parent is None
     assert "categories: 0 created, 1 updated, 1 unchanged" in out
