@@ -495,7 +495,7 @@ class CategoryForm(forms.ModelForm):
 class CategoryAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
     form = CategoryForm
     list_display = ["name", "slug", "parent", "color", "term_count"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name", "slug", "uri", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):

@@ -165,6 +165,11 @@ class Category(models.Model):
                   "readers of those languages see it.",
     )
     slug = models.SlugField(max_length=100, unique=True)
+    uri = models.CharField(
+        "URI", max_length=500, null=True, blank=True, unique=True, validators=[validate_uri],
+        help_text="The group's identity in other vocabularies (a skos:Collection's URI); kept from imports. "
+        "Left empty, exports use the glossary's base URI and the slug.",
+    )
     description = models.TextField(blank=True)
     color = models.CharField(max_length=7, default="#64748b", validators=[hex_color])
     parent = models.ForeignKey(
@@ -173,7 +178,7 @@ class Category(models.Model):
     )
 
     objects = SlugNaturalKeyManager()
-    history = recorded_history(unindexed=("slug",))
+    history = recorded_history(unindexed=("slug", "uri"))
 
     class Meta:
         ordering = ["name"]
@@ -191,7 +196,13 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("glossary:category-detail", kwargs={"slug": self.slug})
 
+    def collection_uri(self, base: str) -> str:
+        """The URI exports give this group: its own, or one minted from ``base`` and the slug."""
+        return self.uri or f"{base}categories/{self.slug}"
+
     def clean(self):
+        if self.uri == "":
+            self.uri = None  # optional and unique: "no URI" is NULL, of which there may be many
         if self.name and Category.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
             raise ValidationError(
                 {"name": ValidationError("A category named “%(name)s” already exists.", code="duplicate_name",
@@ -657,7 +668,7 @@ class RelationType(models.Model):
     )
 
     objects = SlugNaturalKeyManager()
-    history = recorded_history(unindexed=("slug",))
+    history = recorded_history(unindexed=("slug", "uri"))
 
     class Meta:
         ordering = ["slug"]

@@ -67,8 +67,8 @@ def _apply(instance, fields: Mapping[str, Any]):
 
 @transaction.atomic
 def category_create(*, name: str, slug: str = "", description: str = "", color: str = "#64748b",
-                    names: dict | None = None, parent: Category | None = None) -> Category:
-    category = Category(name=name, slug=slug or unique_slug(Category, name, max_length=100),
+                    names: dict | None = None, parent: Category | None = None, uri: str | None = None) -> Category:
+    category = Category(name=name, slug=slug or unique_slug(Category, name, max_length=100), uri=uri,
                         description=description, color=color, names=names or {}, parent=parent)
     return _apply(category, {})
 

@@ -382,7 +382,8 @@ def category_detail(request, slug):
     return render(
         request,
         "glossary/category_detail.html",
-        {"category": category, "parents": parents, "page": _page(request, terms), "query_string": ""},
+        {"category": category, "parents": parents, "page": _page(request, terms), "query_string": "",
+         "collection_uri": category.collection_uri(base_uri_for(request))},
     )
 
 

@@ -333,11 +333,22 @@ class CategorySerializer(StrictModelSerializer):
                   "own language, where `name` is the name. Pages show readers of those languages this name.",
     )
     term_count = serializers.IntegerField(read_only=True, help_text="Terms in this category you may see.")
+    collection_uri = serializers.SerializerMethodField(
+        help_text="The URI exports give the group: `uri`, or one minted from the glossary's base URI."
+    )
 
     class Meta:
         model = Category
-        fields = ["slug", "name", "names", "url", "description", "color", "parent", "term_count"]
-        extra_kwargs = {"slug": {"required": False, "help_text": "Made from the name when left out."}}
+        fields = ["slug", "name", "names", "url", "uri", "collection_uri", "description", "color", "parent",
+                  "term_count"]
+        extra_kwargs = {
+            "slug": {"required": False, "help_text": "Made from the name when left out."},
+            "uri": {"allow_null": True, "help_text": "The group's own URI (a skos:Collection's), kept from imports; "
+                                                     "null: minted."},
+        }
+
+    def get_collection_uri(self, category) -> str:
+        return category.collection_uri(base_uri_for(self.context.get("request")))
 
 
 class RelationTypeSerializer(StrictModelSerializer):

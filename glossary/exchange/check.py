@@ -7,7 +7,7 @@ current terms), self-loops, duplicates and symmetric duplicates, cycles of acycl
 union of stored and imported edges. Real contradictions become errors with their place; what the
 plan had to interpret becomes a warning. A `Plan` with no errors is ready for `write.write_plan`.
 
-Rows are matched by natural key — terms by URI first, then slug; categories and relation types
+Rows are matched by natural key — terms and categories by URI first, then slug; relation types
 by slug; references by URL — so importing a file twice changes nothing the second time, and
 importing into a glossary that holds other terms merges.
 """
@@ -224,10 +224,26 @@ class Plan:
     def check_categories(self):
         names = ("slug", "name", "description", "color")
         self.categories = {c.slug: c for c in Category.objects.all()}
+        stored_uris = {c.uri: slug for slug, c in self.categories.items() if c.uri}
+        self.category_slug_map = {}  # a file's slug → the glossary's (they differ when matched by URI)
         self.category_writes = []
+        for item in self.doc.categories:
+            if isinstance(item.data.get("uri"), str):
+                item.data["uri"] = item.data["uri"].strip() or None
         valid = [i for i in self.doc.categories
-                 if self.fields_ok(i, Category, names, required=("slug",)) and self.category_names_ok(i)]
-        by_slug = self.unique_in_file(valid, "slug")
+                 if self.fields_ok(i, Category, (*names, "uri"), required=("slug",)) and self.category_names_ok(i)]
+        self.unique_in_file(valid, "uri")
+        by_slug = {}  # the glossary's slug → the file's item
+        for file_slug, item in self.unique_in_file(valid, "slug").items():
+            slug = stored_uris.get(item.data.get("uri")) or file_slug
+            if slug in by_slug:
+                self.errors.append(f"{item.at()}: is the glossary's category {slug!r}, as {by_slug[slug].at()} is")
+                continue
+            if slug != file_slug:
+                self.report.warnings.append(
+                    f"{item.at()}: is the glossary's category {slug!r} (same URI); updated under that slug")
+            self.category_slug_map[file_slug] = slug
+            by_slug[slug] = item
         changed = {}
         for slug, item in by_slug.items():
             category = self.categories.get(slug)
@@ -238,6 +254,10 @@ class Plan:
                 category = Category(slug=slug, **CATEGORY_DEFAULTS)
                 self.categories[slug] = category
             changed[slug] = self.copy(category, item, (*names[1:], "names"), {"name": _text(item.data.get("name"))})
+            uri = item.data.get("uri", category.uri)
+            if uri != category.uri and not self.minted_here(category, uri, "categories"):
+                category.uri = uri
+                changed[slug] = True
         # Parents after every category of the file is known: a parent may come later in the file.
         self.check_category_parents(by_slug)
         for slug, was_changed in changed.items():
@@ -251,6 +271,10 @@ class Plan:
                 self.errors.append(f"{blamed.at('name')}: {category.name!r} is already the name of category "
                                    f"{(other if blamed is by_slug.get(slug) else slug)!r}")
 
+    def category_slug(self, file_slug):
+        """The glossary slug a file's category slug stands for (a category matched by URI keeps its own)."""
+        return self.category_slug_map.get(file_slug, file_slug)
+
     def check_category_parents(self, by_slug):
         """Each category's ``parent`` (a category of the file or the glossary, or none), and no
         category inside itself once the file is read (`Category.clean` says the same)."""
@@ -261,6 +285,8 @@ class Plan:
             if "parent" not in item.data:
                 continue
             parent = item.data["parent"] or None
+            if isinstance(parent, str):
+                parent = self.category_slug(parent)
             if parent is not None and (not isinstance(parent, str) or parent not in self.categories):
                 self.errors.append(f"{item.at('parent')}: no category {parent!r:.80}")
                 continue
@@ -357,7 +383,7 @@ class Plan:
                 self.report.warnings.append(f"{item.at()}: is the glossary's term {slug!r} (same URI); updated under that slug")
             self.term_items[slug] = item
             changed = self.copy(term, item, TERM_TEXT_FIELDS)
-            if "uri" in data and data["uri"] != term.uri and not self.minted_here(term, data["uri"]):
+            if "uri" in data and data["uri"] != term.uri and not self.minted_here(term, data["uri"], "terms"):
                 owner = self.stored_uris.get(data["uri"])
                 if data["uri"] is not None and owner not in (None, slug):
                     self.errors.append(f"{item.at('uri')}: {data['uri']} is already the URI of term {owner!r}")
@@ -365,6 +391,8 @@ class Plan:
                 changed = True
             if "category" in data:
                 category = data["category"] or None
+                if isinstance(category, str):
+                    category = self.category_slug(category)
                 if category is not None and category not in self.categories:
                     self.errors.append(f"{item.at('category')}: no category {category!r:.80}")
                 elif category_by_id.get(term.category_id) != category or (category and not self.categories[category].pk):
@@ -387,12 +415,14 @@ class Plan:
         self.check_replacements()
 
     @staticmethod
-    def minted_here(term, uri):
-        """Whether ``uri`` is the one this glossary minted for a stored term without its own.
+    def minted_here(instance, uri, segment):
+        """Whether ``uri`` is the one this glossary minted for a stored term (``segment`` "terms")
+        or category ("categories") without its own.
 
-        Re-importing our own export must not pin those minted URIs onto the terms.
+        Re-importing our own export must not pin those minted URIs onto them.
         """
-        return term.pk is not None and term.uri is None and uri is not None and uri.endswith(f"/terms/{term.slug}")
+        return (instance.pk is not None and instance.uri is None and uri is not None
+                and uri.endswith(f"/{segment}/{instance.slug}"))
 
     def resolve(self, slug):
         """The glossary slug a file's slug stands for (a term matched by URI keeps its own)."""

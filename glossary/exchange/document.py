@@ -21,7 +21,7 @@ READABLE_VERSIONS = (1, 2)
 SECTIONS = ("categories", "relation_types", "terms", "relations", "references")
 
 # Field order inside each section of the JSON format; also the CSV column order.
-CATEGORY_FIELDS = ("slug", "name", "description", "color", "names", "parent")
+CATEGORY_FIELDS = ("slug", "name", "description", "color", "names", "parent", "uri")
 RELATION_TYPE_FIELDS = (
     "slug", "label", "inverse_label", "description", "symmetric", "transitive", "acyclic",
     "color", "skos_mapping",

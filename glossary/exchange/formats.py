@@ -7,7 +7,7 @@ from django.conf import settings
 from glossary.exchange import graphml, jsonfmt, skos_read, skos_write
 from glossary.exchange.csvfmt import read_csv_folder
 from glossary.exchange.document import ExchangeError
-from glossary.models import RelationType, Term
+from glossary.models import Category, RelationType, Term
 
 EXPORT_FORMATS = ("json", "skos", "csv", "graphml")
 IMPORT_FORMATS = ("json", "skos", "csv")
@@ -99,12 +99,14 @@ def read_bounded(stream, name) -> bytes:
 
 
 def stored_state() -> dict:
-    """What a SKOS reader needs to know of the glossary: relation types and term URIs and slugs."""
+    """What a SKOS reader needs to know of the glossary: relation types, term URIs and slugs, and
+    category slugs with their URIs."""
     slugs = dict(Term.objects.values_list("slug", "uri"))
     return {
         "types": dict(RelationType.objects.values_list("slug", "skos_mapping")),
         "uris": {uri: slug for slug, uri in slugs.items() if uri},
         "slugs": slugs,
+        "category_slugs": dict(Category.objects.values_list("slug", "uri")),
     }
 
 

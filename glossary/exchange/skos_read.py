@@ -52,10 +52,11 @@ def read_skos(data: bytes, rdf_format="turtle", name="file", stored=None) -> Doc
     """Parse SKOS into a `Document`.
 
     ``stored`` describes the glossary the file goes into: ``{"types": {slug: skos_mapping},
-    "uris": {uri: slug}, "slugs": {slug: uri or None}}``, so that concepts match stored terms by
-    URI first and relations may point at terms that are not in the file.
+    "uris": {uri: slug}, "slugs": {slug: uri or None}, "category_slugs": {slug: uri or None}}``,
+    so that concepts and collections match stored terms and categories by URI first, and relations
+    may point at terms that are not in the file.
     """
-    stored = {"types": {}, "uris": {}, "slugs": {}, **(stored or {})}
+    stored = {"types": {}, "uris": {}, "slugs": {}, "category_slugs": {}, **(stored or {})}
     return _SkosReader(parse_rdf(data, rdf_format, name), stored).document()
 
 
@@ -301,26 +302,35 @@ class _SkosReader:
         named = {}  # slug → name, of the collections read so far
         taken = set()  # their names, in lower case
         collections = {c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}
+        stored_slugs = self.stored["category_slugs"]  # slug → URI or None
+        stored_uris = {uri: slug for slug, uri in stored_slugs.items() if uri}
         item_of = {}
         for collection in sorted(collections, key=str):
             where = f"<{collection}>"
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
-            slug = (_slug_from(collection, "categories") or rules.slug_of(label) or rules.slug_of(_local(collection)) or "collection")[:100]
             name = label[:100]
             if name.lower() in taken:
                 # Two groups of a thesaurus may share a label (a domain and its microthesaurus); a
                 # category's name is unique, so this one is told apart by its URI's end.
                 name = f"{label[:100 - len(_local(collection)) - 3]} ({_local(collection)})"
                 self.warn(where, f"has the name “{label[:80]}” of another collection; its category is named “{name}”")
-            base, number = slug, 2
-            while slug in named:
-                slug, number = f"{base[:95]}-{number}", number + 1
+            # A stored group keeps its slug; a new one never takes the slug of a stored group that
+            # has another URI (that would merge two groups).
+            slug = stored_uris.get(str(collection))
+            if slug is None:
+                slug = (_slug_from(collection, "categories") or rules.slug_of(label)
+                        or rules.slug_of(_local(collection)) or "collection")[:100]
+                base, number = slug, 2
+                while slug in named or stored_slugs.get(slug) not in (None, str(collection)):
+                    slug, number = f"{base[:95]}-{number}", number + 1
             named[slug] = name
             taken.add(name.lower())
             # Inside no other collection unless one holds it (`nest_categories`): a re-import of a
             # thesaurus that took a group out of its domain takes it out here too.
             data = {"slug": slug, "name": name, "description": self.text(collection, SKOS.definition) or "",
                     "parent": None}
+            if isinstance(collection, URIRef):  # a blank node has no identity beyond this file
+                data["uri"] = str(collection)
             names = self.category_names(collection)
             if names:
                 data["names"] = names
@@ -328,7 +338,8 @@ class _SkosReader:
             if color is not None:
                 data["color"] = str(color)
             item_of[collection] = Item(data, where, "rdf",
-                                       names={"name": "skos:prefLabel", "names": "skos:prefLabel", "parent": "skos:member"})
+                                       names={"name": "skos:prefLabel", "names": "skos:prefLabel", "parent": "skos:member",
+                                              "uri": "(URI)"})
             self.doc.categories.append(item_of[collection])
             for member in self.members(collection, where):
                 first = self.category_of.setdefault(member, slug)

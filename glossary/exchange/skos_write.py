@@ -99,8 +99,11 @@ def snapshot_to_graph(snapshot: dict, base: str) -> Graph:
         g.add((prop, GG.acyclic, Literal(t["acyclic"])))
         g.add((prop, GG.color, Literal(t["color"])))
 
+    # A group keeps the URI it came with (a thesaurus's collection); the others get one minted.
+    collection_of = {c["slug"]: writable_iri(c["uri"]) if c.get("uri") else CATEGORY[c["slug"]]
+                     for c in snapshot["categories"]}
     for c in snapshot["categories"]:
-        collection = CATEGORY[c["slug"]]
+        collection = collection_of[c["slug"]]
         g.add((collection, RDF.type, SKOS.Collection))
         g.add((collection, SKOS.prefLabel, Literal(c["name"], lang=lang)))
         for tag, name in c.get("names", {}).items():
@@ -109,7 +112,7 @@ def snapshot_to_graph(snapshot: dict, base: str) -> Graph:
             g.add((collection, SKOS.definition, Literal(c["description"], lang=lang)))
         g.add((collection, GG.color, Literal(c["color"])))
         if c.get("parent"):
-            g.add((CATEGORY[c["parent"]], SKOS.member, collection))
+            g.add((collection_of[c["parent"]], SKOS.member, collection))
 
     uri_of = {term["slug"]: writable_iri(term["uri"]) if term["uri"] else TERM[term["slug"]] for term in snapshot["terms"]}
     has_broader = {r["source"] for r in snapshot["relations"] if mapping.get(r["type"]) == "broader"}
@@ -122,7 +125,7 @@ def snapshot_to_graph(snapshot: dict, base: str) -> Graph:
             g.add((scheme, SKOS.hasTopConcept, concept))
         _write_term(g, GG, concept, term, lang, uri_of)
         if term["category"]:
-            g.add((CATEGORY[term["category"]], SKOS.member, concept))
+            g.add((collection_of[term["category"]], SKOS.member, concept))
 
     for r in snapshot["relations"]:
         s, t = uri_of[r["source"]], uri_of[r["target"]]

@@ -26,6 +26,8 @@ def category_data(category) -> dict:
         data["names"] = dict(sorted(category.names.items()))
     if category.parent_id:
         data["parent"] = category.parent.slug
+    if category.uri:  # likewise: only a group that has its own
+        data["uri"] = category.uri
     return data
 
 

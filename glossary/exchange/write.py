@@ -35,12 +35,13 @@ def _save(model, objects, fields, scope, link=None):
     """
     created = [o for o in objects if o.pk is None]
     updated = [o for o in objects if o.pk is not None]  # before the insert gives the new ones keys
+    # The stored rows first: one renamed at the source frees its name (or URI) for a new row.
+    if updated:
+        model.objects.bulk_update(updated, fields, batch_size=BATCH)
     model.objects.bulk_create(created, batch_size=BATCH)
-    if link is not None:
+    if link is not None and objects:
         link()
-    rewritten = updated + created if link is not None else updated
-    if rewritten:
-        model.objects.bulk_update(rewritten, fields, batch_size=BATCH)
+        model.objects.bulk_update(updated + created, fields, batch_size=BATCH)
     copy_history(model, "id", [o.pk for o in created], scope, "+")
     copy_history(model, "id", [o.pk for o in updated], scope, "~")
 
@@ -124,7 +125,7 @@ def write_plan(plan, scope=None) -> None:
     Historical rows are written with it, linked to ``scope`` (`glossary.history.Scope`) when given.
     """
     progress = plan.progress
-    _save(Category, plan.category_writes, ["name", "description", "color", "names", "parent"], scope,
+    _save(Category, plan.category_writes, ["uri", "name", "description", "color", "names", "parent"], scope,
           link=lambda: _link_parents(plan))
     _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}),
           scope)

@@ -90,6 +90,7 @@ def test_category_crud(anon, as_editor, glossary):
     assert created.status_code == 201
     assert created.json() == {
         "slug": "safety", "name": "Safety", "names": {}, "url": "http://testserver/categories/safety/", "parent": None,
+        "uri": None, "collection_uri": "http://testserver/categories/safety",
         "description": "", "color": "#ff0000", "term_count": 0,
     }
     assert as_editor.patch("/api/categories/safety/", {"description": "Risks."}, format="json").status_code == 200
@@ -180,6 +181,39 @@ def test_the_schema_describes_names_as_language_to_text(anon):
     schema = anon.get("/api/schema/?format=json").json()
     names = schema["components"]["schemas"]["Category"]["properties"]["names"]
     assert names["type"] == "object" and names["additionalProperties"]["type"] == "string"
+
+
+THESAURUS_URI = "http://vocabularies.example.org/thesaurus/"
+
+
+def test_the_api_reads_and_writes_a_groups_uri(as_editor, anon):
+    created = as_editor.post("/api/categories/", {"name": "Pets", "uri": THESAURUS_URI + "mt1"}, format="json")
+    assert created.status_code == 201, created.content
+    body = anon.get("/api/categories/pets/").json()
+    assert body["uri"] == THESAURUS_URI + "mt1" and body["collection_uri"] == THESAURUS_URI + "mt1"
+    cleared = as_editor.patch("/api/categories/pets/", {"uri": None}, format="json").json()
+    assert cleared["uri"] is None and cleared["collection_uri"] == "http://testserver/categories/pets"
+    assert Category.objects.get(slug="pets").uri is None
+
+
+@pytest.mark.parametrize(("uri", "reason"), [
+    ("pets", "Enter an absolute URI"),
+    (THESAURUS_URI + "taken", "category with this URI already exists"),
+    (3, "Expected a string, got int."),
+])
+def test_the_api_refuses_a_bad_or_taken_uri_with_the_field(as_editor, uri, reason):
+    services.category_create(name="Other", uri=THESAURUS_URI + "taken")
+    services.category_create(name="Pets", slug="pets")
+    response = as_editor.patch("/api/categories/pets/", {"uri": uri}, format="json")
+    assert response.status_code == 400
+    assert reason in " ".join(response.json()["uri"])
+    assert Category.objects.get(slug="pets").uri is None
+
+
+def test_an_empty_uri_from_the_api_is_none_so_many_groups_may_have_none(as_editor):
+    services.category_create(name="Other")
+    assert as_editor.post("/api/categories/", {"name": "Pets", "uri": ""}, format="json").status_code == 201
+    assert Category.objects.get(slug="pets").uri is None
 
 
 def test_a_category_cannot_be_put_inside_itself(as_editor):
