@@ -125,6 +125,66 @@ def may_edit_term(request, term) -> bool:
     return term is None or workflow.edit_error(status=term.status, may_review=workflow.can_review(request.user)) is None
 
 
+class WorkflowCheckedForm(forms.ModelForm):
+    """A label's or relation's own page: the term(s) chosen must be ones the user may edit (the
+    workflow's rule, asked through ``workflow_error``), else the form says why and nothing is saved."""
+
+    may_review = True
+
+    def workflow_error(self, cleaned_data) -> tuple[str, str] | None:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.may_review:
+            problem = self.workflow_error(cleaned_data)
+            if problem:
+                self.add_error(*problem)
+        return cleaned_data
+
+
+class LabelPageForm(WorkflowCheckedForm):
+    def workflow_error(self, cleaned_data):
+        term = cleaned_data.get("term")
+        problem = term is not None and workflow.edit_error(status=term.status, may_review=False)
+        return ("term", problem) if problem else None
+
+
+class RelationPageForm(WorkflowCheckedForm):
+    def workflow_error(self, cleaned_data):
+        source, target = cleaned_data.get("source"), cleaned_data.get("target")
+        problem = source is not None and target is not None and workflow.relation_edit_error(
+            source_status=source.status, target_status=target.status, may_review=False)
+        return (None, problem) if problem else None
+
+
+class WorkflowCheckedAdmin:
+    """The page of a row that belongs to terms: read-only, saying why, where the workflow keeps
+    the user from changing it (``edit_refusal``), and its form checks the terms chosen."""
+
+    def edit_refusal(self, obj, may_review: bool) -> str | None:
+        raise NotImplementedError
+
+    def refusal(self, request, obj) -> str | None:
+        return obj is not None and self.edit_refusal(obj, workflow.can_review(request.user)) or None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        return type(form_class.__name__, (form_class,), {"may_review": workflow.can_review(request.user)})
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.refusal(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.refusal(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        reason = self.refusal(request, obj)
+        if reason and request.method == "GET" and super().has_change_permission(request, obj):
+            messages.warning(request, f"Read only for you: {reason}")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 class ChangedRowForm(forms.ModelForm):
     """An inline row checked against the rules and the database only when it was changed.
 
@@ -351,6 +411,7 @@ class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
     def changelist_view(self, request, extra_context=None):
         awaiting = Term.objects.filter(status=TermStatus.IN_REVIEW).count()
         extra_context = {**(extra_context or {}), "awaiting_review": awaiting,
+                         "may_import": workflow.import_error(may_review=workflow.can_review(request.user)) is None,
                          "awaiting_review_url": reverse("admin:glossary_term_changelist") + "?status__exact=in_review"}
         return super().changelist_view(request, extra_context)
 
@@ -535,7 +596,8 @@ class RelationTypeAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
 
 
 @admin.register(Relation)
-class RelationAdmin(TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
+class RelationAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
+    form = RelationPageForm
     list_display = ["source", "type", "target", "note", "created_at"]
     list_filter = ["type"]
     list_select_related = ["source", "type", "target"]
@@ -549,20 +611,25 @@ class RelationAdmin(TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
                  if any(folded in search.fold(name) for name in (t.slug, t.label, t.inverse_label))]
         return queryset.filter(Q(source__in=term_ids) | Q(target__in=term_ids) | Q(type__in=types))
 
+    def edit_refusal(self, obj, may_review):
+        return workflow.relation_edit_error(source_status=obj.source.status, target_status=obj.target.status,
+                                            may_review=may_review)
+
     def save_model(self, request, obj, form, change):
         if change:
-            services.relation_update(relation=obj)
+            services.relation_update(relation=obj, user=request.user)
         else:
             obj.pk = services.relation_create(
-                source=obj.source, type=obj.type, target=obj.target, note=obj.note
+                source=obj.source, type=obj.type, target=obj.target, note=obj.note, user=request.user
             ).pk
 
     def delete_model(self, request, obj):
-        services.relation_delete(relation=obj)
+        services.relation_delete(relation=obj, user=request.user)
 
 
 @admin.register(Label)
-class LabelAdmin(TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
+class LabelAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
+    form = LabelPageForm
     list_display = ["text", "term", "language", "kind", "subkind"]
     list_filter = ["kind", "subkind", "language"]
     list_select_related = ["term"]
@@ -574,15 +641,18 @@ class LabelAdmin(TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     def found(self, queryset, term_ids, text):
         return queryset.filter(term__in=term_ids)  # the search looks in every label, in every language
 
+    def edit_refusal(self, obj, may_review):
+        return workflow.edit_error(status=obj.term.status, may_review=may_review)
+
     def save_model(self, request, obj, form, change):
         if change:
-            services.label_update(label=obj)
+            services.label_update(label=obj, user=request.user)
         else:
             obj.pk = services.label_create(term=obj.term, text=obj.text, language=obj.language,
-                                           kind=obj.kind, subkind=obj.subkind).pk
+                                           kind=obj.kind, subkind=obj.subkind, user=request.user).pk
 
     def delete_model(self, request, obj):
-        services.label_delete(label=obj)
+        services.label_delete(label=obj, user=request.user)
 
 
 @admin.register(Reference)

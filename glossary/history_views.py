@@ -35,8 +35,9 @@ def term_revert(request, slug, number):
     version = version_get(term_versions(term), number)
     try:
         services.term_revert(term=term, version=version, user=request.user)
-    except ValidationError as error:
-        messages.error(request, f"Version {version.number} was not restored: {' '.join(error.messages)}")
+    except (ValidationError, PermissionDenied) as error:
+        reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, f"Version {version.number} was not restored: {reason}")
     else:
         messages.success(request, f"Reverted to version {version.number}.")
     return redirect(reverse("glossary:term-history", kwargs={"slug": term.slug}))

@@ -471,7 +471,7 @@ def term_revert(*, term: Term, version, user=None) -> Term:
         category = state.fields["category_id"]
         fields["category"] = Category.objects.filter(pk=category).first() if category else None
         term_update(
-            term=term, **fields,
+            term=term, user=user, **fields,  # with a user, the workflow's rule: who may change it now
             labels=[dict(zip(LABEL_FIELDS, label)) for label in state.labels],
             notes=[dict(zip(NOTE_FIELDS, note)) for note in state.notes],
             mappings=[dict(zip(MAPPING_FIELDS, mapping)) for mapping in state.mappings],
@@ -531,24 +531,42 @@ def _touch(term: Term) -> None:
     Term.objects.filter(pk=term.pk).update(updated_at=term.updated_at)
 
 
+def _refuse_unless_may_edit(user, *statuses: str | None) -> None:
+    """With a ``user``: PermissionDenied unless they may change the content of terms in each of
+    ``statuses`` (the workflow's rule; None: no term). Without one the change is taken as given."""
+    if user is None or workflow.can_review(user):
+        return
+    for status in statuses:
+        problem = status is not None and workflow.edit_error(status=status, may_review=False)
+        if problem:
+            raise PermissionDenied(problem)
+
+
 @transaction.atomic
 def label_create(*, term: Term, text: str, language: str = "", kind: str = LabelKind.ALTERNATIVE,
-                 subkind: str = "") -> Label:
+                 subkind: str = "", user=None) -> Label:
+    _refuse_unless_may_edit(user, term.status)
     label = _apply(Label(term=term), {"text": text, "language": language, "kind": kind, "subkind": subkind})
     _resync_name(term)
     return label
 
 
 @transaction.atomic
-def label_update(*, label: Label, **fields: Any) -> Label:
+def label_update(*, label: Label, user=None, **fields: Any) -> Label:
+    """Change ``label``; with a ``user``, only where they may edit the term it was on and the term
+    it is on now (a label may move)."""
+    if user is not None and label.pk:
+        stored = Label.objects.filter(pk=label.pk).values_list("term__status", flat=True).first()
+        _refuse_unless_may_edit(user, stored, fields.get("term", label.term).status)
     _apply(label, fields)
     _resync_name(label.term)
     return label
 
 
 @transaction.atomic
-def label_delete(*, label: Label) -> None:
+def label_delete(*, label: Label, user=None) -> None:
     term = label.term
+    _refuse_unless_may_edit(user, term.status)
     label.delete()
     _resync_name(term)
 
@@ -640,14 +658,32 @@ def _apply_relation(relation: Relation, fields: Mapping[str, Any]) -> Relation:
     return relation
 
 
+def _refuse_unless_may_relate(user, *ends: tuple[str, str] | None) -> None:
+    """With a ``user``: PermissionDenied unless they may write a relation between terms of each
+    ``(source status, target status)`` of ``ends`` (the workflow's rule; None: no relation)."""
+    if user is None or workflow.can_review(user):
+        return
+    for statuses in ends:
+        problem = statuses is not None and workflow.relation_edit_error(
+            source_status=statuses[0], target_status=statuses[1], may_review=False)
+        if problem:
+            raise PermissionDenied(problem)
+
+
 @transaction.atomic
-def relation_create(*, source: Term, type: RelationType, target: Term, note: str = "") -> Relation:
+def relation_create(*, source: Term, type: RelationType, target: Term, note: str = "", user=None) -> Relation:
+    _refuse_unless_may_relate(user, (source.status, target.status))
     _lock_types(type)
     return _apply_relation(Relation(source=source, type=type, target=target, note=note), {})
 
 
 @transaction.atomic
-def relation_update(*, relation: Relation, **fields: Any) -> Relation:
+def relation_update(*, relation: Relation, user=None, **fields: Any) -> Relation:
+    """Change ``relation``; with a ``user``, only where they may write it as it was and as it will be."""
+    if user is not None and relation.pk and not workflow.can_review(user):
+        stored = Relation.objects.filter(pk=relation.pk).values_list("source__status", "target__status").first()
+        ends = (fields.get("source", relation.source).status, fields.get("target", relation.target).status)
+        _refuse_unless_may_relate(user, stored, ends)
     previous_type = None
     if relation.pk:
         previous_type = RelationType.objects.filter(relations__pk=relation.pk).first()
@@ -656,7 +692,8 @@ def relation_update(*, relation: Relation, **fields: Any) -> Relation:
 
 
 @transaction.atomic
-def relation_delete(*, relation: Relation) -> None:
+def relation_delete(*, relation: Relation, user=None) -> None:
+    _refuse_unless_may_relate(user, (relation.source.status, relation.target.status))
     relation.delete()
 
 

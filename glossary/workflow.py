@@ -127,6 +127,32 @@ def edit_error(*, status: str, may_review: bool) -> str | None:
     )
 
 
+def relation_edit_error(*, source_status: str, target_status: str, may_review: bool) -> str | None:
+    """Why a user cannot add, change or remove a relation between terms in these statuses, or None.
+
+    A relation is part of both terms it joins (each page shows it), so an editor writes it where
+    they may edit one of them: readers see it only once a reviewer has published that term.
+
+    >>> relation_edit_error(source_status="published", target_status="draft", may_review=False) is None
+    True
+    """
+    if may_review or source_status in EDITABLE_BY_EDITORS or target_status in EDITABLE_BY_EDITORS:
+        return None
+    return (
+        f"This relation joins a term that is {STATUS_NAMES[source_status]} and one that is "
+        f"{STATUS_NAMES[target_status]}: only a reviewer may add, change or remove a relation between "
+        "terms past the draft stage; an editor may where one of its terms is a draft or sent back for changes."
+    )
+
+
+def import_error(*, may_review: bool) -> str | None:
+    """Why a user cannot import a glossary file, or None: a file sets terms' content and status
+    wholesale, published terms' too, so importing is a reviewer's step."""
+    if may_review:
+        return None
+    return "Only a reviewer may import: a file can change published terms and set any status."
+
+
 def actions_from(current: str, *, may_review: bool) -> list[tuple[str, str]]:
     """The ``(target status, button)`` a user may choose from ``current``."""
     return [

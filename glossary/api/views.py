@@ -319,6 +319,18 @@ class RelationViewSet(ServiceModelViewSet):
         # A relation's answer is its ends and type, which the write already holds: no need to read it again.
         return obj
 
+    # The workflow decides who may write a relation between terms in which statuses (the services
+    # refuse with 403 and the reason).
+    def perform_create(self, serializer):
+        serializer.instance = services.relation_create(**serializer.validated_data, user=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.relation_update(relation=serializer.instance, user=self.request.user,
+                                                       **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.relation_delete(relation=instance, user=self.request.user)
+
 
 @extend_schema_view(
     destroy=extend_schema(

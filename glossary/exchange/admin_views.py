@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
+from glossary import workflow
 from glossary.exchange import jobs
 from glossary.exchange.jsonfmt import MEDIA_TYPE, iter_json
 from glossary.exchange.snapshot import glossary_snapshot
@@ -54,6 +55,9 @@ def _check_rights(model_admin, request):
     if not (request.user.is_staff and model_admin.has_add_permission(request)
             and model_admin.has_change_permission(request)):
         raise PermissionDenied
+    problem = workflow.import_error(may_review=workflow.can_review(request.user))
+    if problem:
+        raise PermissionDenied(problem)
 
 
 def _context(model_admin, request, title, **extra):
