@@ -9,7 +9,8 @@ other vocabularies (``skos:*Match``), ``owl:deprecated`` and ``dct:isReplacedBy`
 without ``skos:prefLabel`` (its ``rdfs:label`` or the end of its URI is used), a second preferred
 label in one language (it becomes an alternative label), a value that is a URI where text was
 expected (skipped), a broader/narrower/related concept outside the file and the glossary (kept
-as the matching mapping). Real contradictions — cycles, two current concepts with one preferred
+as the matching mapping), and what is not kept: each property of the concepts and collections
+that nothing here reads, and each concept scheme. Real contradictions — cycles, two current concepts with one preferred
 label in a language, a concept related to itself — are left for the importer's checks to refuse.
 """
 
@@ -46,6 +47,19 @@ MAPPING_KINDS = {predicate: kind for kind, predicate in MAPPING_PREDICATES.items
 # A broader/narrower/related concept outside the vocabulary is kept as the mapping that says it.
 OUTSIDE_AS_MAPPING = {SKOS.broader: "broad", SKOS.narrower: "narrow", SKOS.related: "related"}
 SUBKINDS = ("abbreviation", "synonym", "misspelling")
+# What the reader takes from a concept and from a collection (besides relation types' own
+# properties and our own vocabulary); anything else is reported as not kept. The transitive
+# hierarchy is what skos:broader already says; schemes are reported on their own.
+CONCEPT_PREDICATES = {
+    RDF.type, RDFS.label, SKOS.notation, SKOS.broader, SKOS.narrower, SKOS.related, SKOS.broaderTransitive,
+    SKOS.narrowerTransitive, DCTERMS.isReplacedBy, OWL.deprecated, DCTERMS.created, DCTERMS.modified,
+    DCTERMS.source, RDFS.seeAlso, SKOS.inScheme, SKOS.topConceptOf,
+    *LABEL_PREDICATES.values(), *NOTE_PREDICATES.values(), *MAPPING_PREDICATES.values(),
+    SKOSXL.prefLabel, SKOSXL.altLabel, SKOSXL.hiddenLabel,
+}
+OUR_CONCEPT_NAMES = {"status", "shortDefinition", *SUBKINDS}
+COLLECTION_PREDICATES = {RDF.type, SKOS.prefLabel, RDFS.label, SKOS.definition, SKOS.member, SKOS.memberList,
+                         ISOTHES.subGroup, ISOTHES.superGroup}
 
 
 def read_skos(data: bytes, rdf_format="turtle", name="file", stored=None) -> Document:
@@ -251,6 +265,8 @@ class _SkosReader:
         self.read_relations()
         self.read_terms()
         self.read_references()
+        self.report_schemes()
+        self.report_unread()
         return self.doc
 
     def read_types(self):
@@ -364,8 +380,11 @@ class _SkosReader:
             item_of[child].data["parent"] = parent
 
     def members(self, collection, where):
-        """A collection's members: ``skos:member``, and an ordered collection's ``skos:memberList``."""
+        """A collection's members: ``skos:member``, an ordered collection's ``skos:memberList``, and
+        the groups ISO 25964 puts inside it (``isothes:subGroup``, or theirs ``isothes:superGroup``)."""
         found = list(self.g.objects(collection, SKOS.member))
+        found += sorted(self.g.objects(collection, ISOTHES.subGroup), key=str)
+        found += sorted(self.g.subjects(ISOTHES.superGroup, collection), key=str)
         for head in self.g.objects(collection, SKOS.memberList):
             try:
                 found.extend(list(self.g.items(head)))
@@ -529,6 +548,51 @@ class _SkosReader:
             data["kind"] = str(kind) if kind is not None else data["kind"]
             data["terms"] = sorted(set(data["terms"]))
             self.doc.references.append(Item(data, f"<{url}>", "rdf", names={"title": "dct:title"}))
+
+
+    # What was not kept -----------------------------------------------------------------------
+
+    def report_schemes(self):
+        """A file's concept schemes: the glossary is one vocabulary, so their concepts come in and
+        the schemes themselves (their URIs, titles, top concepts) do not. Our own exports' scheme is
+        the one any export writes again."""
+        for scheme in sorted(set(self.g.subjects(RDF.type, SKOS.ConceptScheme)), key=str):
+            members = ({c for c in self.g.subjects(SKOS.inScheme, scheme)}
+                       | {c for c in self.g.subjects(SKOS.topConceptOf, scheme)}
+                       | set(self.g.objects(scheme, SKOS.hasTopConcept))) & self.in_file
+            if members and members <= self.ours:
+                continue
+            title = (self.text(scheme, SKOS.prefLabel) or self.text(scheme, DCTERMS.title)
+                     or self.text(scheme, RDFS.label) or _local(scheme))
+            self.warn(f"<{scheme}>", f"the concept scheme “{title[:80]}” is not kept: its {len(members)} "
+                                     f"concept{'s' if len(members) != 1 else ''} come in as the glossary's, and "
+                                     "exports describe the glossary as one scheme of its own")
+
+    def report_unread(self):
+        """Each property of the file's concepts and collections that nothing here reads, once,
+        with how often it occurs: what the import will not keep."""
+        known = CONCEPT_PREDICATES | set(self.type_slug)
+        unread = defaultdict(list)
+        for concept in self.concepts:
+            for predicate in self.props[concept]:
+                if predicate not in known and not _is_ours(predicate, OUR_CONCEPT_NAMES):
+                    unread[("concept", predicate)].append(concept)
+        for collection in sorted({c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}, key=str):
+            for predicate in set(self.g.predicates(collection)):
+                if predicate not in COLLECTION_PREDICATES and not _is_ours(predicate, {"color"}):
+                    unread[("collection", predicate)].append(collection)
+        for (kind, predicate), subjects in sorted(unread.items(), key=lambda pair: (pair[0][0], str(pair[0][1]))):
+            count = len(subjects)
+            first = min(subjects, key=str)
+            shown = first.n3() if isinstance(first, URIRef) else "a blank node"
+            self.warn(self.g.namespace_manager.normalizeUri(predicate),
+                      f"on {count} {kind}{'s' if count != 1 else ''} (the first: {shown}); not read, so not kept")
+
+
+def _is_ours(predicate, names):
+    """Whether ``predicate`` is one of ``names`` in our own vocabulary (any instance's ``…/vocab#``)."""
+    text = str(predicate)
+    return "/vocab#" in text and text.rsplit("#", 1)[-1] in names
 
 
 def _ours(g, subject, name):
