@@ -265,8 +265,11 @@ class _SkosReader:
         self.read_relations()
         self.read_terms()
         self.read_references()
+        # What is not kept comes first: a few lines that a long list of warnings must not bury.
+        interpreted, self.doc.warnings = self.doc.warnings, []
         self.report_schemes()
         self.report_unread()
+        self.doc.warnings += interpreted
         return self.doc
 
     def read_types(self):

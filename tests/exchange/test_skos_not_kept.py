@@ -74,3 +74,9 @@ def test_our_own_skos_export_is_read_back_whole(seed, export, run_import, settin
     out, err, error = run_import(export("skos", name="ours.ttl"))
     assert error is None, err
     assert "not kept" not in out and "not read" not in out, out
+
+
+def test_what_is_not_kept_comes_before_the_other_warnings(tmp_path):
+    out = import_turtle(tmp_path, EXTRA + 'th:c3 a skos:Concept ; skos:prefLabel "Plan"@en, "Plan B"@en .\n')
+    lines = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert "not kept" in lines[0] and "has a second skos:prefLabel" in lines[-1]
