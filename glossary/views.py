@@ -131,8 +131,9 @@ def home(request):
         "glossary/home.html",
         {
             "initials": _initials(request),
-            "categories": _with_safe_colors(_in_readers_order(
-                (c for c in selectors.categories_counted(user=request.user) if c.term_count), request)),
+            # The top of the tree: a thesaurus's domains, each counting its groups' terms too.
+            "categories": _with_safe_colors([c for c in _with_groups(_in_readers_order(
+                selectors.categories_counted(user=request.user), request)) if c.total]),
             "totals": totals,
             "recent": recent,
         },

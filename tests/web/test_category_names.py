@@ -286,6 +286,16 @@ def test_the_categories_page_lists_a_domains_groups_inside_its_card(client, doma
     assert "2 groups · 3 terms</p>" in cards[0]
 
 
+def test_the_home_page_lists_the_domains_with_their_groups_terms(client, domains, make_term):
+    services.category_create(name="Empty", slug="empty")
+    make_term("Loose", category=services.category_create(name="Flat", slug="flat"))
+    page = client.get("/").content.decode()
+    listed = page.split('<ul class="category-list">')[1].split("</ul>")[0]
+    assert '>Education</a> <span class="count" aria-label="3 terms">3</span>' in listed
+    assert '>Flat</a> <span class="count" aria-label="1 term">1</span>' in listed
+    assert "Teaching" not in listed and "Curricula" not in listed and "Empty" not in listed
+
+
 def test_a_domains_page_lists_its_groups_and_a_groups_page_names_its_domain(client, domains):
     page = client.get("/categories/education/?lang=fr").content.decode()
     assert '<h2 class="category-groups-head">Groups</h2>' in page
