@@ -567,7 +567,7 @@ class _SkosReader:
                 continue
             title = (self.text(scheme, SKOS.prefLabel) or self.text(scheme, DCTERMS.title)
                      or self.text(scheme, RDFS.label) or _local(scheme))
-            self.warn(f"<{scheme}>", f"the concept scheme “{title[:80]}” is not kept: its {len(members)} "
+            self.warn(f"<{scheme}>", f"the concept scheme “{title[:80]}” is not kept: its {len(members):,} "
                                      f"concept{'s' if len(members) != 1 else ''} come in as the glossary's, and "
                                      "exports describe the glossary as one scheme of its own")
 
@@ -589,7 +589,7 @@ class _SkosReader:
             first = min(subjects, key=str)
             shown = first.n3() if isinstance(first, URIRef) else "a blank node"
             self.warn(self.g.namespace_manager.normalizeUri(predicate),
-                      f"on {count} {kind}{'s' if count != 1 else ''} (the first: {shown}); not read, so not kept")
+                      f"on {count:,} {kind}{'s' if count != 1 else ''} (the first: {shown}); not read, so not kept")
 
 
 def _is_ours(predicate, names):

@@ -46,6 +46,18 @@ def _save(model, objects, fields, scope, link=None):
     copy_history(model, "id", [o.pk for o in updated], scope, "~")
 
 
+def _free_former_names(categories):
+    """Give each stored category the file renames a placeholder name first, so that categories
+    may take each other's former names in one import (names are unique, and the database checks
+    each row as it is updated, so two groups swapping names would otherwise be refused)."""
+    stored = [c for c in categories if c.pk is not None]
+    former = dict(Category.objects.filter(pk__in=[c.pk for c in stored]).values_list("pk", "name"))
+    renamed = [c for c in stored if former.get(c.pk) != c.name]
+    if renamed:
+        Category.objects.bulk_update([Category(pk=c.pk, name=f"\x1frenaming {c.pk}") for c in renamed], ["name"],
+                                     batch_size=BATCH)
+
+
 def _link_parents(plan):
     for slug, parent in plan.category_parent.items():
         plan.categories[slug].parent_id = plan.categories[parent].pk if parent else None
@@ -125,6 +137,7 @@ def write_plan(plan, scope=None) -> None:
     Historical rows are written with it, linked to ``scope`` (`glossary.history.Scope`) when given.
     """
     progress = plan.progress
+    _free_former_names(plan.category_writes)
     _save(Category, plan.category_writes, ["uri", "name", "description", "color", "names", "parent"], scope,
           link=lambda: _link_parents(plan))
     _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}),

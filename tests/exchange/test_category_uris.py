@@ -164,3 +164,15 @@ def test_a_new_group_that_takes_a_renamed_groups_old_label_is_a_group_of_its_own
         ("education", "Education", TH + "domain1"), ("loose-ends", "Loose ends", None),
         ("pets", "Companion animals", TH + "mt1"), ("pets-2", "Pets", TH + "mt9")]
     assert Term.objects.get(name="String").category.slug == "pets-2"
+
+
+@pytest.mark.parametrize("renamed", [
+    {"domain3": "Culture and heritage", "mt3": "Culture"},  # a group takes its domain's former name
+    {"domain3": "Culture (mt3)", "mt3": "Culture"},  # two groups swap names
+])
+def test_groups_may_take_each_others_former_names_in_one_import(tmp_path, renamed):
+    services.category_create(name="Culture", slug="culture", uri=TH + "domain3")
+    services.category_create(name="Culture (mt3)", slug="culture-2", uri=TH + "mt3")
+    import_file(_json_file(tmp_path, [{"slug": slug, "name": name, "uri": TH + slug}
+                                      for slug, name in renamed.items()]))
+    assert dict(Category.objects.values_list("uri", "name")) == {TH + slug: name for slug, name in renamed.items()}
