@@ -399,3 +399,14 @@ th:c a skos:Concept ; skos:prefLabel "Lecture"@en .
     out = import_turtle(tmp_path, 'th:d a skos:Collection ; skos:prefLabel "Education"@en .' + groups)
     assert Category.objects.get(slug="teaching").parent is None
     assert "categories: 0 created, 1 updated, 1 unchanged" in out
+
+
+def test_large_counts_are_written_with_thousands_separators(client, domains):
+    teaching = Category.objects.get(slug="teaching")
+    Term.objects.bulk_create([Term(name=f"Bulk {i}", slug=f"bulk-{i}", category=teaching, status="published")
+                              for i in range(1200)])
+    home = client.get("/").content.decode()
+    assert '<a href="/terms/">1,203</a>' in home
+    assert '>Education</a> <span class="count" aria-label="1,203 terms">1,203</span>' in home
+    assert "1,203 terms" in client.get("/terms/").content.decode()
+    assert "1,203 terms, with those of its groups" in client.get("/categories/education/").content.decode()
