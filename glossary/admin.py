@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from glossary import search, selectors, services, workflow
 from glossary.exchange import admin_views as exchange_admin
 from glossary.models import (
-    Category, ChangeSet, Label, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
+    Category, ChangeSet, Label, Mapping, Note, Reference, Relation, RelationType, Release, Scheme, Term, TermStatus,
 )
 
 
@@ -571,6 +571,40 @@ class CategoryAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
 
     def delete_model(self, request, obj):
         services.category_delete(category=obj)
+
+
+class SchemeForm(forms.ModelForm):
+    titles = NamesInLanguagesField(
+        required=False, label="Title in other languages",
+        help_text="One per line: a language tag, a colon, the title — “fr: Thésaurus de l'UNESCO”.",
+    )
+
+    class Meta:
+        model = Scheme
+        fields = ["title", "titles", "uri", "description"]
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    """The one row that says which vocabulary the glossary is: its title on the home page, its
+    concept scheme in SKOS exports."""
+
+    form = SchemeForm
+    list_display = ["__str__", "uri"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # One row: once there is one, "add" edits it (asking in has_add_permission would cost
+        # every admin page's menu a query).
+        if Scheme.objects.exists():
+            return redirect(reverse("admin:glossary_scheme_change", args=[1]))
+        return super().add_view(request, form_url, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # emptied, not deleted: an empty title and URI are "none of its own"
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(RelationType)

@@ -73,7 +73,7 @@ def validate_category_names(value) -> None:
         if len(tag) > 16 or not language_tag.regex.match(tag):
             problems.append(f"{shown} is not a language tag such as fr, pt-BR or zh-Hant.")
         elif tag.lower() == own:
-            problems.append(f"{shown} is the glossary's own language: the category's name is its name there.")
+            problems.append(f"{shown} is the glossary's own language: the name itself is the name there.")
         elif tag.lower() in seen:
             problems.append(f"{shown} and {seen[tag.lower()]!r} are the same language.")
         seen.setdefault(tag.lower(), tag)
@@ -812,6 +812,38 @@ class ReferenceKind(models.TextChoices):
 class ReferenceManager(models.Manager):
     def get_by_natural_key(self, url):
         return self.get(url=url)
+
+
+class Scheme(models.Model):
+    """The glossary as one SKOS concept scheme, as other vocabularies know it: its URI, title and
+    description. One row, or none (then exports give it the glossary's base URI and no title of
+    its own). A SKOS import of a vocabulary with one scheme fills it; `Scheme.current` reads it."""
+
+    uri = models.CharField(
+        "URI", max_length=500, blank=True, validators=[validate_uri],
+        help_text="The concept scheme's identity, e.g. http://vocabularies.unesco.org/thesaurus; kept from "
+                  "imports. Left empty, exports use the glossary's base URI.",
+    )
+    title = models.CharField(max_length=CATEGORY_NAME_MAX_LENGTH, blank=True, validators=[validate_text],
+                             help_text="In the glossary's own language, e.g. UNESCO Thesaurus.")
+    titles = models.JSONField(default=dict, blank=True, validators=[validate_category_names],
+                              help_text='The title in other languages, by language tag: {"fr": "Thésaurus de l\'UNESCO"}.')
+    description = models.TextField(blank=True, validators=[validate_text])
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="scheme_is_one_row")]
+
+    def __str__(self):
+        return self.title or self.uri or "The glossary's concept scheme"
+
+    @classmethod
+    def current(cls) -> "Scheme":
+        """The stored scheme, or an empty unsaved one."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def scheme_uri(self, base: str) -> str:
+        """The URI exports give the scheme: its own, or the glossary's base URI."""
+        return self.uri or base
 
 
 class Reference(models.Model):

@@ -28,7 +28,7 @@ from glossary.rules import ONE_LETTER_OR_DIGIT, initial_of
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, category_name, language_name, localize, reader_language
 from glossary.models import (
-    PUBLIC_STATUSES, Category, NoteKind, Term, TermStatus, default_language, hex_color,
+    PUBLIC_STATUSES, Category, NoteKind, Scheme, Term, TermStatus, default_language, hex_color,
 )
 from glossary.search import fold, highlight, normalise_query, search_key
 
@@ -125,6 +125,7 @@ def _initials(request) -> list[dict]:
 
 def home(request):
     totals = selectors.glossary_totals(user=request.user)
+    scheme = Scheme.current()  # the vocabulary this glossary is, when it was given a title
     recent = with_change_labels(selectors.term_changes()[:RECENT_COUNT], reader_language(request))
     return render(
         request,
@@ -136,6 +137,9 @@ def home(request):
                 selectors.categories_counted(user=request.user), request)) if c.total]),
             "totals": totals,
             "recent": recent,
+            "scheme_title": scheme.title and category_name({"name": scheme.title, "names": scheme.titles},
+                                                           reader_language(request)),
+            "scheme": scheme,
         },
     )
 

@@ -30,6 +30,7 @@ from glossary.models import (
     Reference,
     Relation,
     RelationType,
+    Scheme,
     Term,
     TermStatus,
     default_language,
@@ -58,14 +59,15 @@ class Report:
 
     def __init__(self, dry_run=False):
         self.dry_run = dry_run
-        self.counts = {name: Counter() for name in MODELS}
+        self.counts = {name: Counter() for name in (*MODELS, "scheme")}
         self.warnings = []
 
     def rows(self):
-        """(model, created, updated, unchanged, removed) per model, for tables."""
+        """(model, created, updated, unchanged, removed) per model, for tables; the concept scheme
+        only for a file that names one."""
         return [
             (name.replace("_", " "), c["created"], c["updated"], c["unchanged"], c["removed"])
-            for name, c in self.counts.items()
+            for name, c in self.counts.items() if name in MODELS or sum(c.values())
         ]
 
     def lines(self):
@@ -211,6 +213,7 @@ class Plan:
     # The check -------------------------------------------------------------------------------
 
     def check(self):
+        self.check_scheme()
         self.check_categories()
         self.check_relation_types()
         self.check_terms()
@@ -299,17 +302,43 @@ class Plan:
                 names = [self.categories[slug].name for slug in loop]
                 self.errors.append(f"{item.at('parent')}: {rules.category_loop_message(names)}")
 
-    def category_names_ok(self, item):
-        """The category's names in other languages, when the file gives them, by the model's rule."""
-        value = item.data.get("names")
+    def category_names_ok(self, item, field="names"):
+        """A category's names (or the scheme's titles) in other languages, when the file gives
+        them, by the model's rule."""
+        value = item.data.get(field)
         if value is None:
             return True
         try:
             validate_category_names(value)
         except ValidationError as exc:
-            self.errors.append(f"{item.at('names')}: {' '.join(exc.messages)}")
+            self.errors.append(f"{item.at(field)}: {' '.join(exc.messages)}")
             return False
         return True
+
+    def check_scheme(self):
+        """The vocabulary the file says it is: the glossary becomes it, unless the glossary is
+        another one already (then the file's scheme is named as not kept)."""
+        self.scheme_write = None
+        item = self.doc.scheme
+        if item is None or not (self.fields_ok(item, Scheme, ("uri", "title", "description"))
+                                and self.category_names_ok(item, "titles")):
+            return
+        scheme = Scheme.current()
+        uri = (item.data.get("uri") or "").strip()
+        if scheme.uri and uri and uri != scheme.uri:
+            self.report.warnings.append(f"{item.at()}: the glossary is the concept scheme <{scheme.uri}>; "
+                                        "this file's scheme is not kept (its concepts come in)")
+            return
+        fields = {"uri": uri, "title": _text(item.data.get("title")), "description": item.data.get("description"),
+                  "titles": item.data.get("titles")}
+        given = [name for name, value in fields.items() if value]
+        if not given:
+            return  # the scheme an export minted, without a title of its own: nothing to keep
+        changed = self.copy(scheme, item, given, fields)
+        self.report.counts["scheme"][
+            "created" if scheme._state.adding else "updated" if changed else "unchanged"] += 1
+        if changed:
+            self.scheme_write = scheme
 
     def check_relation_types(self):
         names = RELATION_TYPE_DEFAULTS.keys() | {"slug", "label", "inverse_label"}

@@ -21,6 +21,7 @@ READABLE_VERSIONS = (1, 2)
 SECTIONS = ("categories", "relation_types", "terms", "relations", "references")
 
 # Field order inside each section of the JSON format; also the CSV column order.
+SCHEME_FIELDS = ("uri", "title", "titles", "description")
 CATEGORY_FIELDS = ("slug", "name", "description", "color", "names", "parent", "uri")
 RELATION_TYPE_FIELDS = (
     "slug", "label", "inverse_label", "description", "symmetric", "transitive", "acyclic",
@@ -82,6 +83,7 @@ class Document:
     relations: list = field(default_factory=list)
     references: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    scheme: "Item | None" = None  # the vocabulary's own concept scheme, when the file names one
 
     def __len__(self):
         return sum(len(getattr(self, name)) for name in SECTIONS)

@@ -14,6 +14,7 @@ from glossary.exchange.document import (
     REFERENCE_FIELDS,
     RELATION_FIELDS,
     RELATION_TYPE_FIELDS,
+    SCHEME_FIELDS,
     SECTIONS,
     TERM_FIELDS,
     Document,
@@ -39,6 +40,8 @@ def iter_json(snapshot: dict):
     """The snapshot as JSON text in chunks (for streaming), one row per line."""
     yield "{\n"
     yield f'"format": {json.dumps(FORMAT_NAME)},\n"version": {FORMAT_VERSION}'
+    if snapshot.get("scheme"):
+        yield f',\n"scheme": {json.dumps(snapshot["scheme"], ensure_ascii=False)}'
     for section in SECTIONS:
         rows = snapshot[section]
         yield f',\n{json.dumps(section)}: ['
@@ -66,10 +69,16 @@ def read_json(data: bytes, name="file") -> Document:
     version = raw.get("version")
     if version not in READABLE_VERSIONS:
         errors.append(f"version: this instance reads versions 1 and {FORMAT_VERSION}, found {json.dumps(version)[:80]}")
-    unknown = set(raw) - set(SECTIONS) - {"format", "version"}
+    unknown = set(raw) - set(SECTIONS) - {"format", "version", "scheme"}
     errors.extend(f"{key}: unknown section" for key in sorted(unknown))
 
     document = Document()
+    if "scheme" in raw:
+        if not isinstance(raw["scheme"], dict):
+            errors.append("scheme: expected an object")
+        else:
+            errors.extend(f"scheme.{key}: unknown field" for key in sorted(set(raw["scheme"]) - set(SCHEME_FIELDS)))
+            document.scheme = Item(raw["scheme"], "scheme")
     for section in SECTIONS:
         rows = raw.get(section, [])
         if not isinstance(rows, list):

@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from glossary import rules
 from glossary.exchange.document import Document, Item
 from glossary.exchange.rdfsafe import parse_rdf
-from glossary.exchange.skos_write import LABEL_PREDICATES, MAPPING_PREDICATES, NOTE_PREDICATES
+from glossary.exchange.skos_write import DEFAULT_SCHEME_TITLE, LABEL_PREDICATES, MAPPING_PREDICATES, NOTE_PREDICATES
 from glossary.models import language_tag, name_languages
 
 SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
@@ -60,6 +60,8 @@ CONCEPT_PREDICATES = {
 OUR_CONCEPT_NAMES = {"status", "shortDefinition", *SUBKINDS}
 COLLECTION_PREDICATES = {RDF.type, SKOS.prefLabel, RDFS.label, SKOS.definition, SKOS.member, SKOS.memberList,
                          ISOTHES.subGroup, ISOTHES.superGroup}
+SCHEME_PREDICATES = {RDF.type, SKOS.prefLabel, DCTERMS.title, RDFS.label, DCTERMS.description, SKOS.definition,
+                     SKOS.hasTopConcept}
 
 
 def read_skos(data: bytes, rdf_format="turtle", name="file", stored=None) -> Document:
@@ -267,7 +269,7 @@ class _SkosReader:
         self.read_references()
         # What is not kept comes first: a few lines that a long list of warnings must not bury.
         interpreted, self.doc.warnings = self.doc.warnings, []
-        self.report_schemes()
+        self.read_scheme()
         self.report_unread()
         self.doc.warnings += interpreted
         return self.doc
@@ -395,10 +397,11 @@ class _SkosReader:
                 self.warn(where, "skos:memberList is a list that loops back on itself; its members are skipped")
         return list(dict.fromkeys(found))
 
-    def category_names(self, collection):
-        """A collection's preferred labels in languages other than the glossary's: its name there."""
+    def category_names(self, collection, predicate=SKOS.prefLabel):
+        """A collection's (or scheme's) preferred labels in languages other than the glossary's: its
+        name there."""
         names, where, own = {}, f"<{collection}>", self.lang.lower()
-        for value in sorted(self.g.objects(collection, SKOS.prefLabel), key=lambda v: (str(getattr(v, "language", "")), str(v))):
+        for value in sorted(self.g.objects(collection, predicate), key=lambda v: (str(getattr(v, "language", "")), str(v))):
             tag = getattr(value, "language", None)
             if not isinstance(value, Literal) or not tag or tag.lower() == own or not str(value).strip():
                 continue
@@ -555,21 +558,39 @@ class _SkosReader:
 
     # What was not kept -----------------------------------------------------------------------
 
-    def report_schemes(self):
-        """A file's concept schemes: the glossary is one vocabulary, so their concepts come in and
-        the schemes themselves (their URIs, titles, top concepts) do not. Our own exports' scheme is
-        the one any export writes again."""
-        for scheme in sorted(set(self.g.subjects(RDF.type, SKOS.ConceptScheme)), key=str):
+    def read_scheme(self):
+        """A file of one concept scheme is one vocabulary: the glossary becomes that scheme (its
+        URI, title in each language, description). The scheme our own exports mint (the
+        instance's base URI, whose vocabulary its concepts use) gives its title but not its URI.
+        A file of several schemes merges them: each is named as not kept."""
+        schemes = sorted(set(self.g.subjects(RDF.type, SKOS.ConceptScheme)), key=str)
+        if len(schemes) == 1 and isinstance(schemes[0], URIRef):
+            scheme = schemes[0]
+            data = {"uri": str(scheme)}
+            if (None, URIRef(f"{scheme}vocab#status"), None) in self.g:
+                del data["uri"]  # minted by an export from the instance at that address
+            title = self.text(scheme, SKOS.prefLabel) or self.text(scheme, DCTERMS.title) or self.text(scheme, RDFS.label)
+            if title and title != DEFAULT_SCHEME_TITLE:
+                data["title"] = " ".join(title.split())[:100]
+            titles = self.category_names(scheme) or self.category_names(scheme, DCTERMS.title)
+            if titles:
+                data["titles"] = titles
+            description = self.text(scheme, DCTERMS.description) or self.text(scheme, SKOS.definition)
+            if description:
+                data["description"] = description
+            self.doc.scheme = Item(data, f"<{scheme}>", "rdf", names={"title": "skos:prefLabel",
+                                                                      "titles": "skos:prefLabel", "uri": "(URI)"})
+            return
+        for scheme in schemes:
             members = ({c for c in self.g.subjects(SKOS.inScheme, scheme)}
                        | {c for c in self.g.subjects(SKOS.topConceptOf, scheme)}
                        | set(self.g.objects(scheme, SKOS.hasTopConcept))) & self.in_file
-            if members and members <= self.ours:
-                continue
             title = (self.text(scheme, SKOS.prefLabel) or self.text(scheme, DCTERMS.title)
                      or self.text(scheme, RDFS.label) or _local(scheme))
-            self.warn(f"<{scheme}>", f"the concept scheme “{title[:80]}” is not kept: its {len(members):,} "
-                                     f"concept{'s' if len(members) != 1 else ''} come in as the glossary's, and "
-                                     "exports describe the glossary as one scheme of its own")
+            self.warn(scheme.n3() if isinstance(scheme, URIRef) else "a blank node",
+                      f"the concept scheme “{title[:80]}” is not kept: its {len(members):,} "
+                      f"concept{'s' if len(members) != 1 else ''} come in as the glossary's, which is one scheme; "
+                      "a file of several schemes merges them")
 
     def report_unread(self):
         """Each property of the file's concepts and collections that nothing here reads, once,
@@ -584,6 +605,11 @@ class _SkosReader:
             for predicate in set(self.g.predicates(collection)):
                 if predicate not in COLLECTION_PREDICATES and not _is_ours(predicate, {"color"}):
                     unread[("collection", predicate)].append(collection)
+        if self.doc.scheme is not None:
+            scheme = next(iter(self.g.subjects(RDF.type, SKOS.ConceptScheme)))
+            for predicate in set(self.g.predicates(scheme)):
+                if predicate not in SCHEME_PREDICATES:
+                    unread[("concept scheme", predicate)].append(scheme)
         for (kind, predicate), subjects in sorted(unread.items(), key=lambda pair: (pair[0][0], str(pair[0][1]))):
             count = len(subjects)
             first = min(subjects, key=str)

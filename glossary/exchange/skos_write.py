@@ -37,6 +37,10 @@ MAPPING_PREDICATES = {
 }
 
 
+# The title a scheme without one of its own is exported with (and not read back as its title).
+DEFAULT_SCHEME_TITLE = "Glossary Graph"
+
+
 def vocab(base):
     """Our own vocabulary, for what SKOS has no word for."""
     return Namespace(base + "vocab#")
@@ -75,9 +79,18 @@ def snapshot_to_graph(snapshot: dict, base: str) -> Graph:
     for prefix, namespace in (("skos", SKOS), ("dct", DCTERMS), ("owl", OWL), ("gg", GG), ("term", TERM),
                               ("rel", TYPE), ("cat", CATEGORY)):
         g.bind(prefix, namespace)
-    scheme = URIRef(base)
+    # The glossary's own scheme (`Scheme`): the vocabulary it was imported as, or one minted here.
+    own = snapshot.get("scheme") or {}
+    scheme = writable_iri(own["uri"]) if own.get("uri") else URIRef(base)
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, DCTERMS.title, Literal("Glossary Graph", lang=lang)))
+    g.add((scheme, DCTERMS.title, Literal(own.get("title") or DEFAULT_SCHEME_TITLE, lang=lang)))
+    if own.get("title"):
+        g.add((scheme, SKOS.prefLabel, Literal(own["title"], lang=lang)))
+    for tag, title in own.get("titles", {}).items():
+        g.add((scheme, SKOS.prefLabel, Literal(title, lang=tag)))
+        g.add((scheme, DCTERMS.title, Literal(title, lang=tag)))
+    if own.get("description"):
+        g.add((scheme, DCTERMS.description, Literal(own["description"], lang=lang)))
 
     types = snapshot["relation_types"]
     broader = _primary(types, "broader", "is-a")

@@ -9,7 +9,8 @@ from collections import defaultdict
 
 from glossary.exchange.document import FORMAT_NAME, FORMAT_VERSION
 from glossary.models import (
-    LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS, Category, Label, Mapping, Note, Reference, Relation, RelationType, Term,
+    LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS, Category, Label, Mapping, Note, Reference, Relation, RelationType,
+    Scheme, Term,
 )
 
 
@@ -29,6 +30,14 @@ def category_data(category) -> dict:
     if category.uri:  # likewise: only a group that has its own
         data["uri"] = category.uri
     return data
+
+
+def scheme_data() -> dict | None:
+    """The glossary's concept scheme (`Scheme`) as exports write it, or None when it has none."""
+    scheme = Scheme.current()
+    data = {"uri": scheme.uri, "title": scheme.title, "titles": dict(sorted(scheme.titles.items())),
+            "description": scheme.description}
+    return {name: value for name, value in data.items() if value} or None
 
 
 def with_parents(slugs) -> set:
@@ -53,7 +62,7 @@ def relation_type_data(relation_type) -> dict:
     }
 
 
-def glossary_snapshot(*, terms=None, targets=None) -> dict:
+def glossary_snapshot(*, terms=None, targets=None, with_scheme=False) -> dict:
     """The glossary as a JSON-format dict; ``terms`` (a queryset) limits it to those terms.
 
     A partial snapshot holds the relations among the chosen terms and only the categories,
@@ -128,6 +137,8 @@ def glossary_snapshot(*, terms=None, targets=None) -> dict:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
+        # Exports of the glossary say which vocabulary it is; releases and partial exports do not.
+        **({"scheme": scheme} if with_scheme and (scheme := scheme_data()) else {}),
         "categories": [category_data(c) for c in categories],
         "relation_types": [relation_type_data(t) for t in relation_types],
         "terms": [

@@ -71,7 +71,7 @@ class ExportView(APIView):
         params = validated_params(ExportParams, request)
         fmt, skos_format = params["format"], params["skos_format"]
         staff = request.user.is_active and request.user.is_staff
-        snapshot = glossary_snapshot(terms=None if staff else Term.objects.visible_to(request.user))
+        snapshot = glossary_snapshot(terms=None if staff else Term.objects.visible_to(request.user), with_scheme=True)
         return file_response(snapshot, fmt, skos_format, base=base_uri_for(request),
                              stem=f"glossary-{timezone.now():%Y-%m-%d}")
 

@@ -137,6 +137,8 @@ def write_plan(plan, scope=None) -> None:
     Historical rows are written with it, linked to ``scope`` (`glossary.history.Scope`) when given.
     """
     progress = plan.progress
+    if plan.scheme_write is not None:
+        plan.scheme_write.save()
     _free_former_names(plan.category_writes)
     _save(Category, plan.category_writes, ["uri", "name", "description", "color", "names", "parent"], scope,
           link=lambda: _link_parents(plan))

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 base = normalised_base(base_uri) if base_uri else base_uri_for(None)
             except ImproperlyConfigured as exc:
                 raise CommandError(str(exc)) from exc
-        snapshot = glossary_snapshot()
+        snapshot = glossary_snapshot(with_scheme=True)
         counts = f"{len(snapshot['terms'])} terms, {len(snapshot['relations'])} relations"
         if format == "csv":
             if output == "-":
