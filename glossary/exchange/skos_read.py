@@ -9,9 +9,11 @@ other vocabularies (``skos:*Match``), ``owl:deprecated`` and ``dct:isReplacedBy`
 without ``skos:prefLabel`` (its ``rdfs:label`` or the end of its URI is used), a second preferred
 label in one language (it becomes an alternative label), a value that is a URI where text was
 expected (skipped), a broader/narrower/related concept outside the file and the glossary (kept
-as the matching mapping), and what is not kept: each property of the concepts and collections
-that nothing here reads, and each concept scheme. Real contradictions — cycles, two current concepts with one preferred
-label in a language, a concept related to itself — are left for the importer's checks to refuse.
+as the matching mapping), and what is not kept: each property of the concepts, collections and
+scheme that nothing here reads, and the schemes of a file of several (a file of one concept
+scheme makes the glossary that scheme). Real contradictions — cycles, two current concepts with
+one preferred label in a language, a concept related to itself — are left for the importer's
+checks to refuse.
 """
 
 import re
@@ -401,14 +403,15 @@ class _SkosReader:
         """A collection's (or scheme's) preferred labels in languages other than the glossary's: its
         name there."""
         names, where, own = {}, f"<{collection}>", self.lang.lower()
+        shown = self.g.namespace_manager.normalizeUri(predicate)
         for value in sorted(self.g.objects(collection, predicate), key=lambda v: (str(getattr(v, "language", "")), str(v))):
             tag = getattr(value, "language", None)
             if not isinstance(value, Literal) or not tag or tag.lower() == own or not str(value).strip():
                 continue
             if len(tag) > 16 or not language_tag.regex.match(tag):
-                self.warn(where, f"skos:prefLabel “{str(value)[:80]}” has the language tag {tag!r}, which is not one; skipped")
+                self.warn(where, f"{shown} “{str(value)[:80]}” has the language tag {tag!r}, which is not one; skipped")
             elif tag in names:
-                self.warn(where, f"has two skos:prefLabel in {tag}; “{names[tag]}” is kept, “{str(value)[:80]}” is not")
+                self.warn(where, f"has two {shown} in {tag}; “{names[tag]}” is kept, “{str(value)[:80]}” is not")
             else:
                 names[tag] = str(value)[:100]
         return names
