@@ -347,6 +347,17 @@ def term_create(
                       mappings=mappings)
 
 
+def _refuse_unless_may_edit(user, *statuses: str | None) -> None:
+    """With a ``user``: PermissionDenied unless they may change the content of terms in each of
+    ``statuses`` (the workflow's rule; None: no term). Without one the change is taken as given."""
+    if user is None or workflow.can_review(user):
+        return
+    for status in statuses:
+        problem = status is not None and workflow.edit_error(status=status, may_review=False)
+        if problem:
+            raise PermissionDenied(problem)
+
+
 @transaction.atomic
 def term_update(
     *,
@@ -374,10 +385,8 @@ def term_update(
     row = _stored_term(term, lock=user is not None or versions is not None)
     if user is not None:
         stored = row["status"]
-        content = fields or any(value is not None for value in (name, labels, notes, mappings))
-        problem = content and workflow.edit_error(status=stored, may_review=workflow.can_review(user))
-        if problem:
-            raise PermissionDenied(problem)
+        if fields or any(value is not None for value in (name, labels, notes, mappings)):
+            _refuse_unless_may_edit(user, stored)
         if status is not None and status != stored:
             _transition(term, current=stored, status=status, user=user, comment=comment)
         term._history_user = user
@@ -529,17 +538,6 @@ def _touch(term: Term) -> None:
     list of changes shows it modified. Only the time moves (the row's own history tells what)."""
     term.updated_at = timezone.now()
     Term.objects.filter(pk=term.pk).update(updated_at=term.updated_at)
-
-
-def _refuse_unless_may_edit(user, *statuses: str | None) -> None:
-    """With a ``user``: PermissionDenied unless they may change the content of terms in each of
-    ``statuses`` (the workflow's rule; None: no term). Without one the change is taken as given."""
-    if user is None or workflow.can_review(user):
-        return
-    for status in statuses:
-        problem = status is not None and workflow.edit_error(status=status, may_review=False)
-        if problem:
-            raise PermissionDenied(problem)
 
 
 @transaction.atomic

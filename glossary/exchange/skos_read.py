@@ -324,11 +324,11 @@ class _SkosReader:
         self.category_of = {}
         named = {}  # slug → name, of the collections read so far
         taken = set()  # their names, in lower case
-        collections = {c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}
+        self.collections = sorted({c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}, key=str)
         stored_slugs = self.stored["category_slugs"]  # slug → URI or None
         stored_uris = {uri: slug for slug, uri in stored_slugs.items() if uri}
         item_of = {}
-        for collection in sorted(collections, key=str):
+        for collection in self.collections:
             where = f"<{collection}>"
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
             name = label[:100]
@@ -604,7 +604,7 @@ class _SkosReader:
             for predicate in self.props[concept]:
                 if predicate not in known and not _is_ours(predicate, OUR_CONCEPT_NAMES):
                     unread[("concept", predicate)].append(concept)
-        for collection in sorted({c for kind in COLLECTION_TYPES for c in self.g.subjects(RDF.type, kind)}, key=str):
+        for collection in self.collections:
             for predicate in set(self.g.predicates(collection)):
                 if predicate not in COLLECTION_PREDICATES and not _is_ours(predicate, {"color"}):
                     unread[("collection", predicate)].append(collection)
