@@ -585,7 +585,7 @@ class SchemeForm(forms.ModelForm):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(GlossaryHistoryAdmin):
     """The one row that says which vocabulary the glossary is: its title on the home page, its
     concept scheme in SKOS exports."""
 

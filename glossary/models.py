@@ -830,6 +830,8 @@ class Scheme(models.Model):
                               help_text='The title in other languages, by language tag: {"fr": "Thésaurus de l\'UNESCO"}.')
     description = models.TextField(blank=True, validators=[validate_text])
 
+    history = recorded_history(unindexed=("uri",))
+
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="scheme_is_one_row")]
 

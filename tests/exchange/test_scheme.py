@@ -129,3 +129,15 @@ def test_the_admin_edits_the_scheme(admin_client):
     assert (Scheme.current().title, Scheme.current().titles) == ("Our Vocabulary", {"fr": "Notre vocabulaire"})
     added_again = admin_client.get("/admin/glossary/scheme/add/")  # one row: "add" edits it
     assert added_again.status_code == 302 and added_again["Location"] == "/admin/glossary/scheme/1/change/"
+
+
+def test_the_schemes_changes_are_recorded_with_their_change_set(thesaurus, admin_client, admin_user):
+    created = Scheme.history.get()
+    assert (created.history_type, created.change_set.kind, created.title) == ("+", "import", "Example Thesaurus")
+    admin_client.post("/admin/glossary/scheme/1/change/", {
+        "title": "Example Thesaurus (2nd edition)", "titles": "fr: Thésaurus exemple", "uri": TH,
+        "description": "A thesaurus of education and science."})
+    changed = Scheme.history.latest("history_date")
+    assert (changed.history_type, changed.title, changed.history_user) == (
+        "~", "Example Thesaurus (2nd edition)", admin_user)
+    assert admin_client.get("/admin/glossary/scheme/1/history/").status_code == 200
