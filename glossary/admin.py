@@ -602,6 +602,10 @@ class SchemeAdmin(GlossaryHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # emptied, not deleted: an empty title and URI are "none of its own"
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_save_and_add_another"] = False  # there is no other
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
         obj.pk = 1
         super().save_model(request, obj, form, change)

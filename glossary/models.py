@@ -833,6 +833,7 @@ class Scheme(models.Model):
     history = recorded_history(unindexed=("uri",))
 
     class Meta:
+        verbose_name = verbose_name_plural = "concept scheme"  # one: the glossary's
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="scheme_is_one_row")]
 
     def __str__(self):

@@ -141,3 +141,5 @@ def test_the_schemes_changes_are_recorded_with_their_change_set(thesaurus, admin
     assert (changed.history_type, changed.title, changed.history_user) == (
         "~", "Example Thesaurus (2nd edition)", admin_user)
     assert admin_client.get("/admin/glossary/scheme/1/history/").status_code == 200
+    page = admin_client.get("/admin/glossary/scheme/1/change/").content.decode()
+    assert "Change concept scheme" in page and "_addanother" not in page
