@@ -1,5 +1,7 @@
 """The Django admin: everything a curator needs, with saves going through the services."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -126,43 +128,34 @@ def may_edit_term(request, term) -> bool:
 
 
 class WorkflowCheckedForm(forms.ModelForm):
-    """A label's or relation's own page: the term(s) chosen must be ones the user may edit (the
-    workflow's rule, asked through ``workflow_error``), else the form says why and nothing is saved."""
+    """A label's or relation's own page: the term(s) chosen must be ones the user may edit. The
+    admin gives the form ``refuse`` (its `WorkflowCheckedAdmin.edit_refusal`, for a user who
+    may not review), asked of the chosen ``term_fields``; its reason goes on ``refused_field``."""
 
-    may_review = True
-
-    def workflow_error(self, cleaned_data) -> tuple[str, str] | None:
-        raise NotImplementedError
+    refuse = None
+    term_fields: tuple[str, ...] = ()
+    refused_field: str | None = None
 
     def clean(self):
         cleaned_data = super().clean()
-        if not self.may_review:
-            problem = self.workflow_error(cleaned_data)
+        chosen = {name: cleaned_data.get(name) for name in self.term_fields}
+        if self.refuse is not None and None not in chosen.values():
+            problem = self.refuse(SimpleNamespace(**chosen))
             if problem:
-                self.add_error(*problem)
+                self.add_error(self.refused_field, problem)
         return cleaned_data
-
-
-class LabelPageForm(WorkflowCheckedForm):
-    def workflow_error(self, cleaned_data):
-        term = cleaned_data.get("term")
-        problem = term is not None and workflow.edit_error(status=term.status, may_review=False)
-        return ("term", problem) if problem else None
-
-
-class RelationPageForm(WorkflowCheckedForm):
-    def workflow_error(self, cleaned_data):
-        source, target = cleaned_data.get("source"), cleaned_data.get("target")
-        problem = source is not None and target is not None and workflow.relation_edit_error(
-            source_status=source.status, target_status=target.status, may_review=False)
-        return (None, problem) if problem else None
 
 
 class WorkflowCheckedAdmin:
     """The page of a row that belongs to terms: read-only, saying why, where the workflow keeps
-    the user from changing it (``edit_refusal``), and its form checks the terms chosen."""
+    the user from changing it (``edit_refusal``), and its form asks the same of the terms chosen."""
+
+    form = WorkflowCheckedForm
+    term_fields: tuple[str, ...] = ()
+    refused_field: str | None = None
 
     def edit_refusal(self, obj, may_review: bool) -> str | None:
+        """Why the user may not change ``obj`` (a row, or its chosen ``term_fields``), or None."""
         raise NotImplementedError
 
     def refusal(self, request, obj) -> str | None:
@@ -170,7 +163,11 @@ class WorkflowCheckedAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
-        return type(form_class.__name__, (form_class,), {"may_review": workflow.can_review(request.user)})
+        if workflow.can_review(request.user):
+            return form_class
+        return type(form_class.__name__, (form_class,), {
+            "refuse": staticmethod(lambda chosen: self.edit_refusal(chosen, may_review=False)),
+            "term_fields": self.term_fields, "refused_field": self.refused_field})
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self.refusal(request, obj)
@@ -635,7 +632,7 @@ class RelationTypeAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
 
 @admin.register(Relation)
 class RelationAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
-    form = RelationPageForm
+    term_fields = ("source", "target")
     list_display = ["source", "type", "target", "note", "created_at"]
     list_filter = ["type"]
     list_select_related = ["source", "type", "target"]
@@ -667,7 +664,7 @@ class RelationAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, G
 
 @admin.register(Label)
 class LabelAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
-    form = LabelPageForm
+    term_fields, refused_field = ("term",), "term"
     list_display = ["text", "term", "language", "kind", "subkind"]
     list_filter = ["kind", "subkind", "language"]
     list_select_related = ["term"]

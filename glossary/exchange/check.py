@@ -227,6 +227,7 @@ class Plan:
     def check_categories(self):
         names = ("slug", "name", "description", "color")
         self.categories = {c.slug: c for c in Category.objects.all()}
+        self.category_former_names = {c.pk: c.name for c in self.categories.values()}  # the file may rename them
         stored_uris = {c.uri: slug for slug, c in self.categories.items() if c.uri}
         self.category_slug_map = {}  # a file's slug → the glossary's (they differ when matched by URI)
         self.category_writes = []

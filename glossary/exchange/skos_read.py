@@ -567,12 +567,17 @@ class _SkosReader:
         instance's base URI, whose vocabulary its concepts use) gives its title but not its URI.
         A file of several schemes merges them: each is named as not kept."""
         schemes = sorted(set(self.g.subjects(RDF.type, SKOS.ConceptScheme)), key=str)
+        self.scheme = None  # the file's one scheme, once read
+
+        def title_of(scheme):
+            return self.text(scheme, SKOS.prefLabel) or self.text(scheme, DCTERMS.title) or self.text(scheme, RDFS.label)
+
         if len(schemes) == 1 and isinstance(schemes[0], URIRef):
-            scheme = schemes[0]
+            scheme = self.scheme = schemes[0]
             data = {"uri": str(scheme)}
             if (None, URIRef(f"{scheme}vocab#status"), None) in self.g:
                 del data["uri"]  # minted by an export from the instance at that address
-            title = self.text(scheme, SKOS.prefLabel) or self.text(scheme, DCTERMS.title) or self.text(scheme, RDFS.label)
+            title = title_of(scheme)
             if title and title != DEFAULT_SCHEME_TITLE:
                 data["title"] = " ".join(title.split())[:100]
             titles = self.category_names(scheme) or self.category_names(scheme, DCTERMS.title)
@@ -588,15 +593,14 @@ class _SkosReader:
             members = ({c for c in self.g.subjects(SKOS.inScheme, scheme)}
                        | {c for c in self.g.subjects(SKOS.topConceptOf, scheme)}
                        | set(self.g.objects(scheme, SKOS.hasTopConcept))) & self.in_file
-            title = (self.text(scheme, SKOS.prefLabel) or self.text(scheme, DCTERMS.title)
-                     or self.text(scheme, RDFS.label) or _local(scheme))
+            title = title_of(scheme) or _local(scheme)
             self.warn(scheme.n3() if isinstance(scheme, URIRef) else "a blank node",
                       f"the concept scheme “{title[:80]}” is not kept: its {len(members):,} "
                       f"concept{'s' if len(members) != 1 else ''} come in as the glossary's, which is one scheme; "
                       "a file of several schemes merges them")
 
     def report_unread(self):
-        """Each property of the file's concepts and collections that nothing here reads, once,
+        """Each property of the file's concepts, collections and scheme that nothing here reads, once,
         with how often it occurs: what the import will not keep."""
         known = CONCEPT_PREDICATES | set(self.type_slug)
         unread = defaultdict(list)
@@ -604,15 +608,13 @@ class _SkosReader:
             for predicate in self.props[concept]:
                 if predicate not in known and not _is_ours(predicate, OUR_CONCEPT_NAMES):
                     unread[("concept", predicate)].append(concept)
-        for collection in self.collections:
-            for predicate in set(self.g.predicates(collection)):
-                if predicate not in COLLECTION_PREDICATES and not _is_ours(predicate, {"color"}):
-                    unread[("collection", predicate)].append(collection)
-        if self.doc.scheme is not None:
-            scheme = next(iter(self.g.subjects(RDF.type, SKOS.ConceptScheme)))
-            for predicate in set(self.g.predicates(scheme)):
-                if predicate not in SCHEME_PREDICATES:
-                    unread[("concept scheme", predicate)].append(scheme)
+        others = [("collection", c, COLLECTION_PREDICATES) for c in self.collections]
+        if self.scheme is not None:
+            others.append(("concept scheme", self.scheme, SCHEME_PREDICATES))
+        for kind, subject, read in others:
+            for predicate in set(self.g.predicates(subject)):
+                if predicate not in read and not _is_ours(predicate, {"color"}):
+                    unread[(kind, predicate)].append(subject)
         for (kind, predicate), subjects in sorted(unread.items(), key=lambda pair: (pair[0][0], str(pair[0][1]))):
             count = len(subjects)
             first = min(subjects, key=str)

@@ -46,13 +46,12 @@ def _save(model, objects, fields, scope, link=None):
     copy_history(model, "id", [o.pk for o in updated], scope, "~")
 
 
-def _free_former_names(categories):
+def _free_former_names(plan):
     """Give each stored category the file renames a placeholder name first, so that categories
     may take each other's former names in one import (names are unique, and the database checks
     each row as it is updated, so two groups swapping names would otherwise be refused)."""
-    stored = [c for c in categories if c.pk is not None]
-    former = dict(Category.objects.filter(pk__in=[c.pk for c in stored]).values_list("pk", "name"))
-    renamed = [c for c in stored if former.get(c.pk) != c.name]
+    former = plan.category_former_names
+    renamed = [c for c in plan.category_writes if c.pk is not None and former[c.pk] != c.name]
     if renamed:
         Category.objects.bulk_update([Category(pk=c.pk, name=f"\x1frenaming {c.pk}") for c in renamed], ["name"],
                                      batch_size=BATCH)
@@ -139,7 +138,7 @@ def write_plan(plan, scope=None) -> None:
     progress = plan.progress
     if plan.scheme_write is not None:
         plan.scheme_write.save()
-    _free_former_names(plan.category_writes)
+    _free_former_names(plan)
     _save(Category, plan.category_writes, ["uri", "name", "description", "color", "names", "parent"], scope,
           link=lambda: _link_parents(plan))
     _save(RelationType, plan.type_writes, sorted(RELATION_TYPE_DEFAULTS.keys() | {"label", "inverse_label"}),
