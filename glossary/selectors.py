@@ -18,10 +18,10 @@ from django.shortcuts import get_object_or_404
 
 from glossary import releases, rules
 from glossary.changelog import kept_until_next_change
-from glossary.language import names_in, tags_named_for
+from glossary.language import glossary_languages, language_name, names_in, tags_named_for
 from glossary.models import (
-    CURRENT, Category, Label, LabelKind, Mapping, Note, Reference, Relation, RelationType, Release, Term, TermStatus,
-    sees_unpublished,
+    CURRENT, Category, Label, LabelKind, Mapping, Note, NoteKind, Reference, Relation, RelationType, Release, Term,
+    TermStatus, default_language, sees_unpublished,
 )
 from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
@@ -263,6 +263,47 @@ def glossary_totals(*, user) -> dict[str, int]:
         }
 
     return until_next_change("totals", user=user, compute=count)
+
+
+def language_coverage(*, user, sample: int = 20) -> list[dict]:
+    """For each language the glossary names terms in (`glossary_languages`, its own first): how
+    many of the terms ``user`` may see have a preferred label in it and a definition in it, and the
+    first ``sample`` of those without a preferred label in it, A–Z (the quality report's table).
+
+    A definition in the glossary's own language is the term's ``short_definition``; in another,
+    a definition note in it. Counted once per audience until the next change.
+    """
+
+    def compute():
+        visible = Term.objects.visible_to(user)
+        total = visible.count()
+        own = default_language()
+        named = dict(Label.objects.filter(kind=LabelKind.PREFERRED, term__in=visible).order_by()
+                     .values_list("language").annotate(n=Count("pk")))
+        defined = dict(Note.objects.filter(kind=NoteKind.DEFINITION, term__in=visible).order_by()
+                       .values_list("language").annotate(n=Count("term", distinct=True)))
+        defined[own] = visible.exclude(short_definition="").count()
+        rows = []
+        for tag in glossary_languages():
+            count = named.get(tag, 0)
+            lacking = []
+            if count < total:  # else no need to look: every term has one
+                named_in_it = Label.objects.filter(term=OuterRef("pk"), kind=LabelKind.PREFERRED, language=tag)
+                lacking = list(visible.filter(~Exists(named_in_it)).order_by(*_by_name("name"))
+                               .values_list("slug", "name")[:sample])
+            rows.append({
+                "tag": tag, "name": language_name(tag), "own": tag == own, "total": total,
+                "named": count, "defined": defined.get(tag, 0), "lacking": lacking,
+            })
+        return rows
+
+    return until_next_change(f"language-coverage-{sample}", user=user, compute=compute)
+
+
+def deprecated_without_replacement(*, user, sample: int = 100) -> tuple[int, list[tuple[str, str]]]:
+    """How many deprecated terms name no term to use instead, and the first ``sample`` (slug, name), A–Z."""
+    rows = Term.objects.visible_to(user).filter(status=TermStatus.DEPRECATED, replaced_by__isnull=True)
+    return rows.count(), list(rows.order_by(*_by_name("name")).values_list("slug", "name")[:sample])
 
 
 def initials_used(*, user, language: str | None = None) -> set[str]:

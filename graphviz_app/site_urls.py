@@ -1,4 +1,5 @@
-"""Graph pages that live outside /graph/: a term's learning path and the hierarchy browser."""
+"""Graph pages that live outside /graph/: a term's learning path, the hierarchy browser and the
+quality report."""
 
 from django.urls import path
 
@@ -9,4 +10,5 @@ app_name = "graphsite"
 urlpatterns = [
     path("terms/<slug:slug>/learn/", views.learning_path, name="learn"),
     path("hierarchy/", views.hierarchy, name="hierarchy"),
+    path("quality/", views.quality, name="quality"),
 ]

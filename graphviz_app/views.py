@@ -1,5 +1,5 @@
-"""Graph pages: the explorer, a term's neighbourhood, the path between two terms, a learning path
-and the hierarchy of a transitive relation type.
+"""Graph pages: the explorer, a term's neighbourhood, the path between two terms, a learning path,
+the hierarchy of a transitive relation type and the quality report.
 
 The explorer and neighbourhood pages keep their whole state in the URL — filters, layout and
 what the reader did (expanded, hidden, pinned nodes) — so a link shows the same view. With
@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from glossary import selectors as glossary_selectors
 from glossary.search import fold
 from glossary.language import category_name, names_in, reader_language
 from glossary.views import resolve_or_redirect
@@ -269,3 +270,50 @@ def hierarchy(request):
     )
     return _render(request, "graphviz_app/hierarchy.html", context)
 
+
+def quality(request):
+    """For curators, what to fix or look at, as thesaurus managers report it: cycles in acyclic
+    relation types, deprecated terms with no replacement, terms with no relation, no definition or
+    no category, each language's share of named and defined terms, and the best connected terms.
+
+    The graph's figures are `queries.graph_stats`' (the same as /api/graph/stats/), of the terms
+    the reader may see."""
+    snapshot = graph_snapshot_for(request.user)
+    G = snapshot.G
+    stats = selectors.stats(snapshot)
+    deprecated_count, deprecated = glossary_selectors.deprecated_without_replacement(user=request.user)
+    languages = glossary_selectors.language_coverage(user=request.user)
+    shown = {slug for cycle in stats["cycles"].values() for slug in cycle}
+    for key in ("orphans", "without_definition", "without_category"):
+        shown.update(stats[key]["sample"])
+    shown.update(hub["id"] for hub in stats["hubs"])
+    shown.update(slug for slug, _ in deprecated)
+    shown.update(slug for row in languages for slug, _ in row["lacking"])
+    names = _names(request, shown)
+
+    def terms(slugs, fallback=None):
+        own = fallback or {}
+        return [{"slug": slug, "name": names.get(slug) or own.get(slug) or G.nodes.get(slug, {}).get("name") or slug}
+                for slug in slugs]
+
+    def listed(key):
+        return {"count": stats[key]["count"], "terms": terms(stats[key]["sample"]),
+                "more": stats[key]["count"] - len(stats[key]["sample"])}
+
+    for row in languages:
+        row["lacking_terms"] = terms([slug for slug, _ in row["lacking"]], dict(row["lacking"]))
+        row["missing"] = row["total"] - row["named"]
+        row["more"] = row["missing"] - len(row["lacking"])
+    context = {
+        "snapshot": snapshot,
+        "stats": stats,
+        "cycles": [{"type": G.graph["types"][key], "terms": terms(cycle)} for key, cycle in stats["cycles"].items()],
+        "deprecated": {"count": deprecated_count, "terms": terms([s for s, _ in deprecated], dict(deprecated)),
+                       "more": deprecated_count - len(deprecated)},
+        "orphans": listed("orphans"),
+        "without_definition": listed("without_definition"),
+        "without_category": listed("without_category"),
+        "languages": languages,
+        "hubs": [{**term, "degree": hub["degree"]} for term, hub in zip(terms(h["id"] for h in stats["hubs"]), stats["hubs"])],
+    }
+    return _render(request, "graphviz_app/quality.html", context)

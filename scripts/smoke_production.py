@@ -49,7 +49,7 @@ WEB_PAGES = [
     "/changes/", "/changes/?from=2020-01-01&lang=fi", "/changes/feed/", "/changes/feed/?category=concept",
     f"/terms/{TERM}/?lang=de", f"/graph/{TERM}/?lang=de", "/hierarchy/?lang=fr",
     "/api/changes/?since=2020-01-01T00:00:00Z", "/api/changes/?since=not-a-time",
-    "/releases/", f"/releases/{RELEASE}/", f"/releases/{RELEASE}/diff/current/",
+    "/releases/", f"/releases/{RELEASE}/", f"/releases/{RELEASE}/diff/current/", "/quality/", "/quality/?lang=fr",
     f"/api/releases/{RELEASE}/export/?format=csv",
 ]
 # Beside every changelist and add page the admin index links to, and one change page of each.

@@ -272,7 +272,8 @@ def test_a_phone_can_tap_a_term_and_pinch(browser, live_server, seed):
         wait_until(page, "window.graphNetwork.getSelectedNodes()[0] === 'gemini'")
         assert page.locator("#graph-panel").is_visible()
         assert page.evaluate("getComputedStyle(document.querySelector('#graph')).touchAction") == "none"
-        for url in ["/hierarchy/", "/terms/retrieval-augmented-generation/learn/", "/graph/path/?from=llm&to=rag"]:
+        for url in ["/hierarchy/", "/terms/retrieval-augmented-generation/learn/", "/graph/path/?from=llm&to=rag",
+                    "/quality/"]:
             page.goto(url)
             assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, url
     finally:
