@@ -691,18 +691,25 @@ class LabelAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, Glos
 
 
 @admin.register(Reference)
-class ReferenceAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
+class ReferenceAdmin(WorkflowCheckedAdmin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["title", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["title", "url"]
     autocomplete_fields = ["terms"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    term_fields, refused_field = ("terms",), "terms"
+
+    def edit_refusal(self, obj, may_review):
+        # A stored reference's citing terms, or the form's chosen ones (then the page was editable:
+        # every term it cited is one the user may edit, so only those added may refuse).
+        cited = obj.terms.all() if isinstance(obj, Reference) else obj.terms
+        return workflow.reference_edit_error(cited_by=[(t.name, t.status) for t in cited], may_review=may_review)
 
     def save_model(self, request, obj, form, change):
-        services.reference_update(reference=obj)
+        services.reference_update(reference=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        services.reference_delete(reference=obj)
+        services.reference_delete(reference=obj, user=request.user)
 
 
 @admin.register(ChangeSet)

@@ -698,17 +698,44 @@ def relation_delete(*, relation: Relation, user=None) -> None:
 # References ---------------------------------------------------------------------------------
 
 
+def _refuse_unless_may_cite(user, terms: Iterable[Term]) -> None:
+    """With a ``user``: PermissionDenied unless they may change what ``terms`` cite (the
+    workflow's rule for references). Without one the change is taken as given."""
+    if user is None or workflow.can_review(user):
+        return
+    problem = workflow.reference_edit_error(cited_by=[(term.name, term.status) for term in terms], may_review=False)
+    if problem:
+        raise PermissionDenied(problem)
+
+
+REFERENCE_CONTENT = ("title", "url", "kind")
+
+
 @transaction.atomic
 def reference_create(
-    *, title: str, url: str, kind: str = ReferenceKind.ARTICLE, terms: Iterable[Term] = ()
+    *, title: str, url: str, kind: str = ReferenceKind.ARTICLE, terms: Iterable[Term] = (), user=None
 ) -> Reference:
+    terms = list(terms)
+    _refuse_unless_may_cite(user, terms)
     reference = _apply(Reference(), {"title": title, "url": url, "kind": kind})
-    reference.terms.set(list(terms))
+    reference.terms.set(terms)
     return reference
 
 
 @transaction.atomic
-def reference_update(*, reference: Reference, terms: Iterable[Term] | None = None, **fields: Any) -> Reference:
+def reference_update(*, reference: Reference, terms: Iterable[Term] | None = None, user=None,
+                     **fields: Any) -> Reference:
+    """Change ``reference``; with a ``user``, only where they may: its content where they may edit
+    every term citing it, its citations where they may edit each term gained or lost."""
+    if user is not None and reference.pk and not workflow.can_review(user):
+        stored = Reference.objects.filter(pk=reference.pk).values(*REFERENCE_CONTENT).first() or {}
+        wanted = {name: fields.get(name, getattr(reference, name)) for name in REFERENCE_CONTENT}
+        cited = list(Term.objects.filter(references=reference).only("name", "status"))
+        if any(stored.get(name) != value for name, value in wanted.items()):
+            _refuse_unless_may_cite(user, cited)
+        if terms is not None:
+            terms = list(terms)
+            _refuse_unless_may_cite(user, set(terms).symmetric_difference(cited))
     _apply(reference, fields)
     if terms is not None:
         reference.terms.set(list(terms))
@@ -716,7 +743,9 @@ def reference_update(*, reference: Reference, terms: Iterable[Term] | None = Non
 
 
 @transaction.atomic
-def reference_delete(*, reference: Reference) -> None:
+def reference_delete(*, reference: Reference, user=None) -> None:
+    if user is not None:
+        _refuse_unless_may_cite(user, Term.objects.filter(references=reference).only("name", "status"))
     reference.delete()
 
 

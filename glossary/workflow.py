@@ -8,6 +8,7 @@ and deprecate. The services call these functions; the admin and the API only go 
 services, so every path refuses the same things in the same words.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 DRAFT, IN_REVIEW, CHANGES_REQUESTED = "draft", "in_review", "changes_requested"
@@ -142,6 +143,28 @@ def relation_edit_error(*, source_status: str, target_status: str, may_review: b
         f"This relation joins a term that is {STATUS_NAMES[source_status]} and one that is "
         f"{STATUS_NAMES[target_status]}: only a reviewer may add, change or remove a relation between "
         "terms past the draft stage; an editor may where one of its terms is a draft or sent back for changes."
+    )
+
+
+def reference_edit_error(*, cited_by: Iterable[tuple[str, str]], may_review: bool) -> str | None:
+    """Why a user cannot change a reference cited by the terms ``cited_by`` (``(name, status)``
+    pairs), or cite it from them or stop citing it, or None.
+
+    A reference shows on the page of every term citing it, so an editor changes it where they may
+    edit all of those terms: a reference of published terms changes through a reviewer.
+
+    >>> reference_edit_error(cited_by=[("RAG", "draft")], may_review=False) is None
+    True
+    """
+    locked = sorted((name, status) for name, status in cited_by if status not in EDITABLE_BY_EDITORS)
+    if may_review or not locked:
+        return None
+    shown = ", ".join(f"“{name}” ({STATUS_NAMES.get(status, status)})" for name, status in locked[:3])
+    more = f" and {len(locked) - 3} more" if len(locked) > 3 else ""
+    return (
+        f"This reference is cited by terms past the draft stage: {shown}{more}. Only a reviewer may "
+        "change it, or cite it from or remove it from such terms; an editor may where every term "
+        "concerned is a draft or sent back for changes."
     )
 
 

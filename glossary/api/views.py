@@ -117,25 +117,30 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     """CRUD whose writes call the glossary services named by the subclass.
 
     ``service_functions`` is ``(create, update, delete)``; update and delete take the object under the
-    keyword ``service_object``. After a write the object is read again through ``get_queryset``
-    so the response has the same fields (counts, prefetched relations) as a GET.
+    keyword ``service_object``, and with ``service_takes_user`` each takes the requesting ``user``
+    (whose workflow rule the service applies). After a write the object is read again through
+    ``get_queryset`` so the response has the same fields (counts, prefetched relations) as a GET.
     """
 
     service_object: str
     service_functions: tuple
+    service_takes_user = False
+
+    def _by(self) -> dict:
+        return {"user": self.request.user} if self.service_takes_user else {}
 
     def perform_create(self, serializer):
         create, _update, _delete = self.service_functions
-        serializer.instance = self.reload(create(**serializer.validated_data))
+        serializer.instance = self.reload(create(**serializer.validated_data, **self._by()))
 
     def perform_update(self, serializer):
         _create, update, _delete = self.service_functions
-        obj = update(**{self.service_object: serializer.instance}, **serializer.validated_data)
+        obj = update(**{self.service_object: serializer.instance}, **serializer.validated_data, **self._by())
         serializer.instance = self.reload(obj)
 
     def perform_destroy(self, instance):
         _create, _update, delete = self.service_functions
-        delete(**{self.service_object: instance})
+        delete(**{self.service_object: instance}, **self._by())
 
     def reload(self, obj):
         return self.get_queryset().get(pk=obj.pk)
@@ -387,6 +392,7 @@ class ReferenceViewSet(ServiceModelViewSet):
     lookup_value_regex = ID_REGEX
     service_object = "reference"
     service_functions = (services.reference_create, services.reference_update, services.reference_delete)
+    service_takes_user = True  # an editor changes the references of their drafts only
 
     def get_queryset(self):
         return selectors.reference_list(user=self.request.user)

@@ -1,6 +1,7 @@
 """What readers see changes only through a reviewer — on the pages and endpoints of a term's rows
-too: a label's own admin page, a relation's own admin page and the relations API, and imports.
-An editor writes rows of drafts (and of terms sent back), and relations where one end is one."""
+too: a label's own admin page, a relation's own admin page and the relations API, references
+(shown on every citing term's page), and imports. An editor writes rows of drafts (and of terms
+sent back), relations where one end is one, and references cited by such terms only."""
 
 import json
 
@@ -8,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from glossary import services
-from glossary.models import Label, Relation, Term
+from glossary.models import Label, Reference, Relation, Term
 from tests.curation.conftest import token_client
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,78 @@ def test_the_relations_admin_page_is_read_only_and_refuses_an_editor_between_pub
     draft = workflow_glossary["draft"]
     assert editor.post("/admin/glossary/relation/add/", {"source": draft.pk, "type": related_to.pk,
                                                          "target": base.pk, "note": ""}).status_code == 302
+
+
+# References -------------------------------------------------------------------------------------
+
+LOCKED_REFERENCE = "This reference is cited by terms past the draft stage: “Base model” (published)"
+
+
+@pytest.fixture
+def cited(workflow_glossary):
+    """A reference of published “Base model”, and one of “Draft idea” only."""
+    return {
+        "published": services.reference_create(title="Base paper", url="https://example.org/base",
+                                               terms=[workflow_glossary["base"]]),
+        "draft": services.reference_create(title="Draft notes", url="https://example.org/draft",
+                                           terms=[workflow_glossary["draft"]]),
+    }
+
+
+def test_an_editor_cannot_change_a_reference_of_a_published_term_through_the_api(workflow_glossary, cited, api_as):
+    reference = cited["published"]
+    editor = api_as("editor")
+    response = editor.patch(f"/api/references/{reference.pk}/", {"url": "https://evil.example/"}, format="json")
+    assert response.status_code == 403 and LOCKED_REFERENCE in response.json()["detail"]
+    response = editor.patch(f"/api/references/{reference.pk}/", {"terms": []}, format="json")
+    assert response.status_code == 403
+    stored = Reference.objects.get(pk=reference.pk)
+    assert stored.url == "https://example.org/base" and list(stored.terms.all()) == [workflow_glossary["base"]]
+    assert api_as("reviewer").patch(f"/api/references/{reference.pk}/", {"title": "Base paper (2nd ed.)"},
+                                    format="json").status_code == 200
+
+
+def test_an_editor_cannot_cite_a_reference_from_a_published_term(workflow_glossary, cited, api_as):
+    base, draft = workflow_glossary["base"], workflow_glossary["draft"]
+    editor = api_as("editor")
+    response = editor.post("/api/references/", {"title": "Spam", "url": "https://spam.example/",
+                                                "terms": [base.slug]}, format="json")
+    assert response.status_code == 403 and not Reference.objects.filter(title="Spam").exists()
+    response = editor.patch(f"/api/references/{cited['draft'].pk}/", {"terms": [draft.slug, base.slug]}, format="json")
+    assert response.status_code == 403
+    assert list(Reference.objects.get(pk=cited["draft"].pk).terms.all()) == [draft]
+
+
+def test_an_editor_changes_the_references_of_drafts_and_cites_a_shared_one_from_a_draft(
+        workflow_glossary, cited, api_as):
+    base, draft = workflow_glossary["base"], workflow_glossary["draft"]
+    editor = api_as("editor")
+    response = editor.patch(f"/api/references/{cited['draft'].pk}/", {"title": "Draft notes, v2"}, format="json")
+    assert response.status_code == 200, response.content
+    # Citing a published term's reference from a draft changes nothing readers see.
+    response = editor.patch(f"/api/references/{cited['published'].pk}/", {"terms": [base.slug, draft.slug]},
+                            format="json")
+    assert response.status_code == 200, response.content
+    response = editor.post("/api/references/", {"title": "New", "url": "https://example.org/new",
+                                                "terms": [draft.slug]}, format="json")
+    assert response.status_code == 201, response.content
+
+
+def test_the_reference_admin_page_is_read_only_for_an_editor_where_a_published_term_cites_it(
+        workflow_glossary, cited, admin_as):
+    base, draft = workflow_glossary["base"], workflow_glossary["draft"]
+    editor = admin_as("editor")
+    page = editor.get(f"/admin/glossary/reference/{cited['published'].pk}/change/").content.decode()
+    assert 'name="url"' not in page and f"Read only for you: {LOCKED_REFERENCE}" in page
+    form = {"title": "Hijacked", "url": "https://evil.example/", "kind": "article", "terms": [base.pk]}
+    assert editor.post(f"/admin/glossary/reference/{cited['published'].pk}/change/", form).status_code == 403
+    assert Reference.objects.get(pk=cited["published"].pk).title == "Base paper"
+    response = editor.post("/admin/glossary/reference/add/", {**form, "url": "https://example.org/x"})
+    assert response.status_code == 200 and LOCKED_REFERENCE in response.content.decode()
+    assert not Reference.objects.filter(title="Hijacked").exists()
+    form = {"title": "Draft notes, v2", "url": "https://example.org/draft", "kind": "article", "terms": [draft.pk]}
+    assert editor.post(f"/admin/glossary/reference/{cited['draft'].pk}/change/", form).status_code == 302
+    assert Reference.objects.get(pk=cited["draft"].pk).title == "Draft notes, v2"
 
 
 # Imports ------------------------------------------------------------------------------------------
