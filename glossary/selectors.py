@@ -82,6 +82,51 @@ def with_listed_name(terms: QuerySet, language: str | None) -> tuple[QuerySet, s
     return terms.alias(**joins).alias(listed=Coalesce(*(F(f"{join}__text") for join in joins), "name")), "listed"
 
 
+# ?lacking= of the term lists: what a term lacks, as the quality report counts it.
+LACKING = {
+    "relations": "no relation to a term you can see",
+    "definition": "no short definition",
+    "category": "no category",
+    "replacement": "no replacement: deprecated, naming no term to use instead",
+}
+# …or a name or a definition in one language: "name-fr", "definition-pt-BR".
+LACKING_IN = ("name", "definition")
+LACKING_PATTERN = rf"^({'|'.join(LACKING)}|({'|'.join(LACKING_IN)})-[A-Za-z]{{2,3}}(-[A-Za-z0-9]{{1,8}})*)$"
+LACKING_EXPECTED = ("Use relations, definition, category or replacement, or name-<language> or "
+                    "definition-<language> with a language tag, e.g. name-fr or definition-pt-BR.")
+
+
+def lacking_described(what: str) -> str:
+    """``?lacking=`` in words: "no relation to a term you can see", "no name in français (fr)"."""
+    if what in LACKING:
+        return LACKING[what]
+    kind, tag = what.split("-", 1)
+    return f"no {kind} in {language_name(tag)} ({tag})"
+
+
+def terms_lacking(terms: QuerySet, what: str, *, user) -> QuerySet:
+    """The terms of ``terms`` lacking ``what`` (a key of :data:`LACKING`, or ``name-<tag>`` /
+    ``definition-<tag>``) for ``user``: a relation or a replacement only they cannot see is none.
+    The one rule for the quality report and the term lists' ``?lacking=``."""
+    if what == "relations":
+        linked = relations_visible_to(user)
+        return terms.exclude(Exists(linked.filter(source=OuterRef("pk")))).exclude(
+            Exists(linked.filter(target=OuterRef("pk"))))
+    if what == "category":
+        return terms.filter(category__isnull=True)
+    if what == "replacement":
+        return terms.filter(Q(replaced_by__isnull=True) | Q(replaced_by__in=Term.objects.hidden_from(user)),
+                            status=TermStatus.DEPRECATED)
+    kind, _, tag = what.partition("-")
+    if kind == "definition" and (not tag or tag == default_language()):
+        return terms.filter(short_definition="")
+    if kind == "definition":
+        return terms.exclude(Exists(Note.objects.filter(term=OuterRef("pk"), kind=NoteKind.DEFINITION, language=tag)))
+    if kind == "name" and tag:
+        return terms.exclude(Exists(Label.objects.filter(term=OuterRef("pk"), kind=LabelKind.PREFERRED, language=tag)))
+    raise ValueError(f"Nothing to lack: {what!r}")
+
+
 def term_list(
     *,
     user,
@@ -91,17 +136,22 @@ def term_list(
     letter: str = "",
     ordering: str = "",
     language: str | None = None,
+    lacking: str = "",
 ) -> QuerySet | RankedTerms:
     """Terms the user may see, filtered; ranked by relevance when searching, else by ``ordering``.
 
     ``category`` is a category slug; ``letter`` a single letter or digit (the A–Z index);
+    ``lacking`` what the terms lack (`terms_lacking`, as the quality report lists them);
     ``ordering`` one of :data:`TERM_ORDERINGS` (default: by name). With a reader's ``language``,
     the letter and the order by name go by the names in it (`with_listed_name`), as the pages show them.
     """
     if search:
-        _, terms = term_search(query=search, user=user, category=category, status=status, letter=letter)
+        _, terms = term_search(query=search, user=user, category=category, status=status, letter=letter,
+                               lacking=lacking)
         return terms.order_by(*TERM_ORDERINGS[ordering]) if ordering else terms
     terms = Term.objects.visible_to(user, paged_in_order=True)
+    if lacking:
+        terms = terms_lacking(terms, lacking, user=user)
     if category:
         terms = terms.filter(category__slug__in=with_groups(category))
     if status:
@@ -125,13 +175,18 @@ def with_groups(category: str) -> list[str]:
     return sorted(rules.categories_inside(parents, [category]))
 
 
-def term_search(*, query: str, user, category: str = "", status: str = "", letter: str = "") -> tuple[Result, RankedTerms]:
+def term_search(*, query: str, user, category: str = "", status: str = "", letter: str = "",
+                lacking: str = "") -> tuple[Result, RankedTerms]:
     """The search's ranked result and its terms in that order, with what a list shows of each.
 
-    The filters apply while searching, so a narrow filter still gets all of its matches.
+    The filters apply while searching, so a narrow filter still gets all of its matches; what the
+    terms lack (`terms_lacking`) is asked of the ranked hits.
     """
     categories = tuple(with_groups(category)) if category else ()
     result = search(query, scope=Scope(user=user, categories=categories, status=status, letter=letter))
+    if lacking and result.hits:
+        kept = set(terms_lacking(Term.objects.filter(pk__in=result.ids), lacking, user=user).values_list("pk", flat=True))
+        result = Result(hits=[hit for hit in result.hits if hit.term_id in kept], corrected=result.corrected)
     return result, terms_of(result, user=user).map_terms(
         lambda terms: with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
     )
@@ -265,7 +320,7 @@ def glossary_totals(*, user) -> dict[str, int]:
     return until_next_change("totals", user=user, compute=count)
 
 
-def language_coverage(*, user, sample: int = 20) -> list[dict]:
+def language_coverage(*, user, sample: int = 12) -> list[dict]:
     """For each language the glossary names terms in (`glossary_languages`, its own first): how
     many of the terms ``user`` may see have a preferred label in it and a definition in it, and the
     first ``sample`` of those without a preferred label in it, A–Z (the quality report's table).
@@ -282,28 +337,35 @@ def language_coverage(*, user, sample: int = 20) -> list[dict]:
                      .values_list("language").annotate(n=Count("pk")))
         defined = dict(Note.objects.filter(kind=NoteKind.DEFINITION, term__in=visible).order_by()
                        .values_list("language").annotate(n=Count("term", distinct=True)))
-        defined[own] = visible.exclude(short_definition="").count()
+        defined[own] = total - terms_lacking(visible, "definition", user=user).count()
         rows = []
         for tag in glossary_languages():
             count = named.get(tag, 0)
-            lacking = []
-            if count < total:  # else no need to look: every term has one
-                named_in_it = Label.objects.filter(term=OuterRef("pk"), kind=LabelKind.PREFERRED, language=tag)
-                lacking = list(visible.filter(~Exists(named_in_it)).order_by(*_by_name("name"))
-                               .values_list("slug", "name")[:sample])
+            unnamed = terms_lacking(visible, f"name-{tag}", user=user) if count < total else None  # else none
             rows.append({
                 "tag": tag, "name": language_name(tag), "own": tag == own, "total": total,
-                "named": count, "defined": defined.get(tag, 0), "lacking": lacking,
+                "named": count, "defined": defined.get(tag, 0),
+                "lacking": [] if unnamed is None else list(unnamed.order_by(*_by_name("name"))
+                                                            .values_list("slug", "name")[:sample]),
             })
         return rows
 
     return until_next_change(f"language-coverage-{sample}", user=user, compute=compute)
 
 
-def deprecated_without_replacement(*, user, sample: int = 100) -> tuple[int, list[tuple[str, str]]]:
-    """How many deprecated terms name no term to use instead, and the first ``sample`` (slug, name), A–Z."""
-    rows = Term.objects.visible_to(user).filter(status=TermStatus.DEPRECATED, replaced_by__isnull=True)
-    return rows.count(), list(rows.order_by(*_by_name("name")).values_list("slug", "name")[:sample])
+def lacking_listed(*, user, sample: int = 100) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+    """For each of :data:`LACKING`: how many terms ``user`` may see lack it (`terms_lacking`), and
+    the first ``sample`` of them as (slug, name), A–Z — the quality report's lists, counted once
+    per audience until the next change."""
+
+    def compute():
+        listed = {}
+        for what in LACKING:
+            rows = terms_lacking(Term.objects.visible_to(user), what, user=user)
+            listed[what] = (rows.count(), list(rows.order_by(*_by_name("name")).values_list("slug", "name")[:sample]))
+        return listed
+
+    return until_next_change(f"lacking-{sample}", user=user, compute=compute)
 
 
 def initials_used(*, user, language: str | None = None) -> set[str]:

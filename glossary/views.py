@@ -53,6 +53,8 @@ class TermFilterForm(forms.Form):
         required=False, regex=ONE_LETTER_OR_DIGIT, error_messages={"invalid": "Use one letter or digit."}
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TermStatus.choices])
+    lacking = forms.RegexField(required=False, regex=selectors.LACKING_PATTERN, max_length=40,
+                               error_messages={"invalid": selectors.LACKING_EXPECTED})
 
 
 def _safe_color(value: str) -> str:
@@ -158,6 +160,7 @@ def term_list(request):
         status=filters["status"],
         letter=filters["letter"],
         language=reader_language(request),
+        lacking=filters["lacking"],
     )
     categories = _in_readers_order(selectors.categories_counted(user=request.user), request)
     _with_groups(categories)
@@ -174,6 +177,7 @@ def term_list(request):
             "category": category,
             "categories": categories,
             "status_choices": status_choices(request.user),
+            "lacking": selectors.lacking_described(filters["lacking"]) if filters["lacking"] else "",
         },
     )
 

@@ -366,8 +366,7 @@ def acyclic_type_cycles(G) -> dict:
 
 
 def graph_stats(G, *, top=10, sample=100) -> dict:
-    """Size, components, orphans, hubs, cycles in acyclic types and terms lacking a definition
-    or a category.
+    """Size, components, orphans, hubs, cycles in acyclic types and terms lacking a definition.
 
     Lists are cut at ``sample`` items; the counts are always complete.
     """
@@ -378,7 +377,6 @@ def graph_stats(G, *, top=10, sample=100) -> dict:
     components = [len(c) for c in nx.weakly_connected_components(G)] if len(G) else []
     orphans = sorted(n for n, degree in G.degree if degree == 0)
     undefined = sorted(n for n, text in G.nodes(data="short_definition") if not text)
-    uncategorised = sorted(n for n, category in G.nodes(data="category") if not category)
     hubs = heapq.nlargest(top, G.degree, key=lambda item: (item[1], item[0]))
     return {
         "nodes": G.number_of_nodes(),
@@ -395,5 +393,4 @@ def graph_stats(G, *, top=10, sample=100) -> dict:
         ],
         "cycles": _cycles(acyclic_pairs),
         "without_definition": {"count": len(undefined), "sample": undefined[:sample]},
-        "without_category": {"count": len(uncategorised), "sample": uncategorised[:sample]},
     }

@@ -274,45 +274,41 @@ def hierarchy(request):
 def quality(request):
     """For curators, what to fix or look at, as thesaurus managers report it: cycles in acyclic
     relation types, deprecated terms with no replacement, terms with no relation, no definition or
-    no category, each language's share of named and defined terms, and the best connected terms.
+    no category (each list as the term list's ``?lacking=`` shows it whole), each language's share
+    of named and defined terms, and the best connected terms, over the terms the reader may see.
 
-    The graph's figures are `queries.graph_stats`' (the same as /api/graph/stats/), of the terms
-    the reader may see."""
+    Cycles, connected groups and hubs are `queries.graph_stats`' (as /api/graph/stats/ gives them)."""
     snapshot = graph_snapshot_for(request.user)
     G = snapshot.G
     stats = selectors.stats(snapshot)
-    deprecated_count, deprecated = glossary_selectors.deprecated_without_replacement(user=request.user)
+    listed = glossary_selectors.lacking_listed(user=request.user)
     languages = glossary_selectors.language_coverage(user=request.user)
     shown = {slug for cycle in stats["cycles"].values() for slug in cycle}
-    for key in ("orphans", "without_definition", "without_category"):
-        shown.update(stats[key]["sample"])
     shown.update(hub["id"] for hub in stats["hubs"])
-    shown.update(slug for slug, _ in deprecated)
+    shown.update(slug for _, rows in listed.values() for slug, _ in rows)
     shown.update(slug for row in languages for slug, _ in row["lacking"])
     names = _names(request, shown)
 
-    def terms(slugs, fallback=None):
-        own = fallback or {}
-        return [{"slug": slug, "name": names.get(slug) or own.get(slug) or G.nodes.get(slug, {}).get("name") or slug}
+    def terms(slugs, own_names=None):
+        own_names = own_names or {}
+        return [{"slug": slug, "name": names.get(slug) or own_names.get(slug) or G.nodes.get(slug, {}).get("name") or slug}
                 for slug in slugs]
 
-    def listed(key):
-        return {"count": stats[key]["count"], "terms": terms(stats[key]["sample"]),
-                "more": stats[key]["count"] - len(stats[key]["sample"])}
+    def found(what):
+        count, rows = listed[what]
+        return {"count": count, "terms": terms([slug for slug, _ in rows], dict(rows)), "more": count - len(rows),
+                "lacking": what}
 
     for row in languages:
         row["lacking_terms"] = terms([slug for slug, _ in row["lacking"]], dict(row["lacking"]))
         row["missing"] = row["total"] - row["named"]
+        row["undefined"] = row["total"] - row["defined"]
         row["more"] = row["missing"] - len(row["lacking"])
     context = {
         "snapshot": snapshot,
         "stats": stats,
         "cycles": [{"type": G.graph["types"][key], "terms": terms(cycle)} for key, cycle in stats["cycles"].items()],
-        "deprecated": {"count": deprecated_count, "terms": terms([s for s, _ in deprecated], dict(deprecated)),
-                       "more": deprecated_count - len(deprecated)},
-        "orphans": listed("orphans"),
-        "without_definition": listed("without_definition"),
-        "without_category": listed("without_category"),
+        **{f"without_{what}": found(what) for what in glossary_selectors.LACKING},
         "languages": languages,
         "hubs": [{**term, "degree": hub["degree"]} for term, hub in zip(terms(h["id"] for h in stats["hubs"]), stats["hubs"])],
     }

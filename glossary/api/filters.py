@@ -15,7 +15,7 @@ from rest_framework import serializers
 from glossary.models import TermStatus
 from glossary.rules import ONE_LETTER_OR_DIGIT
 from glossary.search import normalise_query
-from glossary.selectors import TERM_ORDERINGS
+from glossary.selectors import LACKING_EXPECTED, LACKING_PATTERN, TERM_ORDERINGS
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
@@ -57,6 +57,16 @@ class TermListParams(serializers.Serializer):
         choices=list(TERM_ORDERINGS),
         required=False,
         help_text="Sort order; a leading '-' reverses it. Default: by name, or by relevance with ?search=.",
+    )
+    lacking = serializers.RegexField(
+        LACKING_PATTERN,
+        required=False,
+        max_length=40,
+        error_messages={"invalid": LACKING_EXPECTED},
+        help_text="Only terms lacking something, as the quality report (/quality/) lists them: `relations` "
+        "(no relation to a term you can see), `definition` (no short definition), `category`, `replacement` "
+        "(deprecated with no term to use instead), `name-<language>` (no preferred label in it, e.g. "
+        "`name-fr`) or `definition-<language>`.",
     )
 
 

@@ -162,7 +162,6 @@ class StatsSerializer(serializers.Serializer):
         help_text="For each acyclic relation type holding a cycle, one cycle (closed).",
     )
     without_definition = SampleSerializer()
-    without_category = SampleSerializer()
 
 
 class AudienceCountSerializer(serializers.Serializer):

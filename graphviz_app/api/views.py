@@ -243,7 +243,7 @@ class StatsView(GraphAPIView):
         tags=TAGS,
         summary="Graph health",
         description="Counts, weakly connected components, orphans, hubs (by degree), cycles in "
-        "acyclic relation types and terms without a short definition or a category.",
+        "acyclic relation types and terms without a short definition.",
         responses={200: s.StatsSerializer},
     )
     def get(self, request):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from glossary import services
-from glossary.models import LabelKind, NoteKind, Relation
+from glossary.models import LabelKind, NoteKind, Relation, Term
 from graphviz_app import queries
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,70 @@ def test_a_cycle_is_found_exactly_when_networkx_finds_one(seed):
         assert cycle is None
     else:
         assert cycle[0] == cycle[-1] and all(pair in pairs for pair in zip(cycle, cycle[1:]))
+
+
+# The whole lists: ?lacking= on /terms/ and /api/terms/ -------------------------------------------
+
+
+def slugs_listed(client, query):
+    response = client.get(f"/api/terms/?{query}&page_size=100")
+    assert response.status_code == 200, response.content
+    return sorted(term["slug"] for term in response.json()["results"])
+
+
+def test_each_list_of_the_report_is_the_term_lists_lacking_filter(client, curated):
+    assert slugs_listed(client, "lacking=relations") == ["bard", "lonely-idea", "obsolete-thing"]
+    assert slugs_listed(client, "lacking=definition") == ["lonely-idea"]
+    assert slugs_listed(client, "lacking=category") == ["lonely-idea"]
+    assert slugs_listed(client, "lacking=replacement") == ["obsolete-thing"]
+    assert "large-language-model" not in slugs_listed(client, "lacking=name-fr")
+    assert len(slugs_listed(client, "lacking=name-fr")) == 6
+    assert slugs_listed(client, "lacking=definition-fr") == slugs_listed(client, "lacking=name-fr")
+    html = client.get("/quality/").content.decode()
+    for what in ("relations", "definition", "category", "replacement"):
+        assert f'href="/terms/?lacking={what}"' in html
+    assert 'href="/terms/?lacking=name-fr"' in html and 'href="/terms/?lacking=definition-fr"' in html
+
+
+def test_the_web_list_says_what_the_terms_lack_and_keeps_it_while_filtering(client, curated):
+    html = client.get("/terms/?lacking=name-fr").content.decode()
+    assert "Terms with no name in français (fr)" in html and "6 terms" in html
+    assert '<input type="hidden" name="lacking" value="name-fr">' in html
+    assert "Grand modèle" not in html
+    filtered = client.get("/terms/?lacking=name-fr&q=model").content.decode()
+    assert "Gemini" in filtered and "GPT-4" in filtered  # found, and lacking a French name
+    assert "Large language model" not in filtered and "2 terms matching" in filtered  # found, but named in French
+
+
+def test_a_relation_only_staff_can_see_does_not_count_for_readers(client, curated, make_term, relate, related_to,
+                                                                  staff_user):
+    draft = make_term("Hidden partner", short_definition="A draft.", status="draft")
+    relate(curated["lonely"], related_to, draft)
+    assert "lonely-idea" in slugs_listed(client, "lacking=relations")
+    client.force_login(staff_user)
+    assert "lonely-idea" not in slugs_listed(client, "lacking=relations")
+
+
+def test_a_replacement_readers_cannot_see_is_no_replacement_for_them(client, curated, make_term, staff_user):
+    successor = make_term("Successor draft", short_definition="Not yet.", status="draft")
+    services.term_update(term=Term.objects.get(slug="obsolete-thing"), replaced_by=successor)
+    assert slugs_listed(client, "lacking=replacement") == ["obsolete-thing"]
+    client.force_login(staff_user)
+    assert slugs_listed(client, "lacking=replacement") == []
+
+
+@pytest.mark.parametrize("value", ["nothing", "name-", "name-f", "name-fr_FR", "relations-fr", "name-fr-"])
+def test_an_unknown_lack_is_a_400_that_says_what_to_ask_for(client, curated, value):
+    response = client.get(f"/api/terms/?lacking={value}")
+    assert response.status_code == 400 and "name-fr" in response.json()["lacking"][0]
+    page = client.get(f"/terms/?lacking={value}")
+    assert page.status_code == 400 and "name-fr" in page.content.decode()
+    long = client.get(f"/api/terms/?lacking=name-{'-abcdefgh' * 6}")
+    assert long.status_code == 400 and "40 characters" in long.json()["lacking"][0]
+
+
+def test_the_report_counts_what_the_lists_hold(client, curated):
+    html = client.get("/quality/").content.decode()
+    assert "3" == re.search(r'id="orphans-title">.*?<span class="chip">(\d+)</span>', html, re.S).group(1)
+    assert 'href="/terms/?lacking=relations">List all 3 in the term list' in html
+    assert 'href="/terms/?lacking=replacement">Open it in the term list' in html

@@ -103,7 +103,7 @@ def test_learning_path_survives_a_cycle_in_imported_data():
     assert queries.learning_path(G, "a") == [["b", "c"]]
 
 
-def test_stats_count_components_orphans_hubs_cycles_and_missing_definitions_and_categories():
+def test_stats_count_components_orphans_hubs_cycles_and_missing_definitions():
     G = graph([("a", "b", "is-a"), ("b", "a", "is-a"), ("a", "c", "uses"), ("a", "x1", "uses")], nodes=["lonely"])
     stats = queries.graph_stats(G)
     assert stats["nodes"] == 5 and stats["edges"] == 4
@@ -113,7 +113,6 @@ def test_stats_count_components_orphans_hubs_cycles_and_missing_definitions_and_
     assert stats["hubs"][0] == {"id": "a", "name": "A", "degree": 4}
     assert set(stats["cycles"]) == {"is-a"} and stats["cycles"]["is-a"][0] == stats["cycles"]["is-a"][-1]
     assert stats["without_definition"] == {"count": 1, "sample": ["x1"]}
-    assert stats["without_category"] == {"count": 5, "sample": ["a", "b", "c", "lonely", "x1"]}
 
 
 def test_graph_filter_and_top_nodes():
