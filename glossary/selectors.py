@@ -353,7 +353,7 @@ def language_coverage(*, user, sample: int = 12) -> list[dict]:
     return until_next_change(f"language-coverage-{sample}", user=user, compute=compute)
 
 
-def lacking_listed(*, user, sample: int = 100) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+def lacking_listed(*, user, sample: int = 40) -> dict[str, tuple[int, list[tuple[str, str]]]]:
     """For each of :data:`LACKING`: how many terms ``user`` may see lack it (`terms_lacking`), and
     the first ``sample`` of them as (slug, name), A–Z — the quality report's lists, counted once
     per audience until the next change."""
