@@ -1,9 +1,11 @@
 """The Django admin: everything a curator needs, with saves going through the services."""
 
+import re
 from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -18,8 +20,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from glossary import search, selectors, services, workflow
 from glossary.exchange import admin_views as exchange_admin
+from glossary.language import glossary_languages, language_name
 from glossary.models import (
     Category, ChangeSet, Label, Mapping, Note, Reference, Relation, RelationType, Release, Scheme, Term, TermStatus,
+    default_language,
 )
 
 
@@ -344,10 +348,34 @@ class IncomingRelationInline(RelationSideInline):
     verbose_name_plural = "incoming relations (other → this term)"
 
 
+class LackingFilter(admin.SimpleListFilter):
+    """What terms lack, as the quality report (/quality/) counts it (`selectors.terms_lacking`):
+    filter, select all, and export them, for a translator say."""
+
+    title = "what it lacks"
+    parameter_name = "lacking"
+
+    def lookups(self, request, model_admin):
+        choices = [(what, described[0].upper() + described[1:]) for what, described in selectors.LACKING.items()]
+        own = default_language()
+        for kind in selectors.LACKING_IN:
+            choices += [(f"{kind}-{tag}", f"No {kind} in {language_name(tag)} ({tag})")
+                        for tag in glossary_languages() if tag != own]
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not re.match(selectors.LACKING_PATTERN, value):
+            raise IncorrectLookupParameters(selectors.LACKING_EXPECTED)
+        return selectors.terms_lacking(queryset, value, user=request.user)
+
+
 @admin.register(Term)
 class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
     list_display = ["name", "category", "status", "out_count", "in_count", "updated_at", "public_link"]
-    list_filter = ["status", "category"]
+    list_filter = ["status", "category", LackingFilter]
     list_select_related = ["category"]
     search_fields = ["name", "slug", "uri", "notation", "labels__text", "short_definition", "body"]
     prepopulated_fields = {"slug": ["name"]}

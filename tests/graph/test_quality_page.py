@@ -247,3 +247,17 @@ def test_the_report_counts_what_the_lists_hold(client, curated):
     assert "3" == re.search(r'id="orphans-title">.*?<span class="chip">(\d+)</span>', html, re.S).group(1)
     assert 'href="/terms/?lacking=relations">List all 3 in the term list' in html
     assert 'href="/terms/?lacking=replacement">Open it in the term list' in html
+
+
+def test_the_admin_term_list_filters_by_what_terms_lack_and_the_report_links_it_for_staff(client, curated, staff_user):
+    client.force_login(staff_user)
+    page = client.get("/admin/glossary/term/?lacking=name-fr").content.decode()
+    assert "No name in français (fr)" in page and "6 results" in page
+    assert "Lonely idea" in page and "Large language model" not in page
+    assert "1 result" in client.get("/admin/glossary/term/?lacking=replacement").content.decode()
+    assert client.get("/admin/glossary/term/?lacking=nonsense").status_code == 302  # the admin's "?e=1"
+    report = client.get("/quality/").content.decode()
+    assert 'href="/admin/glossary/term/?lacking=relations">in the admin</a>' in report
+    assert 'href="/admin/glossary/term/?lacking=name-fr">in the admin</a>' in report
+    client.logout()
+    assert "/admin/glossary/term/?lacking=" not in client.get("/quality/").content.decode()
