@@ -261,3 +261,30 @@ def test_the_admin_term_list_filters_by_what_terms_lack_and_the_report_links_it_
     assert 'href="/admin/glossary/term/?lacking=name-fr">in the admin</a>' in report
     client.logout()
     assert "/admin/glossary/term/?lacking=" not in client.get("/quality/").content.decode()
+
+
+def test_a_translation_round_trip_through_the_admin_filter_export_and_import(client, curated, staff_user, tmp_path):
+    """Filter the terms without a French name, export them all, name them in French, import the
+    file: they gain their names, and the terms the file does not hold keep theirs."""
+    import json
+
+    from django.core.management import call_command
+
+    client.force_login(staff_user)
+    unnamed = Term.objects.filter(pk__in=[t.pk for t in Term.objects.all()
+                                          if not t.labels.filter(kind="preferred", language="fr").exists()])
+    response = client.post("/admin/glossary/term/?lacking=name-fr", {
+        "action": "export_selected_terms", "select_across": "1", "index": "0",
+        "_selected_action": list(unnamed.values_list("pk", flat=True))})
+    data = json.loads(response.content)
+    assert sorted(t["slug"] for t in data["terms"]) == sorted(unnamed.values_list("slug", flat=True))
+    for term in data["terms"]:
+        term["labels"].append({"text": f"{term['name']} (fr)", "language": "fr", "kind": "preferred"})
+    path = tmp_path / "translated.json"
+    path.write_text(json.dumps(data))
+    call_command("import_glossary", str(path), quiet=True, stdout=open("/dev/null", "w"))
+    assert client.get("/api/terms/?lacking=name-fr").json()["count"] == 0
+    llm = Term.objects.get(slug="large-language-model")
+    assert llm.labels.get(kind="preferred", language="fr").text == "Grand modèle de langage"
+    assert llm.notes.filter(language="fr").count() == 1
+    assert Term.objects.get(slug="gpt-4").labels.get(kind="preferred", language="fr").text == "GPT-4 (fr)"
