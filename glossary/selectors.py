@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import (
-    Case, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
+    Case, Count, Exists, F, FilteredRelation, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
 )
 from django.db.models.functions import Coalesce, Lower, Substr
 from django.shortcuts import get_object_or_404
@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from glossary import releases, rules
 from glossary.changelog import kept_until_next_change
 from glossary.language import glossary_languages, language_name, names_in, tags_named_for
+from glossary.resolver import resolve_names
 from glossary.models import (
     CURRENT, Category, Label, LabelKind, Mapping, Note, NoteKind, Reference, Relation, RelationType, Release, Term,
     TermStatus, default_language, sees_unpublished,
@@ -366,6 +367,36 @@ def lacking_listed(*, user, sample: int = 40) -> dict[str, tuple[int, list[tuple
         return listed
 
     return until_next_change(f"lacking-{sample}", user=user, compute=compute)
+
+
+# How many labels held by several terms `ambiguous_names` asks the resolver about, at most.
+SHARED_LABELS_CHECKED = 2000
+
+
+def ambiguous_names(*, user, sample: int = 40) -> dict:
+    """The names that lead a reader to a "may refer to" page: labels that `resolver.resolve_names`
+    (the one rule) finds on several terms the user may see — how many, and the first ``sample``
+    A–Z with their terms. At most :data:`SHARED_LABELS_CHECKED` labels held by several terms are
+    asked about (``capped``). Kept once per audience until the next change."""
+
+    def compute():
+        shared = (Label.objects.filter(term__in=Term.objects.visible_to(user)).order_by().values("folded")
+                  .annotate(terms=Count("term", distinct=True)).filter(terms__gt=1).order_by("folded")
+                  .values_list("folded", flat=True))
+        keys = list(shared[:SHARED_LABELS_CHECKED])
+        found = []
+        for start in range(0, len(keys), 500):
+            found += [r for r in resolve_names(keys[start:start + 500], user=user).values() if r.ambiguous]
+        found.sort(key=lambda r: r.text)
+        shown = dict(Label.objects.filter(folded__in=[r.text for r in found[:sample]]).order_by()
+                     .values_list("folded").annotate(text=Min("text")))
+        return {
+            "count": len(found), "capped": len(keys) == SHARED_LABELS_CHECKED,
+            "names": [{"text": shown.get(r.text, r.text), "terms": [(t.slug, t.name) for t in r.candidates]}
+                      for r in found[:sample]],
+        }
+
+    return until_next_change(f"ambiguous-names-{sample}", user=user, compute=compute)
 
 
 def initials_used(*, user, language: str | None = None) -> set[str]:

@@ -11,6 +11,8 @@ import networkx as nx
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from glossary import selectors as glossary_selectors
 from glossary.search import fold
@@ -271,11 +273,20 @@ def hierarchy(request):
     return _render(request, "graphviz_app/hierarchy.html", context)
 
 
+def _name_url(text: str) -> str:
+    """Where a reader who opens a name as a link lands (`/terms/<name>/`: its "may refer to" page);
+    a name with a slash cannot be a path segment, so it is searched for instead."""
+    if "/" in text:
+        return f"{reverse('glossary:search')}?{urlencode({'q': text})}"
+    return reverse("glossary:term-by-name", kwargs={"name": text})
+
+
 def quality(request):
     """For curators, what to fix or look at, as thesaurus managers report it: cycles in acyclic
     relation types, deprecated terms with no replacement, terms with no relation, no definition or
-    no category (each list as the term list's ``?lacking=`` shows it whole), each language's share
-    of named and defined terms, and the best connected terms, over the terms the reader may see.
+    no category (each list as the term list's ``?lacking=`` shows it whole), names that refer to
+    several terms, each language's share of named and defined terms, and the best connected terms,
+    over the terms the reader may see.
 
     Cycles, connected groups and hubs are `queries.graph_stats`' (as /api/graph/stats/ gives them)."""
     snapshot = graph_snapshot_for(request.user)
@@ -283,7 +294,9 @@ def quality(request):
     stats = selectors.stats(snapshot)
     listed = glossary_selectors.lacking_listed(user=request.user)
     languages = glossary_selectors.language_coverage(user=request.user)
+    ambiguous = glossary_selectors.ambiguous_names(user=request.user)
     shown = {slug for cycle in stats["cycles"].values() for slug in cycle}
+    shown.update(slug for name in ambiguous["names"] for slug, _ in name["terms"])
     shown.update(hub["id"] for hub in stats["hubs"])
     shown.update(slug for _, rows in listed.values() for slug, _ in rows)
     shown.update(slug for row in languages for slug, _ in row["lacking"])
@@ -309,6 +322,11 @@ def quality(request):
         "stats": stats,
         "cycles": [{"type": G.graph["types"][key], "terms": terms(cycle)} for key, cycle in stats["cycles"].items()],
         **{f"without_{what}": found(what) for what in glossary_selectors.LACKING},
+        "ambiguous": {**ambiguous, "more": ambiguous["count"] - len(ambiguous["names"]),
+                      "names": [{"text": name["text"], "url": _name_url(name["text"]),
+                                 "terms": terms([s for s, _ in name["terms"]], dict(name["terms"]))}
+                                for name in ambiguous["names"]]},
+        "ambiguous_checked": glossary_selectors.SHARED_LABELS_CHECKED,
         "languages": languages,
         "hubs": [{**term, "degree": hub["degree"]} for term, hub in zip(terms(h["id"] for h in stats["hubs"]), stats["hubs"])],
     }

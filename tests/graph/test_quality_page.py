@@ -288,3 +288,36 @@ def test_a_translation_round_trip_through_the_admin_filter_export_and_import(cli
     assert llm.labels.get(kind="preferred", language="fr").text == "Grand modèle de langage"
     assert llm.notes.filter(language="fr").count() == 1
     assert Term.objects.get(slug="gpt-4").labels.get(kind="preferred", language="fr").text == "GPT-4 (fr)"
+
+
+# Names that refer to several terms ----------------------------------------------------------------
+
+
+def alternative(term, text, language="en"):
+    services.label_create(term=term, text=text, language=language, kind=LabelKind.ALTERNATIVE)
+
+
+def test_names_several_terms_share_are_listed_with_their_terms_as_the_resolver_sees_them(client, curated):
+    alternative(curated["gpt"], "Chat model")
+    alternative(curated["rag"], "chat  MODEL")  # the same name, folded
+    alternative(curated["gpt"], "TCP/IP")
+    alternative(curated["rag"], "TCP/IP")
+    # A preferred label wins over an alternative one: "RAG" names one term, however many carry it.
+    alternative(curated["gpt"], "RAG")
+    html = client.get("/quality/").content.decode()
+    shared = section(html, "shared-names")
+    assert re.search(r'id="shared-names-title">.*?<span class="chip">2</span>', html, re.S)
+    assert "Chat model : GPT-4 , RAG" in shared and "TCP/IP : GPT-4 , RAG" in shared
+    assert "RAG : " not in shared.replace("chat  MODEL", "")
+    assert 'href="/terms/Chat%20model/"' in html and 'href="/search/?q=TCP%2FIP"' in html
+    may_refer = client.get("/terms/Chat%20model/")
+    assert may_refer.status_code == 200 and "GPT-4" in may_refer.content.decode()
+
+
+def test_a_name_shared_with_a_draft_is_ambiguous_for_staff_only(client, curated, make_term, staff_user):
+    draft = make_term("Secret draft", short_definition="x", status="draft")
+    alternative(draft, "Chat model")
+    alternative(curated["gpt"], "Chat model")
+    assert "None." in section(client.get("/quality/").content.decode(), "shared-names")
+    client.force_login(staff_user)
+    assert "Secret draft" in section(client.get("/quality/").content.decode(), "shared-names")
