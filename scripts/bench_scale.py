@@ -36,6 +36,10 @@ indexes vs iexact).
 And the admin, where curators edit: its lists, searches and autocomplete (each view called and
 rendered, staff), next to the same views as the admin first had them: a "contains" over the
 search fields, counts by joining every row and grouping, the full count on every page.
+
+The page list includes the quality report (/quality/) and its whole lists (?lacking=); and the
+graph's health figures it shows (/api/graph/stats/) are timed next to the former cycle search,
+which read every edge again for each acyclic type (interleaved, the same cycles found).
 """
 
 import argparse
@@ -79,6 +83,7 @@ def parse_args():
     parser.add_argument("--searches", type=int, default=20, help="Searches timed (each takes its time).")
     parser.add_argument("--seconds", type=float, default=10.0, help="Duration of each throughput run.")
     parser.add_argument("--page-rounds", type=int, default=5, help="Rounds of each page and list timed.")
+    parser.add_argument("--health-rounds", type=int, default=5, help="Rounds of the graph health figures timed.")
     return parser.parse_args()
 
 
@@ -394,7 +399,8 @@ def pages(args, slugs, rng):
     # here, `ensure_german_names`): "Begriff …" under B, the others as "Generated …" under G.
     urls = ["/", "/terms/", "/terms/?letter=G", "/?lang=de", "/terms/?lang=de", "/terms/?lang=de&letter=B",
             "/categories/", f"/terms/{term}/", f"/search/?q={word}", "/changes/", "/api/terms/",
-            "/api/relations/", "/api/relation-types/", "/api/categories/", "/api/changes/"]
+            "/api/relations/", "/api/relation-types/", "/api/categories/", "/api/changes/",
+            "/quality/", "/terms/?lacking=relations", "/terms/?lacking=name-de", "/api/terms/?lacking=definition-de"]
     uses = RelationType.objects.get(slug="uses")
     ends = list(Term.objects.filter(slug__in=rng.sample(slugs, 20)))
 
@@ -651,6 +657,45 @@ def admin_side_by_side(args, slugs, rng):
     return times
 
 
+def graph_health_side_by_side(args):
+    """Median ms of the graph's health figures (/api/graph/stats/, the quality report's), ours vs
+    the former cycle search, which read every edge again for each acyclic type and searched the
+    whole type depth first; both in turn on the public graph."""
+    import networkx as nx
+
+    from graphviz_app import queries
+    from graphviz_app.engine import graph_snapshot
+
+    G = graph_snapshot().G
+
+    def former_cycles():
+        cycles = {}
+        for slug, meta in G.graph["types"].items():
+            if not meta.get("acyclic"):
+                continue
+            D = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k == slug)
+            try:
+                cycle = [u for u, _ in nx.find_cycle(D)]
+            except nx.NetworkXNoCycle:
+                continue
+            cycles[slug] = cycle + cycle[:1]
+        return cycles
+
+    samples = {"cycles": ([], []), "stats": ([], [])}
+    for _ in range(args.health_rounds):
+        ours, seconds = timed(queries.acyclic_type_cycles, G)
+        samples["cycles"][0].append(seconds)
+        former, seconds = timed(former_cycles)
+        samples["cycles"][1].append(seconds)
+        assert set(ours) == set(former), (ours, former)
+        stats, seconds = timed(queries.graph_stats, G)
+        samples["stats"][0].append(seconds)
+        samples["stats"][1].append(seconds - samples["cycles"][0][-1] + samples["cycles"][1][-1])
+    acyclic = sum(1 for meta in G.graph["types"].values() if meta.get("acyclic"))
+    return {(f"cycles in the {acyclic} acyclic types" if what == "cycles" else "all of stats/ (former: its cycles so)"):
+            tuple(statistics.median(v) * 1e3 for v in pair) for what, pair in samples.items()}
+
+
 def graph_memory():
     """Bytes held by this process's graphs (public + staff) and by a plain networkx graph of the same."""
     import networkx as nx
@@ -698,6 +743,7 @@ def main():
     page_times = pages(args, slugs, rng)
     count_times = counts_side_by_side(args, slugs)
     admin_times = admin_side_by_side(args, slugs, rng)
+    health_times = graph_health_side_by_side(args)
     ours_mem, plain_mem, n_nodes, n_edges = graph_memory()
 
     def ms(values):
@@ -750,6 +796,11 @@ def main():
             print(f"{name:<40} {ours:>9.1f}  {'—':>12} {'':>7}")
             continue
         print(f"{name:<40} {ours:>9.1f}  {former:>12.1f} {former / ours:>6.1f}×  {our_rows:>4} / {former_rows:<4}")
+    print()
+    print(f"{'graph health, public graph (ms)':<40} {'ours':>9}  {'former':>12} {'ratio':>7}"
+          f"   medians of {args.health_rounds}, interleaved")
+    for name, (ours, former) in health_times.items():
+        print(f"{name:<40} {ours:>9.1f}  {former:>12.1f} {former / ours:>6.1f}×")
 
 
 if __name__ == "__main__":
