@@ -9,13 +9,14 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, Q, When, prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from glossary import search, selectors, services, workflow
@@ -356,7 +357,7 @@ class LackingFilter(admin.SimpleListFilter):
     parameter_name = "lacking"
 
     def lookups(self, request, model_admin):
-        choices = [(what, described[0].upper() + described[1:]) for what, described in selectors.LACKING.items()]
+        choices = [(what, capfirst(described)) for what, described in selectors.LACKING.items()]
         own = default_language()
         for kind in selectors.LACKING_IN:
             choices += [(f"{kind}-{tag}", f"No {kind} in {language_name(tag)} ({tag})")
@@ -726,6 +727,13 @@ class ReferenceAdmin(WorkflowCheckedAdmin, ServiceDeleteMixin, GlossaryHistoryAd
     autocomplete_fields = ["terms"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     term_fields, refused_field = ("terms",), "terms"
+
+    def get_object(self, request, object_id, from_field=None):
+        # Its terms once: the page's permission checks, its refusal message and its form all ask.
+        reference = super().get_object(request, object_id, from_field)
+        if reference is not None:
+            prefetch_related_objects([reference], "terms")
+        return reference
 
     def edit_refusal(self, obj, may_review):
         # A stored reference's citing terms, or the form's chosen ones (then the page was editable:

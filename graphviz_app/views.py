@@ -312,11 +312,12 @@ def quality(request):
         return {"count": count, "terms": terms([slug for slug, _ in rows], dict(rows)), "more": count - len(rows),
                 "lacking": what}
 
-    for row in languages:
-        row["lacking_terms"] = terms([slug for slug, _ in row["lacking"]], dict(row["lacking"]))
-        row["missing"] = row["total"] - row["named"]
-        row["undefined"] = row["total"] - row["defined"]
-        row["more"] = row["missing"] - len(row["lacking"])
+    languages = [
+        {**row, "lacking_terms": terms([slug for slug, _ in row["lacking"]], dict(row["lacking"])),
+         "missing": row["total"] - row["named"], "undefined": row["total"] - row["defined"],
+         "more": row["total"] - row["named"] - len(row["lacking"])}
+        for row in languages
+    ]
     context = {
         "snapshot": snapshot,
         "stats": stats,

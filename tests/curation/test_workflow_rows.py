@@ -203,6 +203,17 @@ def test_the_reference_admin_page_is_read_only_for_an_editor_where_a_published_t
     assert Reference.objects.get(pk=cited["draft"].pk).title == "Draft notes, v2"
 
 
+def test_the_reference_page_reads_its_terms_once(workflow_glossary, cited, admin_as):
+    """Its permission checks, its refusal message and its form all ask for the citing terms."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as run:
+        page = admin_as("editor").get(f"/admin/glossary/reference/{cited['published'].pk}/change/")
+    assert page.status_code == 200 and "Read only for you" in page.content.decode()
+    assert sum('"glossary_reference_terms"' in query["sql"] for query in run.captured_queries) == 1
+
+
 # Imports ------------------------------------------------------------------------------------------
 
 
