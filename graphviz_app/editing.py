@@ -104,6 +104,7 @@ class GraphEdit:
         self._node = self._succ = self._pred = None
         self._copied = set()  # (which side, node) whose inner adjacency dict is already ours
         self.touched = set()  # nodes whose edges (hence degree) changed, or that came or went
+        self.restyled = set()  # nodes whose attributes changed
         self.edge_delta = 0  # edges added minus edges removed
 
     @property
@@ -160,6 +161,7 @@ class GraphEdit:
         """Add ``n`` with ``attrs``, or replace its attributes (the dict is taken, not copied)."""
         if self.nodes().get(n) != attrs:
             self._own_nodes()[n] = attrs
+            self.restyled.add(n)
         if n not in self.succ():
             self._inner("succ", n)
             self._inner("pred", n)

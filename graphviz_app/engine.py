@@ -39,6 +39,7 @@ from glossary.models import (
 )
 from graphviz_app import queries
 from graphviz_app.editing import GraphEdit, add_keyed_edges, undirected_view
+from graphviz_app.health import GraphHealth
 
 URL_PLACEHOLDER = "__slug__"
 # Ranked nodes kept beyond what was asked for, so a few changes do not force a new ranking.
@@ -62,6 +63,7 @@ class GraphSnapshot:
     applied: frozenset = frozenset()
     _memo: dict = field(default_factory=dict, repr=False)
     _ranking: "Ranking | None" = field(default=None, repr=False)
+    _health: GraphHealth | None = field(default=None, repr=False)
 
     @cached_property
     def undirected(self):
@@ -79,6 +81,12 @@ class GraphSnapshot:
             self._memo[key] = compute(self.G)
         return self._memo[key]
 
+    def health(self) -> GraphHealth:
+        """The figures of `graphviz_app.health`, kept from graph to graph once worked out."""
+        if self._health is None:
+            self._health = GraphHealth.of(self.G)
+        return self._health
+
     def top_nodes(self, limit: int) -> list:
         """``queries.top_nodes(G, limit)``, kept from graph to graph rather than recomputed."""
         ranking = self._ranking
@@ -90,7 +98,7 @@ class GraphSnapshot:
     def moved(self, upto: int, applied: frozenset = frozenset()) -> "GraphSnapshot":
         """The same graph, with what is derived from it, at another place in the log."""
         moved = GraphSnapshot(self.G, upto, self.terms, self.types, self.categories, self.edge_count, applied,
-                              self._memo, self._ranking)
+                              self._memo, self._ranking, self._health)
         moved.__dict__.update({k: v for k, v in self.__dict__.items() if k in ("undirected", "slug_by_name")})
         return moved
 
@@ -298,6 +306,8 @@ def apply_changes(snapshot: GraphSnapshot, entries, *, include_drafts: bool) -> 
                            snapshot.edge_count + edit.edge_delta, snapshot.applied)
     if snapshot._ranking is not None:
         result._ranking = snapshot._ranking.after(edit, snapshot.G, result.G)
+    if snapshot._health is not None:
+        result._health = snapshot._health.after(snapshot.G, result.G, edit.touched, edit.restyled)
     names = snapshot.__dict__.get("slug_by_name")
     if names is not None:
         # Patched rather than recomputed over every node by the next reader that needs it.

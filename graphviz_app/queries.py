@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 import networkx as nx
 
 from glossary import rules
+from graphviz_app import health
 
 DIRECTIONS = ("out", "in", "both")
 
@@ -316,81 +317,17 @@ def broader_paths(G, node, key="is-a", *, limit=20) -> list[list]:
     return sorted(paths, key=lambda p: [name(n) for n in p])
 
 
-def _edges_by_type(G, kept: Collection[str]) -> tuple[dict, dict]:
-    """(type → number of edges, type → its (u, v) pairs for the types of ``kept``), in one read
-    of the edges: reading them again for each type took seconds at 500,000 relations."""
-    counts, pairs = {}, {key: [] for key in kept}
-    for u, v, k in G.edges(keys=True):
-        counts[k] = counts.get(k, 0) + 1
-        if k in pairs:
-            pairs[k].append((u, v))
-    return counts, pairs
-
-
-def _one_cycle(pairs) -> list | None:
-    """A cycle among the edges ``pairs``, closed (first node last too), or None.
-
-    Terms that nothing of the type leads to are peeled off first, and what they alone lead to
-    after them (Kahn's order); what is left holds the cycles, if any, and networkx finds one
-    there. A whole type, which is acyclic nearly always, costs a pass over its edges instead of
-    a depth-first search through all of them (0.6 s for 80,000 edges).
-    """
-    successors, incoming = {}, {}
-    for u, v in pairs:
-        successors.setdefault(u, []).append(v)
-        incoming[v] = incoming.get(v, 0) + 1
-    ready = [n for n in successors if n not in incoming]
-    while ready:
-        for v in successors.pop(ready.pop(), ()):
-            incoming[v] -= 1
-            if not incoming[v] and v in successors:
-                ready.append(v)
-    if not successors:
-        return None
-    cycle = [u for u, _ in nx.find_cycle(nx.DiGraph((u, v) for u, vs in successors.items() for v in vs))]
-    return cycle + cycle[:1]
-
-
-def _cycles(pairs_by_type: Mapping[str, list]) -> dict:
-    cycles = {key: _one_cycle(pairs) for key, pairs in pairs_by_type.items()}
-    return {key: cycle for key, cycle in cycles.items() if cycle}
-
-
-def _acyclic_keys(G) -> list[str]:
-    return [slug for slug, meta in _types(G).items() if meta.get("acyclic")]
-
-
 def acyclic_type_cycles(G) -> dict:
     """For each relation type marked acyclic in ``G.graph["types"]``, one cycle found, if any."""
-    return _cycles(_edges_by_type(G, _acyclic_keys(G))[1])
+    keys = health.acyclic_keys(G)
+    pairs = health.edges_by_type(G, keys)[1]
+    return {key: cycle for key in keys if (cycle := health.one_cycle(pairs[key]))}
 
 
 def graph_stats(G, *, top=10, sample=100) -> dict:
-    """Size, components, orphans, hubs, cycles in acyclic types and terms lacking a definition.
+    """Size, components, orphans, hubs, cycles in acyclic types and terms lacking a definition,
+    worked out from scratch (a cached graph keeps them from change to change: `graphviz_app.health`).
 
     Lists are cut at ``sample`` items; the counts are always complete.
     """
-    edge_counts, acyclic_pairs = _edges_by_type(G, _acyclic_keys(G))
-    category_counts = {}
-    for _, category in G.nodes(data="category"):
-        category_counts[category] = category_counts.get(category, 0) + 1
-    components = [len(c) for c in nx.weakly_connected_components(G)] if len(G) else []
-    orphans = sorted(n for n, degree in G.degree if degree == 0)
-    undefined = sorted(n for n, text in G.nodes(data="short_definition") if not text)
-    hubs = heapq.nlargest(top, G.degree, key=lambda item: (item[1], item[0]))
-    return {
-        "nodes": G.number_of_nodes(),
-        "edges": G.number_of_edges(),
-        "edges_by_type": dict(sorted(edge_counts.items())),
-        "nodes_by_category": {
-            (k or ""): v for k, v in sorted(category_counts.items(), key=lambda kv: kv[0] or "")
-        },
-        "components": len(components),
-        "largest_component": max(components, default=0),
-        "orphans": {"count": len(orphans), "sample": orphans[:sample]},
-        "hubs": [
-            {"id": n, "name": G.nodes[n].get("name", n), "degree": d} for n, d in hubs if d > 0
-        ],
-        "cycles": _cycles(acyclic_pairs),
-        "without_definition": {"count": len(undefined), "sample": undefined[:sample]},
-    }
+    return health.GraphHealth.of(G).stats(G, top_nodes(G, top), sample=sample)

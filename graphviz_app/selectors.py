@@ -6,6 +6,7 @@ from glossary.language import names_in
 from graphviz_app import queries
 
 REQUIRES = "requires"
+STATS_HUBS = 10  # the best connected terms in the graph's figures
 
 
 class NamesIn:
@@ -198,4 +199,5 @@ def broader_tree(snapshot, slug, key, *, children_limit, names: NamesIn = GLOSSA
 
 
 def stats(snapshot):
-    return snapshot.memo("stats", queries.graph_stats)
+    """`queries.graph_stats` of the snapshot's graph, from the figures it keeps from change to change."""
+    return snapshot.memo("stats", lambda G: snapshot.health().stats(G, snapshot.top_nodes(STATS_HUBS)))

@@ -692,8 +692,43 @@ def graph_health_side_by_side(args):
         samples["stats"][0].append(seconds)
         samples["stats"][1].append(seconds - samples["cycles"][0][-1] + samples["cycles"][1][-1])
     acyclic = sum(1 for meta in G.graph["types"].values() if meta.get("acyclic"))
-    return {(f"cycles in the {acyclic} acyclic types" if what == "cycles" else "all of stats/ (former: its cycles so)"):
-            tuple(statistics.median(v) * 1e3 for v in pair) for what, pair in samples.items()}
+    times = {(f"cycles in the {acyclic} acyclic types" if what == "cycles" else "all of stats/ (former: its cycles so)"):
+             tuple(statistics.median(v) * 1e3 for v in pair) for what, pair in samples.items()}
+    return times | stats_after_writes(args)
+
+
+def stats_after_writes(args):
+    """Median ms of stats/ as the first reader after a committed write finds them: ours, kept
+    from the graph before (the write applied, then the figures), against the same figures worked
+    out anew from the same graph, in turn. A relation added (and removed again after) and a
+    definition changed."""
+    from glossary import services
+    from glossary.models import RelationType, Term
+    from graphviz_app import queries, selectors
+    from graphviz_app.engine import graph_snapshot
+
+    rng = random.Random(5)
+    uses = RelationType.objects.get(slug="uses")
+    ids = list(Term.objects.public().values_list("pk", flat=True))
+    selectors.stats(graph_snapshot())  # the figures, worked out once, as a first reader would
+    samples = {"relation": ([], []), "definition": ([], [])}
+    for _ in range(args.health_rounds):
+        source, target = Term.objects.filter(pk__in=rng.sample(ids, 2))
+        relation = services.relation_create(source=source, type=uses, target=target)
+        kept, seconds = timed(lambda: selectors.stats(graph_snapshot()))
+        samples["relation"][0].append(seconds)
+        anew, seconds = timed(queries.graph_stats, graph_snapshot().G)
+        samples["relation"][1].append(seconds)
+        assert {**kept, "cycles": None} == {**anew, "cycles": None}
+        services.relation_delete(relation=relation)
+        services.term_update(term=source, short_definition=source.short_definition + " (edited)")
+        kept, seconds = timed(lambda: selectors.stats(graph_snapshot()))
+        samples["definition"][0].append(seconds)
+        anew, seconds = timed(queries.graph_stats, graph_snapshot().G)
+        samples["definition"][1].append(seconds)
+        services.term_update(term=source, short_definition=source.short_definition.removesuffix(" (edited)"))
+    return {f"stats/ after a write: {what} (former: anew)": tuple(statistics.median(v) * 1e3 for v in pair)
+            for what, pair in samples.items()}
 
 
 def graph_memory():
