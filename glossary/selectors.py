@@ -321,16 +321,18 @@ def glossary_totals(*, user) -> dict[str, int]:
     return until_next_change("totals", user=user, compute=count)
 
 
-def language_coverage(*, user, sample: int = 12) -> list[dict]:
+def language_coverage(*, user, language: str | None = None, sample: int = 12) -> list[dict]:
     """For each language the glossary names terms in (`glossary_languages`, its own first): how
     many of the terms ``user`` may see have a preferred label in it and a definition in it, and the
-    first ``sample`` of those without a preferred label in it, A–Z (the quality report's table).
+    first ``sample`` of those without a preferred label in it (`first_listed` for a reader of
+    ``language``): the quality report's table.
 
     A definition in the glossary's own language is the term's ``short_definition``; in another,
-    a definition note in it. Counted once per audience until the next change.
+    a definition note in it. Counted once per audience, listed once per audience and reader's
+    language, until the next change.
     """
 
-    def compute():
+    def count():
         visible = Term.objects.visible_to(user)
         total = visible.count()
         own = default_language()
@@ -339,34 +341,38 @@ def language_coverage(*, user, sample: int = 12) -> list[dict]:
         defined = dict(Note.objects.filter(kind=NoteKind.DEFINITION, term__in=visible).order_by()
                        .values_list("language").annotate(n=Count("term", distinct=True)))
         defined[own] = total - terms_lacking(visible, "definition", user=user).count()
-        rows = []
-        for tag in glossary_languages():
-            count = named.get(tag, 0)
-            unnamed = terms_lacking(visible, f"name-{tag}", user=user) if count < total else None  # else none
-            rows.append({
-                "tag": tag, "name": language_name(tag), "own": tag == own, "total": total,
-                "named": count, "defined": defined.get(tag, 0),
-                "lacking": [] if unnamed is None else list(unnamed.order_by(*_by_name("name"))
-                                                            .values_list("slug", "name")[:sample]),
-            })
-        return rows
+        return [{"tag": tag, "name": language_name(tag), "own": tag == own, "total": total,
+                 "named": named.get(tag, 0), "defined": defined.get(tag, 0)} for tag in glossary_languages()]
 
-    return until_next_change(f"language-coverage-{sample}", user=user, compute=compute)
+    def unnamed(rows):
+        visible = Term.objects.visible_to(user)
+        return {row["tag"]: first_listed(terms_lacking(visible, f"name-{row['tag']}", user=user), language, sample)
+                for row in rows if row["named"] < row["total"]}  # else none lacks it
+
+    rows = until_next_change("language-coverage", user=user, compute=count)
+    lacking = until_next_change(f"language-coverage-{sample}-{language or ''}", user=user, compute=lambda: unnamed(rows))
+    return [{**row, "lacking": lacking.get(row["tag"], [])} for row in rows]
 
 
-def lacking_listed(*, user, sample: int = 40) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+def first_listed(terms: QuerySet, language: str | None, sample: int) -> list[tuple[str, str]]:
+    """The first ``sample`` of ``terms`` as (slug, name), A–Z as the term list orders them for a
+    reader of ``language`` (`with_listed_name`), so a sample and the list it links to agree."""
+    terms, name = with_listed_name(terms, language)
+    return list(terms.order_by(*_by_name(name)).values_list("slug", "name")[:sample])
+
+
+def lacking_listed(*, user, language: str | None = None, sample: int = 40) -> dict[str, tuple[int, list]]:
     """For each of :data:`LACKING`: how many terms ``user`` may see lack it (`terms_lacking`), and
-    the first ``sample`` of them as (slug, name), A–Z — the quality report's lists, counted once
-    per audience until the next change."""
+    the first ``sample`` of them (`first_listed` for ``language``) — the quality report's lists.
+    Counted once per audience, listed once per audience and language, until the next change."""
 
-    def compute():
-        listed = {}
-        for what in LACKING:
-            rows = terms_lacking(Term.objects.visible_to(user), what, user=user)
-            listed[what] = (rows.count(), list(rows.order_by(*_by_name("name")).values_list("slug", "name")[:sample]))
-        return listed
+    def lacking(what):
+        return terms_lacking(Term.objects.visible_to(user), what, user=user)
 
-    return until_next_change(f"lacking-{sample}", user=user, compute=compute)
+    counts = until_next_change("lacking-counts", user=user, compute=lambda: {what: lacking(what).count() for what in LACKING})
+    listed = until_next_change(f"lacking-{sample}-{language or ''}", user=user,
+                               compute=lambda: {what: first_listed(lacking(what), language, sample) for what in LACKING})
+    return {what: (counts[what], listed[what]) for what in LACKING}
 
 
 # How many labels held by several terms `ambiguous_names` asks the resolver about, at most.

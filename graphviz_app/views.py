@@ -292,8 +292,9 @@ def quality(request):
     snapshot = graph_snapshot_for(request.user)
     G = snapshot.G
     stats = selectors.stats(snapshot)
-    listed = glossary_selectors.lacking_listed(user=request.user)
-    languages = glossary_selectors.language_coverage(user=request.user)
+    language = reader_language(request)
+    listed = glossary_selectors.lacking_listed(user=request.user, language=language)
+    languages = glossary_selectors.language_coverage(user=request.user, language=language)
     ambiguous = glossary_selectors.ambiguous_names(user=request.user)
     shown = {slug for cycle in stats["cycles"].values() for slug in cycle}
     shown.update(slug for name in ambiguous["names"] for slug, _ in name["terms"])

@@ -321,3 +321,31 @@ def test_a_name_shared_with_a_draft_is_ambiguous_for_staff_only(client, curated,
     assert "None." in section(client.get("/quality/").content.decode(), "shared-names")
     client.force_login(staff_user)
     assert "Secret draft" in section(client.get("/quality/").content.decode(), "shared-names")
+
+
+def test_the_lists_are_in_the_readers_order_and_match_the_list_they_link_to(client, make_term):
+    """A French reader sees the first terms as the French term list orders them, not by the
+    glossary's own names shown in French (which read as no order at all)."""
+    for name, french in (("Apple", "Pomme"), ("Mango", "Mangue"), ("Zebra", "Baleine")):
+        make_term(name, short_definition="", labels=[
+            {"text": name, "language": "en", "kind": LabelKind.PREFERRED},
+            {"text": french, "language": "fr", "kind": LabelKind.PREFERRED}])
+
+    def order(text, names):
+        return sorted(names, key=text.index)
+
+    english = client.get("/quality/").content.decode()
+    assert order(section(english, "without-definition"), ["Apple", "Mango", "Zebra"]) == ["Apple", "Mango", "Zebra"]
+    french = client.get("/quality/?lang=fr").content.decode()
+    shown = order(section(french, "without-definition"), ["Pomme", "Mangue", "Baleine"])
+    assert shown == ["Baleine", "Mangue", "Pomme"]
+    listed = client.get("/terms/?lacking=definition&lang=fr").content.decode()
+    assert order(listed[listed.index("<main"):], shown) == shown
+    # The languages table lists the terms with no name in a language in the reader's order too.
+    make_term("Kiwi", short_definition="Defined.", labels=[
+        {"text": "Kiwi", "language": "en", "kind": LabelKind.PREFERRED},
+        {"text": "Kiwi", "language": "de", "kind": LabelKind.PREFERRED}])
+    german_row = language_row(client.get("/quality/?lang=fr").content.decode(), "de")
+    assert order(german_row, ["Pomme", "Mangue", "Baleine"]) == ["Baleine", "Mangue", "Pomme"]
+    german_row = language_row(client.get("/quality/").content.decode(), "de")
+    assert order(german_row, ["Apple", "Mango", "Zebra"]) == ["Apple", "Mango", "Zebra"]
