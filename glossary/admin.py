@@ -104,7 +104,7 @@ class ServiceFormSetMixin(ServiceDeleteMixin):
 
 class TermSearchMixin:
     """The search box finds rows through the terms the site's search finds (`selectors.terms_found`:
-    labels in every language, names, definitions; an exact slug, URI or notation), never by a
+    labels in every language, names, notations, definitions; an exact slug or URI), never by a
     "contains" over columns and every label (10 s for a common word at 100,000 terms).
     ``search_fields`` stays as the admin's list of what the box looks in."""
 

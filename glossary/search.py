@@ -4,8 +4,11 @@ autocomplete, on SQLite and PostgreSQL alike.
 Ranking, best first (deprecated terms after all current ones):
 
 1. EXACT — a label (preferred, alternative or hidden, any language) equals the query, ignoring
-   case, accents, spaces, hyphens and punctuation: "fine tuning" = "Fine-tuning" = "Finetuning".
-2. PREFIX — a label starts with the query, compared the same way ("halu", "retriev").
+   case, accents, spaces, hyphens and punctuation: "fine tuning" = "Fine-tuning" = "Finetuning";
+   or the term's notation (its code in a thesaurus) is the query, ignoring case: "006.3", "a0012".
+2. PREFIX — a label starts with the query, compared the same way ("halu", "retriev"); or the
+   notation starts with a query that holds a digit ("006." finds 006.3 and 006.31; "qa" alone
+   would put every notation beginning so ahead of the labels).
 3. WORDS — every word of the query is a word of one label, stemmed ("hallucinations",
    "large language models"); the last word may be the beginning of a word.
 4. TEXT — every word of the query is a whole word of the definition, body or a definition in
@@ -197,10 +200,11 @@ class Query:
     key: str
     words: tuple[tuple[str, ...], ...]
     prefix: bool = True  # the last word may be the beginning of a word
+    text: str = ""  # as typed (normalised): what a notation is compared with
 
     @classmethod
     def parse(cls, text: str) -> "Query":
-        return cls(search_key(text), tuple((word,) for word in words_of(text)[:MAX_WORDS]))
+        return cls(search_key(text), tuple((word,) for word in words_of(text)[:MAX_WORDS]), text=text)
 
 
 @dataclass(frozen=True)
@@ -218,9 +222,10 @@ class Scope:
 
 @dataclass(frozen=True)
 class Row:
-    """One match an engine found: through a label (its text and kind) or the term's text."""
+    """One match an engine found: through a label (its text and kind), the term's notation (its
+    text) or the term's text."""
 
-    source: str  # key, prefix, words, text
+    source: str  # key, prefix, words, text, notation, notation-prefix
     term_id: int
     slug: str
     name: str
@@ -285,6 +290,10 @@ def rank(query: Query, rows, *, tier_floor: int = 0) -> dict[int, Hit]:
         matched = None
         if row.source == "text":
             tier, order = _name_tier(query, row.name) or (TEXT, ())
+        elif row.source == "notation":
+            tier, order, matched = EXACT, (0, len(row.text)), row.text
+        elif row.source == "notation-prefix":
+            tier, order, matched = PREFIX, (len(row.text), 0), row.text
         else:
             tier, order = _label_tier(query, row)
             matched = row.text if row.kind != "hidden" else None
@@ -540,6 +549,29 @@ def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
 
 
 TERM_COLUMNS = "t.id, t.slug, t.name, t.status"
+# A notation compared without regard to case, as migration 0025 indexes it (lower() of both
+# sides: SQLite's lowers ASCII letters only, on the notation and the query alike).
+NOTATION_KEY = {"postgresql": 'lower(t.notation) COLLATE "C"', "sqlite": "lower(t.notation)"}
+_DIGIT = re.compile(r"\d")
+
+
+def _notation_parts(vendor: str, query: Query, scope: Scope, scoped: str, scope_params: list) -> list[tuple[str, list]]:
+    """The SELECTs (and their parameters) of the terms whose notation is the query, and of those
+    whose notation begins with it when it holds a digit; each an index range, at most a tier's rows."""
+    if not query.text:
+        return []
+    key = NOTATION_KEY[vendor]
+
+    def select(source, condition, params, order=""):
+        return (f"SELECT '{source}', {TERM_COLUMNS}, t.notation, NULL FROM glossary_term t "
+                f"WHERE t.notation <> '' AND {condition}{scoped}{order} LIMIT {int(scope.per_tier)}",
+                [*params, *scope_params])
+
+    parts = [select("notation", f"{key} = lower(%s)", [query.text])]
+    if query.prefix and len(query.text) >= 2 and _DIGIT.search(query.text):
+        parts.append(select("notation-prefix", f"{key} >= lower(%s) AND {key} < lower(%s) || %s",
+                            [query.text, query.text, "\U0010ffff"], order=f" ORDER BY {key}"))
+    return parts
 
 
 def _fts_words(query: Query) -> str:
@@ -575,6 +607,9 @@ def sqlite_rows(alias: str, query: Query, scope: Scope) -> list[Row]:
              "glossary_search_term", whole_words)
         part("text", "NULL, NULL FROM glossary_search_note s JOIN glossary_note n ON n.id = s.rowid "
              "JOIN glossary_term t ON t.id = n.term_id", "glossary_search_note", whole_words)
+    for sql, notation_params in _notation_parts("sqlite", query, scope, scoped, scope_params):
+        parts.append(f"SELECT * FROM ({sql})")
+        params.extend(notation_params)
     with connections[alias].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return [Row(*row) for row in cursor.fetchall()]
@@ -627,6 +662,9 @@ def postgresql_rows(alias: str, query: Query, scope: Scope) -> list[Row]:
         part("text", "NULL, NULL FROM glossary_term t", f"{TERM_TEXT} @@ to_tsquery('glossary_search', %s)", whole_words)
         part("text", "NULL, NULL FROM glossary_note n JOIN glossary_term t ON t.id = n.term_id",
              f"n.kind = 'definition' AND {NOTE_TEXT} @@ to_tsquery('glossary_search', %s)", whole_words)
+    for sql, notation_params in _notation_parts("postgresql", query, scope, scoped, scope_params):
+        parts.append(f"({sql})")
+        params.extend(notation_params)
     with connections[alias].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return [Row(*row) for row in cursor.fetchall()]

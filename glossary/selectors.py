@@ -460,15 +460,15 @@ def category_list(*, user) -> QuerySet:
 
 
 def terms_found(text: str, *, user) -> list[int]:
-    """The ids of the terms a curator's search box finds for ``text``, best first: a term whose slug,
-    URI or notation is exactly the text, then the search's hits (`search.search`: labels in every
-    language, names, definitions; up to its `MAX_RESULTS`). Each is an index look-up, never a
+    """The ids of the terms a curator's search box finds for ``text``, best first: a term whose slug
+    or URI is exactly the text, then the search's hits (`search.search`: labels in every language,
+    names, notations, definitions; up to its `MAX_RESULTS`). Each is an index look-up, never a
     scan for the text inside every row."""
     text = text.strip()
     if not text:
         return []
     visible = Term.objects.visible_to(user).order_by()
-    exact = visible.filter(Q(slug=text) | Q(uri=text) | Q(notation=text)).values_list("pk", flat=True)
+    exact = visible.filter(Q(slug=text) | Q(uri=text)).values_list("pk", flat=True)
     ids = list(exact)
     seen = set(ids)
     ids += [pk for pk in search(text, scope=Scope(user=user)).ids if pk not in seen]
