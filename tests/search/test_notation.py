@@ -7,7 +7,7 @@ from django.db import connection
 
 from glossary.models import Term
 from glossary.search import EXACT, PREFIX, Query, Scope, _engine, search, suggest
-from tests.plans import postgres_plan_nodes, sqlite_plan_steps
+from tests.plans import postgres_plan_nodes, sqlite_plan_steps, statements_of
 
 pytestmark = pytest.mark.django_db
 
@@ -75,15 +75,8 @@ def test_codes_are_read_from_their_index_not_the_table(db):
     Term.objects.bulk_create(
         Term(name=f"Concept {i}", slug=f"concept-{i}", notation=f"N{i:05d}") for i in range(3000)
     )
-    captured = []
-
-    def keep(execute, sql, params, many, context):
-        if "UNION ALL" in sql:
-            captured.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(keep):
-        rows = _engine(connection.alias)(connection.alias, Query.parse("n0123"), Scope())
+    rows, statements = statements_of(_engine(connection.alias), connection.alias, Query.parse("n0123"), Scope())
+    captured = [statement for statement in statements if "UNION ALL" in statement[0]]
     assert {row.slug for row in rows if row.source == "notation-prefix"} == {f"concept-{i}" for i in range(1230, 1240)}
     if connection.vendor == "sqlite":
         steps = sqlite_plan_steps(*captured[0])
