@@ -293,7 +293,7 @@ def rank(query: Query, rows, *, tier_floor: int = 0) -> dict[int, Hit]:
         elif row.source == "notation":
             tier, order, matched = EXACT, (0, len(row.text)), row.text
         elif row.source == "notation-prefix":
-            tier, order, matched = PREFIX, (len(row.text), 0), row.text
+            tier, order, matched = PREFIX, (len(row.text), 0, row.text.lower()), row.text  # in code order
         else:
             tier, order = _label_tier(query, row)
             matched = row.text if row.kind != "hidden" else None

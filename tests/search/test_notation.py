@@ -21,6 +21,8 @@ def classified(make_term):
         "nets": make_term("Computer networks", notation="004.6"),
         "lcc": make_term("Mathematical computing", notation="QA76.9"),
         "agro": make_term("Soil erosion", notation="A00012"),
+        "sheet": make_term("Sheet erosion", notation="A00013"),
+        "gully": make_term("Gully erosion", notation="A00011"),
         "label": make_term("Route 0063", short_definition="A road."),
     }
 
@@ -35,10 +37,12 @@ def test_a_notation_finds_its_term_first_whatever_the_case(classified):
     assert hits("qa76.9")[0] == ("mathematical-computing", EXACT, "QA76.9")
 
 
-def test_the_beginning_of_a_code_finds_the_codes_under_it_shortest_first(classified):
+def test_the_beginning_of_a_code_finds_the_codes_under_it_in_code_order(classified):
     found = hits("006.")
     assert found[:2] == [("artificial-intelligence", PREFIX, "006.3"), ("machine-learning", PREFIX, "006.31")]
     assert "computer-networks" not in [slug for slug, *_ in found]
+    # Codes of one length come in code order, not by their terms' names.
+    assert [slug for slug, *_ in hits("a0001")] == ["gully-erosion", "soil-erosion", "sheet-erosion"]
     # The exact code stays ahead of the longer codes that begin with it.
     assert [slug for slug, *_ in hits("006.3")][:2] == ["artificial-intelligence", "machine-learning"]
 
