@@ -405,6 +405,32 @@ def ambiguous_names(*, user, sample: int = 40) -> dict:
     return until_next_change(f"ambiguous-names-{sample}", user=user, compute=compute)
 
 
+
+def shared_notations(*, user, sample: int = 40) -> dict | None:
+    """Notations (codes) held by several terms ``user`` may see, compared as the search compares
+    them (ignoring case; `search` finds them all for the code): how many, and the first
+    ``sample`` in code order, each as written and with its terms A–Z. A code that names several
+    concepts names none (qSKOS's "ambiguous notation references"). None when no term the user
+    may see has a notation. Kept once per audience until the next change."""
+
+    def compute():
+        coded = Term.objects.visible_to(user).exclude(notation="").order_by()
+        if not coded.exists():
+            return None
+        # Shared codes are few in any scheme worth its name: all of them, in one pass, to count.
+        shared = list(coded.values(code=Lower("notation")).annotate(n=Count("pk")).filter(n__gt=1)
+                      .order_by("code").values_list("code", flat=True))
+        codes = shared[:sample]
+        rows = {}
+        for slug, name, notation, code in (coded.annotate(code=Lower("notation")).filter(code__in=codes)
+                                           .order_by(*_by_name("name")).values_list("slug", "name", "notation", "code")):
+            rows.setdefault(code, []).append((slug, name, notation))
+        return {"count": len(shared),
+                "notations": [{"text": min(n for *_, n in rows[code]), "terms": [(slug, name) for slug, name, _ in rows[code]]}
+                              for code in codes if code in rows]}
+
+    return until_next_change(f"shared-notations-{sample}", user=user, compute=compute)
+
 def initials_used(*, user, language: str | None = None) -> set[str]:
     """The letters (`rules.initial_of`) the names of the terms the user may see are filed under;
     with a reader's ``language``, the names in it (`with_listed_name`)."""

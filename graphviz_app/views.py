@@ -273,11 +273,15 @@ def hierarchy(request):
     return _render(request, "graphviz_app/hierarchy.html", context)
 
 
+def _search_url(text: str) -> str:
+    return f"{reverse('glossary:search')}?{urlencode({'q': text})}"
+
+
 def _name_url(text: str) -> str:
     """Where a reader who opens a name as a link lands (`/terms/<name>/`: its "may refer to" page);
     a name with a slash cannot be a path segment, so it is searched for instead."""
     if "/" in text:
-        return f"{reverse('glossary:search')}?{urlencode({'q': text})}"
+        return _search_url(text)
     return reverse("glossary:term-by-name", kwargs={"name": text})
 
 
@@ -296,8 +300,10 @@ def quality(request):
     listed = glossary_selectors.lacking_listed(user=request.user, language=language)
     languages = glossary_selectors.language_coverage(user=request.user, language=language)
     ambiguous = glossary_selectors.ambiguous_names(user=request.user)
+    notations = glossary_selectors.shared_notations(user=request.user)
     shown = {slug for cycle in stats["cycles"].values() for slug in cycle}
     shown.update(slug for name in ambiguous["names"] for slug, _ in name["terms"])
+    shown.update(slug for code in (notations or {}).get("notations", ()) for slug, _ in code["terms"])
     shown.update(hub["id"] for hub in stats["hubs"])
     shown.update(slug for _, rows in listed.values() for slug, _ in rows)
     shown.update(slug for row in languages for slug, _ in row["lacking"])
@@ -329,6 +335,11 @@ def quality(request):
                                  "terms": terms([s for s, _ in name["terms"]], dict(name["terms"]))}
                                 for name in ambiguous["names"]]},
         "ambiguous_checked": glossary_selectors.SHARED_LABELS_CHECKED,
+        "notations": notations and {
+            **notations, "more": notations["count"] - len(notations["notations"]),
+            "codes": [{"text": code["text"], "url": _search_url(code["text"]),
+                       "terms": terms([s for s, _ in code["terms"]], dict(code["terms"]))}
+                      for code in notations["notations"]]},
         "languages": languages,
         "hubs": [{**term, "degree": hub["degree"]} for term, hub in zip(terms(h["id"] for h in stats["hubs"]), stats["hubs"])],
     }

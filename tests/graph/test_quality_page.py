@@ -349,3 +349,33 @@ def test_the_lists_are_in_the_readers_order_and_match_the_list_they_link_to(clie
     assert order(german_row, ["Pomme", "Mangue", "Baleine"]) == ["Baleine", "Mangue", "Pomme"]
     german_row = language_row(client.get("/quality/").content.decode(), "de")
     assert order(german_row, ["Apple", "Mango", "Zebra"]) == ["Apple", "Mango", "Zebra"]
+
+
+# Notations held by several terms ----------------------------------------------------------------
+
+
+def test_a_glossary_without_notations_has_no_section_for_them(client, curated):
+    assert 'id="shared-notations"' not in client.get("/quality/").content.decode()
+
+
+def test_notations_held_by_several_terms_are_listed_with_their_terms(client, make_term, staff_user):
+    """Compared as the search compares them (ignoring case), each linked to the search that finds
+    them all; a draft's code counts for staff only."""
+    make_term("Soil erosion", notation="A00012")
+    make_term("Gully erosion", notation="a00012")
+    make_term("Sheet erosion", notation="A00013")
+    make_term("Wind erosion", notation="B7")
+    make_term("Draft erosion", notation="B7", status="draft")
+    html = client.get("/quality/").content.decode()
+    listed = section(html, "shared-notations")
+    assert "Notations held by several terms 1 A notation" in listed
+    assert "A00012 : Gully erosion , Soil erosion" in listed
+    assert "A00013" not in listed and "B7" not in listed
+    assert '/search/?q=A00012"' in html
+    client.force_login(staff_user)
+    listed = section(client.get("/quality/").content.decode(), "shared-notations")
+    assert "Notations held by several terms 2 A notation" in listed
+    assert "B7 : Draft erosion , Wind erosion" in listed
+    # The search finds every term the code names.
+    found = client.get("/api/terms/", {"search": "a00012"}).json()["results"]
+    assert sorted(term["slug"] for term in found) == ["gully-erosion", "soil-erosion"]
