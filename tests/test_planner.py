@@ -172,12 +172,16 @@ def test_a_curators_search_looks_up_a_slug_uri_or_notation_in_their_indexes():
     refresh_statistics()
     staff = User(is_staff=True, is_active=True)
     found, statements = statements_of(terms_found, "C-01234", user=staff)
-    assert found[0] == Term.objects.get(notation="C-01234").pk
-    exact = [(sql, params) for sql, params in statements if '"notation" =' in sql]
-    assert len(exact) == 1
-    if connection.vendor == "sqlite":
-        steps = sqlite_plan_steps(*exact[0])
-        assert not [step for step in steps if step.startswith("SCAN")], steps
-    else:
-        nodes = postgres_plan_nodes(*exact[0])
-        assert not [node for node in nodes if node["Node Type"] == "Seq Scan"], nodes
+    assert found[0] == Term.objects.get(notation="C-01234").pk  # the search's notation, exact
+    exact = [(sql, params) for sql, params in statements if '"slug" =' in sql]  # the slug or URI
+    searched = [(sql, params) for sql, params in statements if "UNION ALL" in sql]  # labels, notations…
+    assert len(exact) == len(searched) == 1
+    for statement in (*exact, *searched):
+        if connection.vendor == "sqlite":
+            steps = sqlite_plan_steps(*statement)
+            assert not [step for step in steps if step.startswith("SCAN") and "VIRTUAL TABLE" not in step
+                        and not step.startswith("SCAN (subquery")], steps
+        else:
+            nodes = postgres_plan_nodes(*statement)
+            assert not [node for node in nodes if node["Node Type"] == "Seq Scan"
+                        and node.get("Relation Name") == "glossary_term"], nodes
