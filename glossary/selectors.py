@@ -406,12 +406,13 @@ def ambiguous_names(*, user, sample: int = 40) -> dict:
 
 
 
-def shared_notations(*, user, sample: int = 40) -> dict | None:
+def shared_notations(*, user, language: str | None = None, sample: int = 40) -> dict | None:
     """Notations (codes) held by several terms ``user`` may see, compared as the search compares
     them (ignoring case; `search` finds them all for the code): how many, and the first
-    ``sample`` in code order, each as written and with its terms A–Z. A code that names several
-    concepts names none (qSKOS's "ambiguous notation references"). None when no term the user
-    may see has a notation. Kept once per audience until the next change."""
+    ``sample`` in code order, each as written and with its terms A–Z for a reader of ``language``
+    (`with_listed_name`). A code that names several concepts names none (qSKOS's "ambiguous
+    notation references"). None when no term the user may see has a notation. Kept once per
+    audience and language until the next change."""
 
     def compute():
         coded = Term.objects.visible_to(user).exclude(notation="").order_by()
@@ -422,14 +423,15 @@ def shared_notations(*, user, sample: int = 40) -> dict | None:
                       .order_by("code").values_list("code", flat=True))
         codes = shared[:sample]
         rows = {}
-        for slug, name, notation, code in (coded.annotate(code=Lower("notation")).filter(code__in=codes)
-                                           .order_by(*_by_name("name")).values_list("slug", "name", "notation", "code")):
+        holders, listed = with_listed_name(coded.annotate(code=Lower("notation")).filter(code__in=codes), language)
+        for slug, name, notation, code in (holders.order_by(*_by_name(listed))
+                                           .values_list("slug", "name", "notation", "code")):
             rows.setdefault(code, []).append((slug, name, notation))
         return {"count": len(shared),
                 "notations": [{"text": min(n for *_, n in rows[code]), "terms": [(slug, name) for slug, name, _ in rows[code]]}
                               for code in codes if code in rows]}
 
-    return until_next_change(f"shared-notations-{sample}", user=user, compute=compute)
+    return until_next_change(f"shared-notations-{sample}-{language or ''}", user=user, compute=compute)
 
 def initials_used(*, user, language: str | None = None) -> set[str]:
     """The letters (`rules.initial_of`) the names of the terms the user may see are filed under;

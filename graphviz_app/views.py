@@ -300,7 +300,7 @@ def quality(request):
     listed = glossary_selectors.lacking_listed(user=request.user, language=language)
     languages = glossary_selectors.language_coverage(user=request.user, language=language)
     ambiguous = glossary_selectors.ambiguous_names(user=request.user)
-    notations = glossary_selectors.shared_notations(user=request.user)
+    notations = glossary_selectors.shared_notations(user=request.user, language=language)
     shown = {slug for cycle in stats["cycles"].values() for slug in cycle}
     shown.update(slug for name in ambiguous["names"] for slug, _ in name["terms"])
     shown.update(slug for code in (notations or {}).get("notations", ()) for slug, _ in code["terms"])

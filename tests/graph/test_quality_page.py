@@ -379,3 +379,11 @@ def test_notations_held_by_several_terms_are_listed_with_their_terms(client, mak
     # The search finds every term the code names.
     found = client.get("/api/terms/", {"search": "a00012"}).json()["results"]
     assert sorted(term["slug"] for term in found) == ["gully-erosion", "soil-erosion"]
+
+
+def test_the_terms_of_a_shared_notation_are_in_the_readers_order(client, make_term):
+    for name, french, code in (("Apple", "Pomme", "F1"), ("Zebra", "Baleine", "f1")):
+        make_term(name, notation=code, labels=[{"text": name, "language": "en", "kind": LabelKind.PREFERRED},
+                                               {"text": french, "language": "fr", "kind": LabelKind.PREFERRED}])
+    assert "F1 : Apple , Zebra" in section(client.get("/quality/").content.decode(), "shared-notations")
+    assert "F1 : Baleine , Pomme" in section(client.get("/quality/?lang=fr").content.decode(), "shared-notations")
