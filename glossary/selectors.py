@@ -354,11 +354,16 @@ def language_coverage(*, user, language: str | None = None, sample: int = 12) ->
     return [{**row, "lacking": lacking.get(row["tag"], [])} for row in rows]
 
 
-def first_listed(terms: QuerySet, language: str | None, sample: int) -> list[tuple[str, str]]:
-    """The first ``sample`` of ``terms`` as (slug, name), A–Z as the term list orders them for a
-    reader of ``language`` (`with_listed_name`), so a sample and the list it links to agree."""
+def in_listed_order(terms: QuerySet, language: str | None) -> QuerySet:
+    """``terms`` A–Z as the term list orders them for a reader of ``language`` (`with_listed_name`)."""
     terms, name = with_listed_name(terms, language)
-    return list(terms.order_by(*_by_name(name)).values_list("slug", "name")[:sample])
+    return terms.order_by(*_by_name(name))
+
+
+def first_listed(terms: QuerySet, language: str | None, sample: int) -> list[tuple[str, str]]:
+    """The first ``sample`` of ``terms`` as (slug, name), in the reader's order (`in_listed_order`),
+    so a sample and the list it links to agree."""
+    return list(in_listed_order(terms, language).values_list("slug", "name")[:sample])
 
 
 def lacking_listed(*, user, language: str | None = None, sample: int = 40) -> dict[str, tuple[int, list]]:
@@ -405,12 +410,11 @@ def ambiguous_names(*, user, sample: int = 40) -> dict:
     return until_next_change(f"ambiguous-names-{sample}", user=user, compute=compute)
 
 
-
 def shared_notations(*, user, language: str | None = None, sample: int = 40) -> dict | None:
     """Notations (codes) held by several terms ``user`` may see, compared as the search compares
     them (ignoring case; `search` finds them all for the code): how many, and the first
     ``sample`` in code order, each as written and with its terms A–Z for a reader of ``language``
-    (`with_listed_name`). A code that names several concepts names none (qSKOS's "ambiguous
+    (`in_listed_order`). A code that names several concepts names none (qSKOS's "ambiguous
     notation references"). None when no term the user may see has a notation. Kept once per
     audience and language until the next change."""
 
@@ -423,15 +427,15 @@ def shared_notations(*, user, language: str | None = None, sample: int = 40) -> 
                       .order_by("code").values_list("code", flat=True))
         codes = shared[:sample]
         rows = {}
-        holders, listed = with_listed_name(coded.annotate(code=Lower("notation")).filter(code__in=codes), language)
-        for slug, name, notation, code in (holders.order_by(*_by_name(listed))
-                                           .values_list("slug", "name", "notation", "code")):
+        holders = in_listed_order(coded.annotate(code=Lower("notation")).filter(code__in=codes), language)
+        for slug, name, notation, code in holders.values_list("slug", "name", "notation", "code"):
             rows.setdefault(code, []).append((slug, name, notation))
         return {"count": len(shared),
                 "notations": [{"text": min(n for *_, n in rows[code]), "terms": [(slug, name) for slug, name, _ in rows[code]]}
                               for code in codes if code in rows]}
 
     return until_next_change(f"shared-notations-{sample}-{language or ''}", user=user, compute=compute)
+
 
 def initials_used(*, user, language: str | None = None) -> set[str]:
     """The letters (`rules.initial_of`) the names of the terms the user may see are filed under;

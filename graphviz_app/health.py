@@ -268,15 +268,14 @@ class GraphHealth:
         acyclic = acyclic_keys(new)
         if acyclic != self.acyclic:
             return None
-        changes = {}
-        if restyled or touched:
-            changes.update(self._attributes_after(old, new, touched | restyled))
+        changes = self._attributes_after(old, new, touched | restyled)
         if touched:
             added, removed = _edge_changes(old, new, touched)
             if added or removed:
-                changes["edge_counts"] = self.edge_counts + Counter(k for *_, k in added)
-                changes["edge_counts"].subtract(Counter(k for *_, k in removed))
-                changes["edge_counts"] = +changes["edge_counts"]
+                counts = Counter(self.edge_counts)
+                counts.update(k for *_, k in added)
+                counts.subtract(k for *_, k in removed)
+                changes["edge_counts"] = +counts
                 cycles = self._cycles_after(new, added, removed, budget)
                 if cycles is None:
                     return None
