@@ -1,6 +1,7 @@
 """The Django admin: everything a curator needs, with saves going through the services."""
 
 import re
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from django import forms
@@ -55,13 +56,12 @@ class ServiceDeleteMixin:
                 self.delete_model(request, obj)
 
 
-class ServiceFormSetMixin(ServiceDeleteMixin):
-    """Save inline rows through the services so their rules and locks apply.
+class ServiceRefusalMixin:
+    """A save the service refuses shows the page again, with what the curator typed and the reason.
 
-    Forms validate each row against the database as it was; rows of one submission can still
-    conflict with each other (an outgoing and an incoming relation closing a cycle) or with a
-    concurrent write. The service then refuses and the whole save is rolled back; the form is
-    shown again with what the curator typed, every inline row included, and the reason.
+    Forms validate against the database as it was; a concurrent write, or a copy someone else's
+    change made stale (`EditVersionAdmin`), is only seen by the service. The whole save is then
+    rolled back, and the form is shown again as for any invalid form.
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -86,6 +86,42 @@ class ServiceFormSetMixin(ServiceDeleteMixin):
                 return cleaned_data
 
         return RefusedForm
+
+
+@contextmanager
+def refused_if_stale(what: str):
+    """A save from a copy that someone else's change made stale (`services.EditConflict`) is
+    refused with what to do next; the page then carries the version now (`EditVersionAdmin`)."""
+    try:
+        yield
+    except services.EditConflict as conflict:
+        raise ValidationError(conflict.messages + [
+            f"What you typed is still below. Its History shows what changed; save again to "
+            f"write yours over it, or open the {what} again to start from it."
+        ]) from conflict
+
+
+class EditVersionAdmin(ServiceRefusalMixin):
+    """A change page of a row curators edit one at a time carries the row's version
+    (`services.row_version`), which its save passes to the service: a save from a copy someone
+    else's change made stale is refused, not written over theirs (`refused_if_stale`). After a
+    refusal the page carries the version now, so saving again is deliberate."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            # The admin's rows carry all their many-to-many rows (`ReferenceAdmin.get_object`).
+            context["edit_version"] = services.row_version(obj, all_prefetched=True)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ServiceFormSetMixin(ServiceRefusalMixin, ServiceDeleteMixin):
+    """Save inline rows through the services so their rules and locks apply.
+
+    Forms validate each row against the database as it was; rows of one submission can still
+    conflict with each other (an outgoing and an incoming relation closing a cycle) or with a
+    concurrent write. The service then refuses and the whole save is rolled back; the form is
+    shown again with what the curator typed, every inline row included, and the reason.
+    """
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -121,8 +157,8 @@ class TermSearchMixin:
 
 
 def posted_version(request) -> tuple[str] | None:
-    """The term's version a posted form was made from (`services.term_version`); None for a form
-    that carries none (then the save writes over whatever is stored, as before)."""
+    """The version a posted form was made from (`services.term_version`, `services.row_version`);
+    None for a form that carries none (then the save writes over whatever is stored, as before)."""
     version = request.POST.get("version", "").strip()
     return (version,) if version else None
 
@@ -491,13 +527,8 @@ class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
         fields = {f: getattr(obj, f) for f in TERM_FORM_FIELDS}
         if change:
             del fields["status"]  # changed by the workflow's buttons only
-            try:
+            with refused_if_stale("term"):
                 services.term_update(term=obj, user=request.user, versions=posted_version(request), **fields)
-            except services.EditConflict as conflict:
-                raise ValidationError(conflict.messages + [
-                    "What you typed is still below. Its History shows what changed; save again to "
-                    "write yours over it, or open the term again to start from it."
-                ]) from conflict
         else:
             obj.pk = services.term_create(user=request.user, **fields).pk
             obj.refresh_from_db()
@@ -579,7 +610,7 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
+class CategoryAdmin(EditVersionAdmin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     form = CategoryForm
     list_display = ["name", "slug", "parent", "color", "term_count"]
     search_fields = ["name", "slug", "uri", "description"]
@@ -593,7 +624,8 @@ class CategoryAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
         return obj.term_count
 
     def save_model(self, request, obj, form, change):
-        services.category_update(category=obj)
+        with refused_if_stale("category"):
+            services.category_update(category=obj, versions=posted_version(request) if change else None)
 
     def delete_model(self, request, obj):
         services.category_delete(category=obj)
@@ -638,7 +670,7 @@ class SchemeAdmin(GlossaryHistoryAdmin):
 
 
 @admin.register(RelationType)
-class RelationTypeAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
+class RelationTypeAdmin(EditVersionAdmin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["slug", "label", "inverse_label", "symmetric", "transitive", "acyclic",
                     "skos_mapping", "usage"]
     list_filter = ["symmetric", "transitive", "acyclic", "skos_mapping"]
@@ -653,14 +685,15 @@ class RelationTypeAdmin(ServiceDeleteMixin, GlossaryHistoryAdmin):
         return obj.usage
 
     def save_model(self, request, obj, form, change):
-        services.relation_type_update(relation_type=obj)
+        with refused_if_stale("relation type"):
+            services.relation_type_update(relation_type=obj, versions=posted_version(request) if change else None)
 
     def delete_model(self, request, obj):
         services.relation_type_delete(relation_type=obj)
 
 
 @admin.register(Relation)
-class RelationAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
+class RelationAdmin(EditVersionAdmin, WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     term_fields = ("source", "target")
     list_display = ["source", "type", "target", "note", "created_at"]
     list_filter = ["type"]
@@ -681,7 +714,8 @@ class RelationAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, G
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.relation_update(relation=obj, user=request.user)
+            with refused_if_stale("relation"):
+                services.relation_update(relation=obj, user=request.user, versions=posted_version(request))
         else:
             obj.pk = services.relation_create(
                 source=obj.source, type=obj.type, target=obj.target, note=obj.note, user=request.user
@@ -692,7 +726,7 @@ class RelationAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, G
 
 
 @admin.register(Label)
-class LabelAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
+class LabelAdmin(EditVersionAdmin, WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     term_fields, refused_field = ("term",), "term"
     list_display = ["text", "term", "language", "kind", "subkind"]
     list_filter = ["kind", "subkind", "language"]
@@ -710,7 +744,8 @@ class LabelAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, Glos
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.label_update(label=obj, user=request.user)
+            with refused_if_stale("label"):
+                services.label_update(label=obj, user=request.user, versions=posted_version(request))
         else:
             obj.pk = services.label_create(term=obj.term, text=obj.text, language=obj.language,
                                            kind=obj.kind, subkind=obj.subkind, user=request.user).pk
@@ -720,7 +755,7 @@ class LabelAdmin(WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, Glos
 
 
 @admin.register(Reference)
-class ReferenceAdmin(WorkflowCheckedAdmin, ServiceDeleteMixin, GlossaryHistoryAdmin):
+class ReferenceAdmin(EditVersionAdmin, WorkflowCheckedAdmin, ServiceDeleteMixin, GlossaryHistoryAdmin):
     list_display = ["title", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["title", "url"]
@@ -742,7 +777,9 @@ class ReferenceAdmin(WorkflowCheckedAdmin, ServiceDeleteMixin, GlossaryHistoryAd
         return workflow.reference_edit_error(cited_by=[(t.name, t.status) for t in cited], may_review=may_review)
 
     def save_model(self, request, obj, form, change):
-        services.reference_update(reference=obj, user=request.user)
+        with refused_if_stale("reference"):
+            services.reference_update(reference=obj, user=request.user,
+                                      versions=posted_version(request) if change else None)
 
     def delete_model(self, request, obj):
         services.reference_delete(reference=obj, user=request.user)

@@ -6,6 +6,7 @@ everywhere. Writes of relations of an acyclic or symmetric type are serialised p
 cycle or store a symmetric pair twice.
 """
 
+import hashlib
 from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -74,12 +75,15 @@ def category_create(*, name: str, slug: str = "", description: str = "", color: 
 
 
 @transaction.atomic
-def category_update(*, category: Category, **fields: Any) -> Category:
+def category_update(*, category: Category, versions: Collection[str] | None = None, **fields: Any) -> Category:
+    """Change ``category``; with ``versions`` (`row_version`), only if it has not changed since."""
+    _check_row_version(category, versions)
     return _apply(category, fields)
 
 
 @transaction.atomic
-def category_delete(*, category: Category) -> None:
+def category_delete(*, category: Category, versions: Collection[str] | None = None) -> None:
+    _check_row_version(category, versions)
     category.delete()
 
 
@@ -245,12 +249,68 @@ def _check_version(term: Term, stored: dict, versions: Collection[str] | None) -
     if versions is None or current in versions:
         return
     when, who = term_versions.last_change(term.pk)
+    raise _edit_conflict(stored["name"], when or stored["updated_at"], who, current)
+
+
+def _edit_conflict(name: str, when: datetime | None, who, current: str) -> EditConflict:
+    """The refusal of a write from a stale copy of ``name``, saying who changed it and when."""
     by = f" by {who.get_username()}" if who is not None else ""
-    at = formats.date_format(timezone.localtime(when or stored["updated_at"]), "DATETIME_FORMAT")
-    raise EditConflict(
-        f"“{stored['name']}” was changed{by} ({at}) since your copy of it was read; "
-        "saving yours would undo that change.", current=current,
+    at = f" ({formats.date_format(timezone.localtime(when), 'DATETIME_FORMAT')})" if when is not None else ""
+    return EditConflict(
+        f"“{name}” was changed{by}{at} since your copy of it was read; saving yours would undo that change.",
+        current=current,
     )
+
+
+# The other rows curators edit one at a time (categories, relation types, relations, labels,
+# references) have no time of their last change: their version is a digest of what is stored.
+
+def _row_content(model, pk, *, lock: bool = False, read=None) -> list | None:
+    """What ``model``'s row ``pk`` holds, in field order, and a reference's cited terms (None: no
+    such row). ``lock`` holds the row until the transaction ends; ``read``, the row as read in
+    this request with all its cited terms prefetched, gives those (never a reader's view of them,
+    which leaves out the drafts they may not see)."""
+    rows = model.objects.select_for_update() if lock else model.objects
+    row = rows.filter(pk=pk).values_list(*(f.attname for f in model._meta.concrete_fields)).first()
+    if row is None:
+        return None
+    content = list(row)
+    for field in model._meta.many_to_many:
+        prefetched = getattr(read, "_prefetched_objects_cache", {}).get(field.name)
+        if prefetched is not None:
+            content.append(sorted(other.pk for other in prefetched))
+        else:
+            content.append(sorted(field.remote_field.through.objects.filter(**{field.m2m_field_name(): pk})
+                                  .values_list(field.m2m_reverse_name(), flat=True)))
+    return content
+
+
+def _digest(content: list) -> str:
+    return hashlib.blake2b(repr(content).encode(), digest_size=8).hexdigest()
+
+
+def row_version(obj, *, all_prefetched: bool = False) -> str:
+    """The version of a category's, relation type's, relation's, label's or reference's content
+    (a digest of its stored row): the admin's form carries it, and the API's ETag is it. With
+    ``all_prefetched``, ``obj``'s prefetched many-to-many rows are all of them (the admin's)."""
+    content = _row_content(type(obj), obj.pk, read=obj if all_prefetched else None)
+    return _digest(content) if content is not None else ""
+
+
+def _check_row_version(obj, versions: Collection[str] | None) -> None:
+    """Refuse a write to ``obj`` that starts from a version of it other than the stored one (one
+    of ``versions``; None: the writer names none, and writes over whatever is there). The row is
+    locked first, so no other write slips in between this check and the write."""
+    if versions is None or not obj.pk:
+        return
+    content = _row_content(type(obj), obj.pk, lock=True)
+    current = _digest(content) if content is not None else ""
+    if current in versions:
+        return
+    latest = obj.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    stored = type(obj)(**dict(zip((f.attname for f in type(obj)._meta.concrete_fields), content or [])))
+    raise _edit_conflict(str(stored) if content else str(obj), latest and latest.history_date,
+                         latest and latest.history_user, current)
 
 
 def _stored_term(term: Term, *, lock: bool) -> dict:
@@ -550,21 +610,24 @@ def label_create(*, term: Term, text: str, language: str = "", kind: str = Label
 
 
 @transaction.atomic
-def label_update(*, label: Label, user=None, **fields: Any) -> Label:
+def label_update(*, label: Label, user=None, versions: Collection[str] | None = None, **fields: Any) -> Label:
     """Change ``label``; with a ``user``, only where they may edit the term it was on and the term
-    it is on now (a label may move)."""
+    it is on now (a label may move); with ``versions`` (`row_version`), only if it has not changed
+    since."""
     if user is not None and label.pk:
         stored = Label.objects.filter(pk=label.pk).values_list("term__status", flat=True).first()
         _refuse_unless_may_edit(user, stored, fields.get("term", label.term).status)
+    _check_row_version(label, versions)
     _apply(label, fields)
     _resync_name(label.term)
     return label
 
 
 @transaction.atomic
-def label_delete(*, label: Label, user=None) -> None:
+def label_delete(*, label: Label, user=None, versions: Collection[str] | None = None) -> None:
     term = label.term
     _refuse_unless_may_edit(user, term.status)
+    _check_row_version(label, versions)
     label.delete()
     _resync_name(term)
 
@@ -622,15 +685,19 @@ def relation_type_create(*, slug: str = "", label: str, inverse_label: str = "",
 
 
 @transaction.atomic
-def relation_type_update(*, relation_type: RelationType, **fields: Any) -> RelationType:
+def relation_type_update(*, relation_type: RelationType, versions: Collection[str] | None = None,
+                         **fields: Any) -> RelationType:
+    """Change ``relation_type``; with ``versions`` (`row_version`), only if it has not changed since."""
     if relation_type.pk:
         # Turning a type acyclic checks its existing relations; no new ones may slip in meanwhile.
         RelationType.objects.select_for_update().filter(pk=relation_type.pk).first()
+    _check_row_version(relation_type, versions)
     return _apply(relation_type, fields)
 
 
 @transaction.atomic
-def relation_type_delete(*, relation_type: RelationType) -> None:
+def relation_type_delete(*, relation_type: RelationType, versions: Collection[str] | None = None) -> None:
+    _check_row_version(relation_type, versions)
     relation_type.delete()
 
 
@@ -676,8 +743,10 @@ def relation_create(*, source: Term, type: RelationType, target: Term, note: str
 
 
 @transaction.atomic
-def relation_update(*, relation: Relation, user=None, **fields: Any) -> Relation:
-    """Change ``relation``; with a ``user``, only where they may write it as it was and as it will be."""
+def relation_update(*, relation: Relation, user=None, versions: Collection[str] | None = None,
+                    **fields: Any) -> Relation:
+    """Change ``relation``; with a ``user``, only where they may write it as it was and as it will be;
+    with ``versions`` (`row_version`), only if it has not changed since."""
     if user is not None and relation.pk and not workflow.can_review(user):
         stored = Relation.objects.filter(pk=relation.pk).values_list("source__status", "target__status").first()
         ends = (fields.get("source", relation.source).status, fields.get("target", relation.target).status)
@@ -686,12 +755,14 @@ def relation_update(*, relation: Relation, user=None, **fields: Any) -> Relation
     if relation.pk:
         previous_type = RelationType.objects.filter(relations__pk=relation.pk).first()
     _lock_types(previous_type, fields.get("type", relation.type))
+    _check_row_version(relation, versions)
     return _apply_relation(relation, fields)
 
 
 @transaction.atomic
-def relation_delete(*, relation: Relation, user=None) -> None:
+def relation_delete(*, relation: Relation, user=None, versions: Collection[str] | None = None) -> None:
     _refuse_unless_may_relate(user, (relation.source.status, relation.target.status))
+    _check_row_version(relation, versions)
     relation.delete()
 
 
@@ -724,9 +795,10 @@ def reference_create(
 
 @transaction.atomic
 def reference_update(*, reference: Reference, terms: Iterable[Term] | None = None, user=None,
-                     **fields: Any) -> Reference:
+                     versions: Collection[str] | None = None, **fields: Any) -> Reference:
     """Change ``reference``; with a ``user``, only where they may: its content where they may edit
-    every term citing it, its citations where they may edit each term gained or lost."""
+    every term citing it, its citations where they may edit each term gained or lost; with
+    ``versions`` (`row_version`), only if it has not changed since."""
     if user is not None and reference.pk and not workflow.can_review(user):
         stored = Reference.objects.filter(pk=reference.pk).values(*REFERENCE_CONTENT).first() or {}
         wanted = {name: fields.get(name, getattr(reference, name)) for name in REFERENCE_CONTENT}
@@ -736,6 +808,7 @@ def reference_update(*, reference: Reference, terms: Iterable[Term] | None = Non
         if terms is not None:
             terms = list(terms)
             _refuse_unless_may_cite(user, set(terms).symmetric_difference(cited))
+    _check_row_version(reference, versions)
     _apply(reference, fields)
     if terms is not None:
         reference.terms.set(list(terms))
@@ -743,9 +816,10 @@ def reference_update(*, reference: Reference, terms: Iterable[Term] | None = Non
 
 
 @transaction.atomic
-def reference_delete(*, reference: Reference, user=None) -> None:
+def reference_delete(*, reference: Reference, user=None, versions: Collection[str] | None = None) -> None:
     if user is not None:
         _refuse_unless_may_cite(user, Term.objects.filter(references=reference).only("name", "status"))
+    _check_row_version(reference, versions)
     reference.delete()
 
 
