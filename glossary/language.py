@@ -13,7 +13,7 @@ so following a link does not drop it.
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
@@ -120,13 +120,24 @@ class Localized:
     definition: str
     definition_language: str
     definition_fallback: bool
+    # With ``full``: the term's other definitions in ``definition_language``.
+    more_definitions: list = field(default_factory=list)
 
 
-def localize(term, language: str) -> Localized:
-    """``term``'s name and definition in ``language``, falling back to the glossary's language.
+def _shortens(short: str, text: str) -> bool:
+    """Whether ``short`` is ``text`` cut to fit a short definition (an import's summary ending in “…”)."""
+    return short.endswith("…") and len(text) >= len(short) and text.startswith(short[:-1])
+
+
+def localize(term, language: str, *, full: bool = False) -> Localized:
+    """``term``'s name and definition in ``language``, falling back to the glossary's language,
+    then to a definition in another language (the name's first) where it has none in either.
+
+    With ``full`` (a term's own page), a short definition cut from a longer one is shown whole,
+    and ``more_definitions`` holds its other definitions in that language.
 
     Uses the prefetched ``labels`` (and ``reader_definitions`` when the caller prefetched the
-    definition notes in that language), so it costs no query.
+    definition notes), so it costs no query.
     """
     own = default_language()
     preferred = {label.language: label.text for label in term.labels.all() if label.kind == LabelKind.PREFERRED}
@@ -135,19 +146,28 @@ def localize(term, language: str) -> Localized:
         name, name_language = preferred[tag], tag
     else:
         name, name_language = term.name, next((lang for lang, text in preferred.items() if text == term.name), own)
-    definition, definition_language, definition_fallback = term.short_definition, own, False
+    definitions: dict[str, list[str]] = {}
+    for note in getattr(term, "reader_definitions", []):
+        definitions.setdefault(note.language, []).append(note.text)
+    definition, definition_language = term.short_definition, own
     if best_tag([own], language) is None:
-        definitions = {note.language: note.text for note in getattr(term, "reader_definitions", [])}
         tag = best_tag(list(definitions), language)
         if tag is not None:
-            definition, definition_language = definitions[tag], tag
-        else:
-            definition_fallback = bool(definition)
+            definition, definition_language = definitions[tag][0], tag
+    if not definition and definitions:
+        tag = best_tag(list(definitions), name_language) or sorted(definitions)[0]
+        definition, definition_language = definitions[tag][0], tag
+    more = []
+    if full:
+        same_language = definitions.get(definition_language, [])
+        definition = next((text for text in same_language if _shortens(definition, text)), definition)
+        more = [text for text in same_language if text != definition]
     return Localized(
         name=name, name_language=name_language,
         name_fallback=best_tag([name_language], language) is None,
         definition=definition, definition_language=definition_language,
-        definition_fallback=definition_fallback,
+        definition_fallback=bool(definition) and best_tag([definition_language], language) is None,
+        more_definitions=more,
     )
 
 

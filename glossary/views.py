@@ -319,7 +319,7 @@ def term_detail(request, slug):
         {
             "term": term,
             "replaces": selectors.terms_replaced_by(term=term, user=request.user),
-            "localized": localize(term, language),
+            "localized": localize(term, language, full=True),
             "also_known_as": also_known_as,
             "other_languages": other_languages,
             "notes": notes_for_reader(term, language, staff=staff),

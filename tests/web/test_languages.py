@@ -339,3 +339,46 @@ def test_a_regional_reader_gets_the_regional_names_everywhere_the_term_page_give
     graph = client.get("/api/graph/neighborhood/color-model/", {"lang": "en-GB"}).json()
     assert {node["name"] for node in graph["nodes"]} == {"Colour model", "Model"}
     assert names_in("en-US", ["color-model"]) == {}
+
+
+LONG_DEFINITION = ("A coastal ecosystem where fresh water from rivers meets and mixes with salt water from the sea, "
+                   "forming a gradient of salinity that supports distinctive communities of plants and animals, "
+                   "acts as a nursery for many fish species, filters sediments and pollutants, and buffers the land "
+                   "against storms; see also aquatic food webs and tidal wetlands.")
+
+
+def lead_and_more(response) -> tuple[str, list[str]]:
+    html = response.content.decode()
+    lead = re.search(r'<p class="lead definition"[^>]*>([^<]*)</p>', html)
+    more = re.findall(r'<p class="definition definition-more"[^>]*>([^<]*)</p>', html)
+    return (lead.group(1) if lead else ""), more
+
+
+def test_a_definition_an_import_cut_short_is_shown_whole_on_the_term_page(client, make_term):
+    from glossary.exchange.skos_read import _shorten
+
+    assert len(LONG_DEFINITION) > 300
+    estuary = make_term("Estuary", short_definition=_shorten(LONG_DEFINITION),
+                        notes=[{"kind": "definition", "language": "en", "text": LONG_DEFINITION},
+                               {"kind": "definition", "language": "en", "text": "Where a river meets the sea."}])
+    lead, more = lead_and_more(client.get(estuary.get_absolute_url()))
+    assert lead == LONG_DEFINITION.replace("'", "&#x27;")
+    assert more == ["Where a river meets the sea."]  # a second definition in that language is shown too
+    # Lists keep the short one.
+    listed_page = client.get("/terms/").content.decode()
+    assert _shorten(LONG_DEFINITION) in listed_page and LONG_DEFINITION not in listed_page
+
+
+def test_a_term_defined_only_in_another_language_shows_that_definition_and_says_so(client, make_term):
+    cheese = make_term("Fromage affiné", labels=[{"text": "Fromage affiné", "language": "fr", "kind": "preferred"}],
+                       notes=[{"kind": "definition", "language": "fr", "text": "Un fromage mûri en cave."},
+                              {"kind": "definition", "language": "de", "text": "Ein gereifter Käse."}])
+    response = client.get(cheese.get_absolute_url())
+    lead, _more = lead_and_more(response)
+    assert lead == "Un fromage mûri en cave."  # the name's language first
+    assert 'lang="fr"' in re.search(r'<p class="lead definition"[^>]*>', response.content.decode()).group(0)
+    assert "No definition in English yet: shown in fr." in response.content.decode()
+    api = client.get(f"/api/terms/{cheese.slug}/").json()["in_language"]
+    assert (api["definition"], api["definition_language"]) == ("Un fromage mûri en cave.", "fr")
+    lead, _more = lead_and_more(client.get(cheese.get_absolute_url(), {"lang": "de"}))
+    assert lead == "Ein gereifter Käse."
