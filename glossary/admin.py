@@ -691,6 +691,18 @@ class RelationTypeAdmin(EditVersionAdmin, ServiceDeleteMixin, GlossaryHistoryAdm
     def delete_model(self, request, obj):
         services.relation_type_delete(relation_type=obj)
 
+    def get_deleted_objects(self, objs, request):
+        # A type still used cannot be deleted (its relations are protected): Django would list
+        # each relation in the way, 33 s and 2.5 MB for 20,000. Say how many, and link to them.
+        types = [obj.pk for obj in objs]
+        used = Relation.objects.filter(type__in=types).count()
+        if not used:
+            return super().get_deleted_objects(objs, request)
+        url = reverse("admin:glossary_relation_changelist") + "?" + "&".join(f"type__id__exact={pk}" for pk in types)
+        protected = [format_html('<a href="{}">{} relation{} of {}</a>', url, f"{used:,}", "s" if used != 1 else "",
+                                 "this type" if len(types) == 1 else "these types")]
+        return [str(obj) for obj in objs], {}, set(), protected
+
 
 @admin.register(Relation)
 class RelationAdmin(EditVersionAdmin, WorkflowCheckedAdmin, TermSearchMixin, ServiceDeleteMixin, GlossaryHistoryAdmin):

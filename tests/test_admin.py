@@ -469,3 +469,22 @@ def test_a_terms_page_reads_as_much_for_many_relations_as_for_few(admin_client, 
     html = page.content.decode()
     assert f'<option value="{Term.objects.get(name="Leaf 1").pk}" selected>Leaf 1</option>' in html
     assert html.count('<option value="{}" selected>is a</option>'.format(is_a.pk)) == n
+
+
+def test_the_delete_page_of_a_type_in_use_says_how_many_relations_are_in_the_way_without_listing_them(
+        admin_client, make_term, is_a, relate, django_assert_max_num_queries):
+    hub = make_term("Hub")
+    for n in range(30):
+        relate(make_term(f"Leaf {n}"), is_a, hub)
+    url = reverse("admin:glossary_relationtype_delete", args=[is_a.pk])
+    with django_assert_max_num_queries(15):  # not a query (nor a line) per relation
+        page = admin_client.get(url)
+    html = page.content.decode()
+    assert "Cannot delete relation type" in html
+    assert "30 relations of this type" in html and f"type__id__exact={is_a.pk}" in html
+    assert "Leaf 7" not in html
+    assert "Cannot delete" in admin_client.post(url, {"post": "yes"}).content.decode()  # still refused
+    assert RelationType.objects.filter(pk=is_a.pk).exists()
+    unused = RelationType.objects.create(slug="unused", label="unused", inverse_label="unused by")
+    page = admin_client.get(reverse("admin:glossary_relationtype_delete", args=[unused.pk]))
+    assert "Are you sure" in page.content.decode()
