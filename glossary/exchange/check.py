@@ -14,6 +14,7 @@ importing into a glossary that holds other terms merges.
 
 import functools
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -42,6 +43,17 @@ from glossary.models import (
 MODELS = ("categories", "relation_types", "terms", "labels", "notes", "mappings", "relations", "references")
 
 CATEGORY_DEFAULTS = {"description": "", "color": Category._meta.get_field("color").default}
+# The colours a new category gets when its file gives none (a SKOS collection), in turn: distinct
+# hues that read on the light and the dark theme, so an import's groups differ in the graph.
+CATEGORY_COLORS = ("#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2",
+                   "#db2777", "#65a30d", "#c2410c", "#4f46e5", "#0d9488", "#a16207")
+
+
+def unused_color(taken: Iterable[str]) -> str:
+    """The first of `CATEGORY_COLORS` no category has yet, else the next in turn."""
+    taken = {color.lower() for color in taken}
+    return next((color for color in CATEGORY_COLORS if color not in taken),
+                CATEGORY_COLORS[len(taken) % len(CATEGORY_COLORS)])
 RELATION_TYPE_DEFAULTS = {
     "description": "", "symmetric": False, "transitive": False, "acyclic": False,
     "color": RelationType._meta.get_field("color").default, "skos_mapping": "none",
@@ -255,7 +267,8 @@ class Plan:
                 if not item.data.get("name"):
                     self.errors.append(f"{item.at('name')}: is missing")
                     continue
-                category = Category(slug=slug, **CATEGORY_DEFAULTS)
+                color = unused_color(c.color for c in self.categories.values())
+                category = Category(slug=slug, **{**CATEGORY_DEFAULTS, "color": color})
                 self.categories[slug] = category
             changed[slug] = self.copy(category, item, (*names[1:], "names"), {"name": _text(item.data.get("name"))})
             uri = item.data.get("uri", category.uri)

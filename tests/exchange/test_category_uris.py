@@ -176,3 +176,22 @@ def test_groups_may_take_each_others_former_names_in_one_import(tmp_path, rename
     import_file(_json_file(tmp_path, [{"slug": slug, "name": name, "uri": TH + slug}
                                       for slug, name in renamed.items()]))
     assert dict(Category.objects.values_list("uri", "name")) == {TH + slug: name for slug, name in renamed.items()}
+
+
+def test_collections_without_a_colour_each_get_one_of_their_own_and_keep_it_on_a_reimport(tmp_path):
+    taken = set(Category.objects.values_list("color", flat=True))
+    import_turtle(tmp_path, THESAURUS + """
+th:tools a skos:Collection ; skos:prefLabel "Tools"@en ; skos:member th:c4 .
+th:c4 a skos:Concept ; skos:prefLabel "Hammer"@en .
+""")
+    colors = dict(Category.objects.filter(name__in=["Education", "Pets", "Loose ends", "Tools"])
+                  .values_list("name", "color"))
+    assert len(colors) == 4 and len(set(colors.values())) == 4  # told apart in the graph's legend
+    assert Category._meta.get_field("color").default not in colors.values()
+    assert not taken & set(colors.values())
+    # A re-import keeps the colours given (a curator may have changed one since).
+    services.category_update(category=Category.objects.get(name="Tools"), color="#123456")
+    import_turtle(tmp_path, THESAURUS)
+    assert Category.objects.get(name="Tools").color == "#123456"
+    assert dict(Category.objects.filter(name__in=colors).exclude(name="Tools").values_list("name", "color")) == {
+        name: color for name, color in colors.items() if name != "Tools"}
