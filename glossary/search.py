@@ -30,6 +30,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -257,6 +258,8 @@ class Result:
 
     hits: list[Hit] = field(default_factory=list)
     corrected: str = ""
+    # Whether more terms may match than the search kept (its hits are the best of those it read).
+    more: bool = False
 
     @property
     def ids(self) -> list[int]:
@@ -443,7 +446,8 @@ def search(text: str, *, scope: Scope = Scope(), limit: int = MAX_RESULTS) -> Re
         return Result()
     alias = router.db_for_read(Term)
     rows_for = _engine(alias)
-    hits = rank(query, rows_for(alias, query, scope))
+    rows = rows_for(alias, query, scope)
+    hits = rank(query, rows)
     result = Result()
     # Close spellings are looked for when no label matches as typed; then the words no label
     # has are taken for misspellings.
@@ -458,6 +462,9 @@ def search(text: str, *, scope: Scope = Scope(), limit: int = MAX_RESULTS) -> Re
         if close_hits and not any(hit.tier < CLOSE for hit in hits.values()):
             result.corrected = " ".join(shown)
     result.hits = sorted(hits.values(), key=lambda hit: hit.sort_key)[:limit]
+    # A tier that brought all the rows it may (`Scope.per_tier`) had more to bring.
+    per_source = Counter(row.source for row in rows)
+    result.more = len(hits) > limit or any(count >= scope.per_tier for count in per_source.values())
     return result
 
 

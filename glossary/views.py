@@ -426,7 +426,7 @@ def search(request):
         if term.matched_label:
             term.matched_html = highlight(matched, marked)
     context.update(page=page, query_string=_query_without_page(request), corrected=result.corrected,
-                   may_refer_to=resolution.candidates if resolution.ambiguous else [])
+                   more_results=result.more, may_refer_to=resolution.candidates if resolution.ambiguous else [])
     return render(request, "glossary/search.html", context)
 
 

@@ -165,3 +165,14 @@ def test_the_number_of_queries_of_a_search_does_not_grow_with_the_glossary(make_
             list(search_terms(query))
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 4
+
+
+def test_a_search_matching_more_terms_than_it_keeps_says_so_not_that_it_found_all(client, make_term):
+    for i in range(101):
+        make_term(f"Common model {i}")
+    page = client.get("/search/", {"q": "common model"}).content.decode()
+    assert "The first 100 results. More terms may match" in page and "100 results</p>" not in page
+    for i in range(3):
+        make_term(f"Rare thing {i}")
+    page = client.get("/search/", {"q": "rare thing"}).content.decode()
+    assert "3 results</p>" in page and "More terms may match" not in page
