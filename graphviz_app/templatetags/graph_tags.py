@@ -1,5 +1,5 @@
 """Template tags other apps use to embed graphs: {% mini_graph term %}, {% featured_graph %},
-{% hierarchy_trees term %}."""
+{% hierarchy_trees term %}, and {% search_examples %}, which the graph's hubs give."""
 
 from django import template
 from django.urls import reverse
@@ -14,6 +14,7 @@ register = template.Library()
 MINI_GRAPH_NODES = 40
 FEATURED_GRAPH_NODES = 80
 TREE_CHILDREN_SHOWN = 50
+SEARCH_EXAMPLES = 3
 
 
 def _viewer(context):
@@ -61,6 +62,20 @@ def featured_graph(context):
         "caption": caption,
         "explore_url": reverse("graph:explorer"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def search_examples(context) -> str:
+    """A search box's invitation naming the glossary's own best connected terms, in the reader's
+    language (“Try “A”, “B” or “C”…”), whatever vocabulary it holds; a plain one when it has none."""
+    snapshot = graph_snapshot_for(_viewer(context))
+    hubs = [slug for slug in snapshot.top_nodes(SEARCH_EXAMPLES) if snapshot.G.degree(slug)]
+    if not hubs:
+        return "Search terms and labels…"
+    shown = names_in(reader_language(context.get("request")), hubs)
+    quoted = [f"“{shown.get(slug) or snapshot.G.nodes[slug]['name']}”" for slug in hubs]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return f"Try {listed}…"
 
 
 @register.inclusion_tag("graphviz_app/hierarchy_trees.html", takes_context=True)

@@ -334,3 +334,30 @@ def test_the_whole_glossary_counts_are_kept_until_the_next_change_for_signed_in_
     assert counted_after
     assert after.context["totals"]["terms"] == terms_before + 1
     assert [entry["enabled"] for entry in after.context["initials"] if entry["letter"] == "Z"] == [True]
+
+
+def test_the_home_search_box_suggests_the_glossarys_own_best_connected_terms_in_the_readers_language(
+        client, make_term, is_a, relate):
+    page = client.get("/").content.decode()
+    assert 'placeholder="Search terms and labels…"' in page and "RAG" not in page  # nothing to suggest yet
+    estuary = make_term("Estuary", labels=[{"text": "Estuary", "language": "en", "kind": "preferred"},
+                                           {"text": "Estuaire", "language": "fr", "kind": "preferred"}])
+    wetland, delta, lagoon = make_term("Wetland"), make_term("Delta"), make_term("Lagoon")
+    for other in (wetland, delta, lagoon):
+        relate(other, is_a, estuary)
+    relate(lagoon, is_a, wetland)
+    page = client.get("/").content.decode()
+    assert 'placeholder="Try “Estuary”, “Lagoon” or “Wetland”…"' in page  # by degree, then A–Z
+    assert 'placeholder="Try “Estuaire”, “Lagoon” or “Wetland”…"' in client.get("/", {"lang": "fr"}).content.decode()
+
+
+def test_the_graph_as_a_list_counts_one_relation_as_one(client, make_term, is_a, relate):
+    relate(make_term("Lagoon"), is_a, make_term("Wetland"))
+    assert "2 terms, 1 relation<" in client.get("/").content.decode()
+
+
+def test_a_term_list_filtered_by_a_category_that_does_not_exist_says_so(client, make_term):
+    make_term("Lagoon")
+    html = client.get("/terms/", {"category": "nope"}).content.decode()
+    assert "No category has the slug “nope”" in html and 'href="/categories/"' in html
+    assert "No category has the slug" not in client.get("/terms/").content.decode()
