@@ -205,3 +205,21 @@ def test_admin_import_page_is_for_staff_with_change_rights(client, editor, reade
     editor.save()
     client.force_login(editor)
     assert client.get("/admin/glossary/term/import/").status_code == 200
+
+
+def test_a_preview_folds_warnings_that_say_the_same_of_other_concepts_under_the_first(client, staff_user, db):
+    from glossary.exchange.admin_views import alike
+
+    two_collections = [f"<http://example.org/thes/c{n:05d}>: is a member of the collections “Environment” and "
+                       f"“Geography {n % 3}”; a term has one category, kept in “Environment”" for n in range(400)]
+    other = "<http://example.org/thes/c99999>: dct:isReplacedBy <http://x.org/a> is neither in the file nor in the glossary"
+    warnings = [two_collections[0], other, *two_collections[1:]]
+    assert alike(warnings) == [two_collections, [other]]
+    job = ImportJob.objects.create(file_name="thesaurus.ttl", status=ImportJobStatus.READY,
+                                   report={"rows": [["terms", 400, 0, 0, 0]], "warnings": warnings})
+    client.force_login(staff_user)
+    html = client.get(f"/admin/glossary/term/import/{job.pk}/").content.decode()
+    assert "401 warnings" in html and "and 399 more like it</summary>" in html
+    # The first of the kind, the others folded under it, then the next kind.
+    assert html.count("<details") == 1 and html.index("c00000") < html.index("c00399") < html.index("c99999")
+    assert "Confirm and import" in html
