@@ -165,3 +165,31 @@ def test_a_skos_concept_without_any_label_is_named_after_its_uri_with_a_warning(
     assert error is None, err
     assert Term.objects.get().name == "c1"
     assert "warning: <http://x.example/c1>: has no skos:prefLabel or rdfs:label" in out
+
+
+def test_the_turtle_export_holds_the_same_triples_as_rdflib_writes_without_its_slow_serializer(
+        seed, make_term, is_a, relate, monkeypatch):
+    from glossary.exchange import skos_write
+    from glossary.exchange.snapshot import glossary_snapshot
+
+    tricky = make_term(
+        "Quote \"and\" back\\slash", uri="http://vocab.example.org/ai/p.1", notation="006.3",
+        short_definition="Line one.\nLine two, with “curly” quotes and a tab\t.",
+        labels=[{"text": "Quote \"and\" back\\slash", "language": "en", "kind": "preferred"},
+                {"text": "تعرية التربة", "language": "ar", "kind": "preferred"},
+                {"text": "Ünïcödé", "language": "de", "kind": "alternative", "subkind": "synonym"}],
+        mappings=[{"kind": "exact", "uri": "http://www.wikidata.org/entity/Q42", "label": "forty-two"}],
+    )
+    relate(tricky, is_a, Term.objects.get(slug="large-language-model"))
+    snapshot = glossary_snapshot(terms=None, with_scheme=True)
+    expected = skos_write.snapshot_to_graph(snapshot, "http://testserver/")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rdflib's serializer was used for Turtle")
+
+    monkeypatch.setattr(Graph, "serialize", refuse)
+    chunks = list(skos_write.iter_skos(snapshot, "turtle", base="http://testserver/"))
+    written = Graph().parse(data="".join(chunks), format="turtle")
+    assert len(written) == len(expected) and set(written) == set(expected)
+    text = "".join(chunks)
+    assert "<http://vocab.example.org/ai/p.1>" in text and "term:large-language-model" in text
