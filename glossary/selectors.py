@@ -538,16 +538,20 @@ def term_changes(*, category: str = "", since: datetime | None = None, until: da
 
     A term appears once, for its latest change, at ``updated_at``: ``change`` is "deprecated" for
     a deprecated term, "modified" when it was saved again more than :data:`MODIFIED_AFTER` after
-    it was first published (its creation, for terms from before publication was recorded), else
-    "created": a draft published today is new today. Drafts (any status outside the public ones) never appear, not
+    it was first published (its creation, for terms from before publication was recorded and for
+    terms published here after their last change, as an import's), else "created": a draft
+    published today is new today. Drafts (any status outside the public ones) never appear, not
     even to staff: this is the record of what readers can see. ``since`` is exclusive ("after"),
     ``until`` inclusive; ``category`` a category slug. Each term comes with its category, labels
     and definitions, and its replacement (a public one only) with its preferred labels.
     """
+    # Published here after its last change (an import keeps a thesaurus's dct:created and
+    # dct:modified): judged by its own creation, as its source dates it.
+    since_new = Case(When(published_at__lte=F("updated_at") + MODIFIED_AFTER, then=F("published_at")),
+                     default=F("created_at"))
     terms = Term.objects.public(paged_in_order=True).annotate(change=Case(
         When(status=TermStatus.DEPRECATED, then=Value(TermChange.DEPRECATED)),
-        When(updated_at__gt=Coalesce("published_at", "created_at") + MODIFIED_AFTER,
-             then=Value(TermChange.MODIFIED)),
+        When(updated_at__gt=since_new + MODIFIED_AFTER, then=Value(TermChange.MODIFIED)),
         default=Value(TermChange.CREATED),
         output_field=models.CharField(),
     ))

@@ -137,3 +137,14 @@ def test_the_number_of_queries_does_not_grow_with_the_changes(anon, make_term, h
         stamp(make_term(f"Old {i}", status="deprecated", replaced_by=history["gemini"]), created=NOW - timedelta(days=40))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(slugs(anon.get("/api/changes/?page_size=200"))) == 34
+
+
+def test_an_imported_concept_modified_at_its_source_is_listed_as_modified_then(anon, make_term):
+    # A thesaurus's concept: dct:created 2021, dct:modified 2024, published here by today's import.
+    concept = make_term("Secondary method")
+    stamp(concept, created=NOW - timedelta(days=2000), updated=NOW - timedelta(days=700), published=NOW)
+    fresh = make_term("Temperate migration")  # created at its source long ago, unchanged since: new here today
+    stamp(fresh, created=NOW - timedelta(days=3000), updated=NOW, published=NOW)
+    rows = {row["term"]: (row["change"], row["at"]) for row in anon.get("/api/changes/").json()["results"]}
+    assert rows["secondary-method"] == ("modified", (NOW - timedelta(days=700)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert rows["temperate-migration"][0] == "created"
