@@ -229,6 +229,7 @@ class Statements:
         self.prefixes = {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
         self.names = NamespaceManager(Graph(bind_namespaces="none"), bind_namespaces="none")
         self.names.bind("xsd", XSD)
+        self.written: dict = {}
 
     def bind(self, prefix, namespace):
         self.prefixes[prefix] = str(namespace)
@@ -240,10 +241,17 @@ class Statements:
     def node(self, node) -> str:
         if isinstance(node, Literal):
             return node.n3(self.names)
+        written = self.written.get(node)
+        if written is None:  # a URI is written once, however often it appears (a predicate, a hub)
+            written = self.written[node] = self._uri(node)
+        return written
+
+    def _uri(self, uri) -> str:
+        text = str(uri)
         for prefix, namespace in self.by_length:
-            if node.startswith(namespace) and _LOCAL_NAME.fullmatch(node[len(namespace):]):
-                return f"{prefix}:{node[len(namespace):]}"
-        return node.n3()
+            if text.startswith(namespace) and _LOCAL_NAME.fullmatch(text[len(namespace):]):
+                return f"{prefix}:{text[len(namespace):]}"
+        return uri.n3()
 
     def turtle(self):
         # The longest namespace first: ``…/vocab#`` before the base it extends.
