@@ -361,3 +361,18 @@ def test_a_term_list_filtered_by_a_category_that_does_not_exist_says_so(client, 
     html = client.get("/terms/", {"category": "nope"}).content.decode()
     assert "No category has the slug “nope”" in html and 'href="/categories/"' in html
     assert "No category has the slug" not in client.get("/terms/").content.decode()
+
+
+def test_a_long_list_links_to_its_first_last_and_nearby_pages_not_only_the_next():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    from glossary.templatetags.glossary_pages import page_numbers
+
+    page = Paginator(range(62 * 10), 10).get_page(31)
+    assert page_numbers(page) == [1, None, 29, 30, 31, 32, 33, None, 62]
+    html = render_to_string("glossary/_pagination.html", {"page": page, "query_string": "letter=M"})
+    assert '<span aria-current="page">31</span>' in html
+    assert 'href="?letter=M&amp;page=62" aria-label="Page 62">62</a>' in html and "page=34" not in html
+    two = render_to_string("glossary/_pagination.html", {"page": Paginator(range(20), 10).get_page(1)})
+    assert "pagination-pages" not in two  # Previous and Next say it all
