@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Q, When, prefetch_related_objects
@@ -34,7 +34,19 @@ TERM_FORM_FIELDS = (
 )
 
 
-class GlossaryHistoryAdmin(SimpleHistoryAdmin):
+class NoDeleteFromAChoice:
+    """A form's choice of a category, relation type or term offers no ✖ that deletes the chosen
+    one: beside a relation's type it reads as "remove this relation", and deleting a type, a
+    category or a term belongs on its own page."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget.can_delete_related = False
+        return formfield
+
+
+class GlossaryHistoryAdmin(NoDeleteFromAChoice, SimpleHistoryAdmin):
     """The admin's "History" page lists the versions with their change set; reverting is done on the
     site's History page (through the services), never here (SIMPLE_HISTORY_REVERT_DISABLED)."""
 
@@ -238,7 +250,7 @@ class ChangedRowForm(forms.ModelForm):
         super()._post_clean()
 
 
-class TermSideInline:
+class TermSideInline(NoDeleteFromAChoice):
     """Rows of a term (labels, notes, mappings, relations) are as writable as the term itself."""
 
     form = ChangedRowForm

@@ -488,3 +488,15 @@ def test_the_delete_page_of_a_type_in_use_says_how_many_relations_are_in_the_way
     unused = RelationType.objects.create(slug="unused", label="unused", inverse_label="unused by")
     page = admin_client.get(reverse("admin:glossary_relationtype_delete", args=[unused.pk]))
     assert "Are you sure" in page.content.decode()
+
+
+def test_a_choice_of_type_category_or_term_offers_no_button_that_deletes_the_chosen_one(admin_client, make_term,
+                                                                                        is_a, relate):
+    category = Category.objects.create(name="Models", slug="models")
+    term = make_term("Lagoon", category=category)
+    relate(term, is_a, make_term("Wetland"))
+    for url in (reverse("admin:glossary_term_change", args=[term.pk]),
+                reverse("admin:glossary_relation_change", args=[Relation.objects.get().pk])):
+        html = admin_client.get(url).content.decode()
+        assert "delete-related" not in html and "change-related" in html  # editing the chosen one stays
+    assert admin_client.get(reverse("admin:glossary_relationtype_delete", args=[is_a.pk])).status_code == 200
