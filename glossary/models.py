@@ -271,6 +271,20 @@ class NotLookedUpOnSqlite(Func):
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
+@models.CharField.register_lookup
+class NotEqual(models.Lookup):
+    """``field__ne=value``: ``field <> value``, the condition of a partial index such as
+    ``term_notation_lower``. ``exclude(field=value)`` writes ``NOT (field = value)``, in which
+    SQLite does not see that condition, so it would not use the index."""
+
+    lookup_name = "ne"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} <> {rhs}", [*lhs_params, *rhs_params]
+
+
 class TermQuerySet(models.QuerySet):
     def public(self, *, paged_in_order=False):
         """Terms anyone may read: published and deprecated ones.

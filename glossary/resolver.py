@@ -7,7 +7,8 @@ pages all call `resolve_names` (or `resolve_name`), so "LLM", "llm", "large-lang
 1. a term's slug, exactly, or its concept URI, exactly (``http://…``, ``https://…``, ``urn:…``, as
    kept from a SKOS import or given in the admin or the API);
 2. a preferred label in any language, ignoring case and spaces around and between words;
-3. an alternative or hidden label, the same way.
+3. an alternative or hidden label, the same way;
+4. a term's notation (a thesaurus's code for the concept, ``A02196``, ``006.3``), ignoring case.
 
 At each step current terms come before deprecated ones (a deprecated concept may keep the label
 its successor now carries). When several terms remain at the first step that matches — an
@@ -70,26 +71,32 @@ def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
     )
     if uris:
         named = named.union(Term.objects.filter(uri__in=list(uris)).order_by().values("pk"))
+    # By notation through the search's index on it (migration 0025), as the search compares codes.
+    coded = Term.objects.filter(notation__ne="").alias(code=notation_key()).filter(code__in=wanted)
+    named = named.union(coded.order_by().values("pk"))
     rows = (
         Term.objects.visible_to(user)
         .filter(pk__in=named)
-        .values_list("slug", "name", "status", "uri", "labels__text", "labels__folded", "labels__kind")
+        .values_list("slug", "name", "status", "uri", "notation", "labels__text", "labels__folded", "labels__kind")
         .order_by("name", "slug")
         .distinct()
     )
-    # (text, rank) → terms; rank 0 slug or URI, then current/deprecated preferred, then other labels.
+    # (text, rank) → terms; rank 0 slug or URI, then current/deprecated preferred, then other
+    # labels, then notations.
     found: dict[tuple[str, int], list[tuple[TermRef, str]]] = {}
-    for slug, name, status, uri, text, key, kind in rows:
+    for slug, name, status, uri, notation, text, key, kind in rows:
         ref = TermRef(slug, name)
         deprecated = status == TermStatus.DEPRECATED
         for named_by in (slug, uris.get(uri)):
             if named_by in resolutions:
                 found.setdefault((named_by, 0), []).append((ref, ""))
+        if notation and fold(notation) in resolutions:
+            found.setdefault((fold(notation), 5), []).append((ref, notation))
         if text is not None and key in resolutions:
             rank = (1 if kind == LabelKind.PREFERRED else 3) + deprecated
             found.setdefault((key, rank), []).append((ref, text))
     for key, resolution in resolutions.items():
-        for rank in range(5):
+        for rank in range(6):
             hits = list(dict.fromkeys(found.get((key, rank), [])))
             if not hits:
                 continue
@@ -102,6 +109,15 @@ def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
                 resolution.candidates = terms
             break
     return resolutions
+
+
+def notation_key():
+    """A term's notation as the search's index holds it (``search.NOTATION_KEY``): lower-cased, in
+    byte order on PostgreSQL."""
+    from django.db import connection
+    from django.db.models.functions import Collate, Lower
+
+    return Collate(Lower("notation"), "C") if connection.vendor == "postgresql" else Lower("notation")
 
 
 def resolve_name(text: str, *, user) -> Resolution:

@@ -64,8 +64,9 @@ def test_resolving_names_reads_the_slug_and_label_indexes_not_the_tables(db):
     }
     assert len(statements) == 1
     # An OR across the join of terms and labels read both tables (or every published term, on
-    # SQLite): 90 ms at 100,000 terms.
-    assert reads_not_by_key(statements, ["id", "slug", "folded", "term_id"]) == []
+    # SQLite): 90 ms at 100,000 terms. A notation is looked up through its expression index
+    # (SQLite calls its key <expr>).
+    assert reads_not_by_key(statements, ["id", "slug", "folded", "term_id", "notation", "<expr>"]) == []
 
 
 @pytest.mark.parametrize("name, typed", [
@@ -136,3 +137,19 @@ def test_a_concept_uri_names_its_term_as_written_everywhere_a_name_is_taken(make
     assert client.get("/search/", {"q": "http://aims.example.org/thes/nothing"}).status_code == 200
     path = client.get("/api/graph/path/", {"from": "http://aims.example.org/thes/C_1000", "to": "Water"})
     assert path.status_code == 404 and "No path" in path.json()["detail"]
+
+
+def test_a_notation_names_its_term_after_every_label_and_a_shared_one_is_ambiguous(client, make_term):
+    from glossary.resolver import resolve_name
+
+    soil = make_term("Soil erosion", notation="A02196")
+    assert resolve_name("a02196", user=None).term.slug == soil.slug
+    assert resolve_name("A02196", user=None).matched == "A02196"
+    response = client.get("/terms/A02196/")
+    assert response.status_code in (301, 302) and response["Location"].startswith(soil.get_absolute_url())
+    # A label is a stronger claim than a code; a code two terms share names neither.
+    coded_name = make_term("B1", notation="X1")
+    make_term("Other", notation="B1")
+    assert resolve_name("B1", user=None).term.slug == coded_name.slug
+    make_term("Third", notation="x1")
+    assert resolve_name("x1", user=None).ambiguous
