@@ -54,6 +54,8 @@ def unused_color(taken: Iterable[str]) -> str:
     taken = {color.lower() for color in taken}
     return next((color for color in CATEGORY_COLORS if color not in taken),
                 CATEGORY_COLORS[len(taken) % len(CATEGORY_COLORS)])
+
+
 RELATION_TYPE_DEFAULTS = {
     "description": "", "symmetric": False, "transitive": False, "acyclic": False,
     "color": RelationType._meta.get_field("color").default, "skos_mapping": "none",
