@@ -54,6 +54,7 @@ URI_SCHEMES = ("http://", "https://", "urn:")
 def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
     """Resolve every text at once (one query); keyed by `normalise_name`."""
     from glossary.models import Label, LabelKind, Term, TermStatus
+    from glossary.search import notation_key
 
     texts = list(texts)
     wanted = {normalise_name(t) for t in texts} - {""}
@@ -72,7 +73,7 @@ def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
     if uris:
         named = named.union(Term.objects.filter(uri__in=list(uris)).order_by().values("pk"))
     # By notation through the search's index on it (migration 0025), as the search compares codes.
-    coded = Term.objects.filter(notation__ne="").alias(code=notation_key()).filter(code__in=wanted)
+    coded = Term.objects.filter(notation__ne="").alias(code=notation_key(Term.objects.db)).filter(code__in=wanted)
     named = named.union(coded.order_by().values("pk"))
     rows = (
         Term.objects.visible_to(user)
@@ -109,15 +110,6 @@ def resolve_names(texts: Iterable[str], *, user) -> dict[str, Resolution]:
                 resolution.candidates = terms
             break
     return resolutions
-
-
-def notation_key():
-    """A term's notation as the search's index holds it (``search.NOTATION_KEY``): lower-cased, in
-    byte order on PostgreSQL."""
-    from django.db import connection
-    from django.db.models.functions import Collate, Lower
-
-    return Collate(Lower("notation"), "C") if connection.vendor == "postgresql" else Lower("notation")
 
 
 def resolve_name(text: str, *, user) -> Resolution:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, router
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate, Lower
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from rapidfuzz import process
@@ -559,6 +560,13 @@ TERM_COLUMNS = "t.id, t.slug, t.name, t.status"
 # A notation compared without regard to case, as migration 0025 indexes it (lower() of both
 # sides: SQLite's lowers ASCII letters only, on the notation and the query alike).
 NOTATION_KEY = {"postgresql": 'lower(t.notation) COLLATE "C"', "sqlite": "lower(t.notation)"}
+
+
+def notation_key(alias: str):
+    """`NOTATION_KEY` as an ORM expression on the term's ``notation``, for queries written with
+    the ORM (`resolver.resolve_names`) to use the same index."""
+    code = Lower("notation")
+    return Collate(code, "C") if connections[alias].vendor == "postgresql" else code
 _DIGIT = re.compile(r"\d")
 
 
