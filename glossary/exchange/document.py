@@ -40,7 +40,8 @@ REFERENCE_FIELDS = ("url", "title", "kind", "terms")
 
 
 class ExchangeError(Exception):
-    """The input cannot be imported; ``errors`` lists every problem with its place."""
+    """The input cannot be imported, or the glossary cannot be written in the syntax asked for;
+    ``errors`` lists every problem with its place."""
 
     def __init__(self, errors):
         self.errors = list(errors)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 from glossary.api.filters import validated_params
 from glossary.exchange import graphml, jsonfmt, skos_write
 from glossary.exchange.csvfmt import write_csv_folder
+from glossary.exchange.document import ExchangeError
 from glossary.exchange.formats import SKOS_FORMATS, STREAM_FORMATS, export_file
 from glossary.exchange.snapshot import glossary_snapshot
 from glossary.exchange.uris import base_uri_for
@@ -85,7 +87,10 @@ def file_response(snapshot: dict, fmt: str, skos_format: str = "turtle", *, base
         response = HttpResponse(csv_zip(snapshot), content_type=ZIP_MEDIA_TYPE)
         extension = "zip"
     else:
-        chunks, media_type, extension = export_file(fmt, snapshot, skos_format, base=base)
+        try:
+            chunks, media_type, extension = export_file(fmt, snapshot, skos_format, base=base)
+        except ExchangeError as exc:  # refused before any byte: the glossary cannot be said in that syntax
+            raise ValidationError({"skos_format": exc.errors}) from None
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in chunks), content_type=f"{media_type}; charset=utf-8"
         )

@@ -1,6 +1,9 @@
 """SKOS: export parsed back with rdflib, the seed's round trip, and a vocabulary from another tool."""
 
-from rdflib import Graph
+import json
+
+from django.core.management import CommandError
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 import pytest
@@ -89,10 +92,12 @@ def snapshot_of_meaning():
     )
 
 
-def test_seed_glossary_survives_skos_export_and_import_into_an_empty_database(seed, export, run_import, settings):
+@pytest.mark.parametrize(("skos_format", "name"), [("turtle", "seed.ttl"), ("xml", "seed.rdf"), ("json-ld", "seed.jsonld")])
+def test_seed_glossary_survives_skos_export_and_import_into_an_empty_database(
+        seed, export, run_import, settings, skos_format, name):
     settings.GLOSSARY_BASE_URI = "https://glossary.example.org/"
     before = snapshot_of_meaning()
-    path = export("skos", name="seed.ttl")
+    path = export("skos", name=name, skos_format=skos_format)
     empty_glossary()
     _, err, error = run_import(path)
     assert error is None, err
@@ -167,29 +172,67 @@ def test_a_skos_concept_without_any_label_is_named_after_its_uri_with_a_warning(
     assert "warning: <http://x.example/c1>: has no skos:prefLabel or rdfs:label" in out
 
 
-def test_the_turtle_export_holds_the_same_triples_as_rdflib_writes_without_its_slow_serializer(
-        seed, make_term, is_a, relate, monkeypatch):
+@pytest.mark.parametrize("skos_format", ["turtle", "xml", "json-ld"])
+def test_each_rdf_syntax_holds_the_same_triples_as_rdflib_writes_without_its_whole_graph_serializer(
+        seed, make_term, make_type, is_a, relate, monkeypatch, skos_format):
     from glossary.exchange import skos_write
     from glossary.exchange.snapshot import glossary_snapshot
 
     tricky = make_term(
-        "Quote \"and\" back\\slash", uri="http://vocab.example.org/ai/p.1", notation="006.3",
-        short_definition="Line one.\nLine two, with “curly” quotes and a tab\t.",
-        labels=[{"text": "Quote \"and\" back\\slash", "language": "en", "kind": "preferred"},
+        "Quote \"and\" back\\slash <&>", uri="http://vocab.example.org/ai/p.1?a=1&b=2", notation="006.3",
+        short_definition="Line one.\r\nLine two, with “curly” quotes and a tab\t, <tags> & ]]>.",
+        labels=[{"text": "Quote \"and\" back\\slash <&>", "language": "en", "kind": "preferred"},
                 {"text": "تعرية التربة", "language": "ar", "kind": "preferred"},
-                {"text": "Ünïcödé", "language": "de", "kind": "alternative", "subkind": "synonym"}],
+                {"text": "Ünïcödé 😀", "language": "de-CH", "kind": "alternative", "subkind": "synonym"}],
         mappings=[{"kind": "exact", "uri": "http://www.wikidata.org/entity/Q42", "label": "forty-two"}],
     )
     relate(tricky, is_a, Term.objects.get(slug="large-language-model"))
+    # A type whose slug is no XML name: RDF/XML needs a namespace of its own to name it.
+    relate(tricky, make_type("3d-printed-by"), Term.objects.get(slug="transformer"))
     snapshot = glossary_snapshot(terms=None, with_scheme=True)
     expected = skos_write.snapshot_to_graph(snapshot, "http://testserver/")
 
     def refuse(*args, **kwargs):
-        raise AssertionError("rdflib's serializer was used for Turtle")
+        raise AssertionError("rdflib's serializer was used")
 
     monkeypatch.setattr(Graph, "serialize", refuse)
-    chunks = list(skos_write.iter_skos(snapshot, "turtle", base="http://testserver/"))
-    written = Graph().parse(data="".join(chunks), format="turtle")
-    assert len(written) == len(expected) and set(written) == set(expected)
+    monkeypatch.setattr(skos_write, "STATEMENTS_PER_CHUNK", 7)
+    chunks = list(skos_write.iter_skos(snapshot, skos_format, base="http://testserver/"))
+    assert len(chunks) > 3  # written as it goes
     text = "".join(chunks)
-    assert "<http://vocab.example.org/ai/p.1>" in text and "term:large-language-model" in text
+    written = Graph().parse(data=text, format=skos_format)
+    assert len(written) == len(expected) and set(written) == set(expected)
+    if skos_format == "turtle":
+        assert "<http://vocab.example.org/ai/p.1?a=1&b=2>" in text and "term:large-language-model" in text
+    elif skos_format == "xml":
+        assert "<skos:prefLabel xml:lang=\"en\">Quote \"and\" back\\slash &lt;&amp;&gt;</skos:prefLabel>" in text
+    else:
+        assert json.loads(text)["@context"]["skos"] == str(SKOS)
+
+
+def test_a_property_rdf_xml_cannot_name_refuses_that_export_before_any_byte_and_the_others_work(
+        seed, make_type, relate, export, client):
+    relate(Term.objects.get(slug="retrieval-augmented-generation"), make_type("42"), Term.objects.get(slug="hallucination"))
+    response = client.get("/api/export/", {"format": "skos", "skos_format": "xml"})
+    assert response.status_code == 400
+    [message] = response.json()["skos_format"]
+    assert message.startswith("http://testserver/relation-types/42: RDF/XML cannot name this property")
+    assert "choose Turtle or JSON-LD" in message
+    with pytest.raises(CommandError, match="relation-types/42: RDF/XML cannot name"):
+        export("skos", skos_format="xml", base_uri="http://testserver")
+    for skos_format in ("turtle", "json-ld"):
+        g = Graph().parse(export("skos", skos_format=skos_format, base_uri="http://testserver"), format=skos_format)
+        assert len(list(g.subjects(URIRef("http://testserver/relation-types/42")))) == 1
+
+
+def test_text_xml_cannot_hold_refuses_the_rdf_xml_export_naming_the_concept_and_the_others_keep_it(
+        make_term, export, client):
+    make_term("Pasted", slug="pasted", short_definition="From a word processor:\x0bline two.")
+    response = client.get("/api/export/", {"format": "skos", "skos_format": "xml"})
+    assert response.status_code == 400
+    assert response.json()["skos_format"] == [
+        "http://testserver/terms/pasted skos:definition: '\\x0b' is a control character XML cannot hold;"
+        " choose Turtle or JSON-LD, or remove it"]
+    for skos_format in ("turtle", "json-ld"):
+        g = Graph().parse(export("skos", skos_format=skos_format, base_uri="http://testserver"), format=skos_format)
+        assert "From a word processor:\x0bline two." in {str(o) for o in g.objects(None, SKOS.definition)}

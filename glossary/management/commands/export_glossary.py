@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from glossary.exchange.csvfmt import write_csv_folder
+from glossary.exchange.document import ExchangeError
 from glossary.exchange.formats import EXPORT_FORMATS, SKOS_FORMATS, export_file
 from glossary.exchange.snapshot import glossary_snapshot
 from glossary.exchange.uris import base_uri_for, normalised_base
@@ -45,7 +46,10 @@ class Command(BaseCommand):
             paths = write_csv_folder(snapshot, output)
             self.stderr.write(f"Wrote {counts} to {', '.join(str(p) for p in paths)}")
             return
-        chunks, _, _ = export_file(format, snapshot, skos_format, base=base)
+        try:
+            chunks, _, _ = export_file(format, snapshot, skos_format, base=base)
+        except ExchangeError as exc:
+            raise CommandError("\n".join(exc.errors)) from None
         if output == "-":
             for chunk in chunks:
                 sys.stdout.write(chunk)
