@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connections, router
 from django.db.models.expressions import RawSQL
@@ -474,7 +474,7 @@ class RankedTerms(Sequence):
 
     Paginators need only the length and slices, so no count query and no ordering expression
     over the ids is built; each slice is one query on ``terms`` (plus its prefetches).
-    ``order_by`` gives up the ranking for another order, as a queryset.
+    ``order_by`` gives up the ranking for another order.
     """
 
     model = Term  # for DRF's model permissions
@@ -500,11 +500,20 @@ class RankedTerms(Sequence):
         return iter(self[:])
 
     def order_by(self, *fields):
-        return self.terms.filter(pk__in=self.result.ids).order_by(*fields)
+        """The same terms in another order (one query for it), still a result: what it kept and
+        whether more may match stay known."""
+        order = self.terms.filter(pk__in=self.result.ids).order_by(*fields).values_list("pk", flat=True)
+        hit_of = {hit.term_id: hit for hit in self.result.hits}
+        return RankedTerms(replace(self.result, hits=[hit_of[pk] for pk in order]), self.terms)
 
     def map_terms(self, change):
         """The same result over ``change(terms)`` (e.g. with more joined or prefetched)."""
         return RankedTerms(self.result, change(self.terms))
+
+
+def more_may_match(terms) -> bool:
+    """Whether ``terms`` are a search's, which kept only its best matches (`Result.more`)."""
+    return isinstance(terms, RankedTerms) and terms.result.more
 
 
 def terms_of(result: Result, *, user=None) -> RankedTerms:

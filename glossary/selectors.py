@@ -7,6 +7,7 @@ of SQL queries does not grow with the number of rows or relations.
 """
 
 import itertools
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db import models
@@ -187,7 +188,7 @@ def term_search(*, query: str, user, category: str = "", status: str = "", lette
     result = search(query, scope=Scope(user=user, categories=categories, status=status, letter=letter))
     if lacking and result.hits:
         kept = set(terms_lacking(Term.objects.filter(pk__in=result.ids), lacking, user=user).values_list("pk", flat=True))
-        result = Result(hits=[hit for hit in result.hits if hit.term_id in kept], corrected=result.corrected)
+        result = replace(result, hits=[hit for hit in result.hits if hit.term_id in kept])
     return result, terms_of(result, user=user).map_terms(
         lambda terms: with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
     )

@@ -30,7 +30,7 @@ from glossary.language import best_tag, category_name, language_name, localize, 
 from glossary.models import (
     PUBLIC_STATUSES, Category, NoteKind, Scheme, Term, TermStatus, default_language, hex_color,
 )
-from glossary.search import fold, highlight, normalise_query, search_key
+from glossary.search import fold, highlight, more_may_match, normalise_query, search_key
 
 FAVICON = Path(__file__).resolve().parent / "static" / "glossary" / "favicon.ico"
 PAGE_SIZE = 25
@@ -178,6 +178,7 @@ def term_list(request):
             "categories": categories,
             "status_choices": status_choices(request.user),
             "lacking": selectors.lacking_described(filters["lacking"]) if filters["lacking"] else "",
+            "more_results": more_may_match(terms),
         },
     )
 

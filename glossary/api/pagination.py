@@ -8,6 +8,8 @@ value is wrong, with the bounds the schema documents.
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
+from glossary.search import more_may_match
+
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 10**6
 
@@ -47,3 +49,26 @@ class PageNumberPagination(pagination.PageNumberPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
+
+
+class TermPagination(PageNumberPagination):
+    """Pages of terms, saying whether more terms may match a search than it kept.
+
+    A search keeps its best matches (`Result.more`), so its ``count`` can stop short of all that
+    match; ``more`` tells a client so, as the search page does. It is false for a plain list.
+    """
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["more"] = more_may_match(self.page.paginator.object_list)
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["more"] = {
+            "type": "boolean",
+            "description": "With ?search=: more terms may match than the search kept (its best, "
+                           "counted in `count`); add a word or a filter to narrow them. Else false.",
+        }
+        schema["required"].append("more")
+        return schema

@@ -31,6 +31,7 @@ from glossary.api.filters import (
     AutocompleteParams, ChangeListParams, LookupParams, RelationListParams, TermListParams, validated_params,
 )
 from glossary.api.history import TermHistoryActions
+from glossary.api.pagination import TermPagination
 from glossary.api.parsers import JSONParser
 from glossary.api.schema import ERROR_SCHEMA
 from glossary.resolver import resolve_name
@@ -230,6 +231,7 @@ def if_match_versions(request) -> list[str] | None:
 class TermViewSet(TermHistoryActions, ServiceModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
+    pagination_class = TermPagination
 
     def get_queryset(self):
         user = self.request.user

@@ -87,3 +87,11 @@ def test_docs_page_uses_only_local_assets(anon):
     html = anon.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_the_term_list_documents_whether_a_search_kept_all_that_matched(schema):
+    response = schema["paths"]["/api/terms/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    page = schema["components"]["schemas"][response["$ref"].rsplit("/", 1)[1]]
+    assert "more" in page["required"] and page["properties"]["more"]["type"] == "boolean"
+    relations = schema["paths"]["/api/relations/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "more" not in schema["components"]["schemas"][relations["$ref"].rsplit("/", 1)[1]]["properties"]

@@ -63,6 +63,35 @@ def test_search_finds_words_of_the_definition(anon, glossary):
     assert slugs(anon.get("/api/terms/", {"search": "adaptable"})) == ["foundation-model"]
 
 
+def test_a_search_matching_more_terms_than_it_keeps_says_more_in_any_order_and_a_list_never_does(
+        anon, make_term, django_assert_max_num_queries):
+    for i in range(101):
+        make_term(f"Common model {i:03d}")
+    ranked = anon.get("/api/terms/", {"search": "common model", "page_size": 200}).json()
+    assert ranked["count"] == 100 and ranked["more"] is True
+    # Another order keeps what the search kept, and says so too, in one more query.
+    with django_assert_max_num_queries(12):
+        newest = anon.get("/api/terms/", {"search": "common model", "ordering": "-updated_at", "page_size": 200}).json()
+    assert newest["count"] == 100 and newest["more"] is True
+    assert {t["slug"] for t in newest["results"]} == {t["slug"] for t in ranked["results"]}
+    assert [t["slug"] for t in newest["results"]] == sorted((t["slug"] for t in ranked["results"]), reverse=True)
+    narrowed = anon.get("/api/terms/", {"search": "common model 042"}).json()
+    assert narrowed["more"] is False and slugs_of(narrowed)[0] == "common-model-042"
+    listed = anon.get("/api/terms/").json()
+    assert listed["count"] == 101 and listed["more"] is False
+
+
+def test_a_search_narrowed_to_what_terms_lack_still_says_more(anon, make_term):
+    for i in range(101):
+        make_term(f"Common model {i:03d}")
+    body = anon.get("/api/terms/", {"search": "common model", "lacking": "definition"}).json()
+    assert body["count"] == 100 and body["more"] is True
+
+
+def slugs_of(body):
+    return [item["slug"] for item in body["results"]]
+
+
 def test_filter_by_category(anon, glossary):
     assert slugs(anon.get("/api/terms/", {"category": "technique"})) == ["retrieval-augmented-generation"]
     assert slugs(anon.get("/api/terms/", {"category": "no-such-category"})) == []

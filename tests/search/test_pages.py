@@ -172,7 +172,11 @@ def test_a_search_matching_more_terms_than_it_keeps_says_so_not_that_it_found_al
         make_term(f"Common model {i}")
     page = client.get("/search/", {"q": "common model"}).content.decode()
     assert "The first 100 results. More terms may match" in page and "100 results</p>" not in page
+    listed = client.get("/terms/", {"q": "common model"}).content.decode()
+    assert "The first 100 terms matching “common model”. More terms may match" in listed
     for i in range(3):
         make_term(f"Rare thing {i}")
     page = client.get("/search/", {"q": "rare thing"}).content.decode()
     assert "3 results</p>" in page and "More terms may match" not in page
+    listed = client.get("/terms/", {"q": "rare thing"}).content.decode()
+    assert "3 terms matching “rare thing”</p>" in listed and "More terms may match" not in listed
