@@ -344,8 +344,8 @@ class Statements:
         """(element name of each property, the namespaces they need by prefix).
 
         A property outside the bound namespaces, or whose name there is no XML name (a relation
-        type ``3d-printing``), gets a namespace of its own: all but its longest ending that is one. One that
-        cannot be split at all (``…/relation-types/42``) cannot be written in RDF/XML.
+        type ``3d-printing``), gets a namespace of its own: all but its longest ending that is an
+        XML name. One that ends in none (``…/relation-types/42``) cannot be written in RDF/XML.
         """
         prefixes = dict(self.prefixes)
         by_namespace = {namespace: prefix for prefix, namespace in self.prefixes.items()}
@@ -386,7 +386,8 @@ class Statements:
                         ])
 
     def _xml_head(self, prefixes):
-        declarations = "".join(f"\n   xmlns:{prefix}={quoteattr(namespace)}" for prefix, namespace in sorted(prefixes.items()))
+        declarations = "".join(f"\n   xmlns:{prefix}={quoteattr(namespace)}"
+                               for prefix, namespace in sorted(prefixes.items()))
         return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{declarations}\n>\n'
 
     def _xml_description(self, elements, subject, predicates):

@@ -212,7 +212,8 @@ def test_each_rdf_syntax_holds_the_same_triples_as_rdflib_writes_without_its_who
 
 def test_a_property_rdf_xml_cannot_name_refuses_that_export_before_any_byte_and_the_others_work(
         seed, make_type, relate, export, client):
-    relate(Term.objects.get(slug="retrieval-augmented-generation"), make_type("42"), Term.objects.get(slug="hallucination"))
+    rag, hallucination = Term.objects.get(slug="retrieval-augmented-generation"), Term.objects.get(slug="hallucination")
+    relate(rag, make_type("42"), hallucination)
     response = client.get("/api/export/", {"format": "skos", "skos_format": "xml"})
     assert response.status_code == 400
     [message] = response.json()["skos_format"]
