@@ -208,12 +208,16 @@ class Category(models.Model):
                 {"name": ValidationError("A category named “%(name)s” already exists.", code="duplicate_name",
                                          params={"name": self.name})}
             )
-        if self.parent_id is not None:
-            parents = dict(Category.objects.exclude(pk=self.pk).values_list("name", "parent__name"))
-            parents[self.name] = Category.objects.filter(pk=self.parent_id).values_list("name", flat=True).first()
+        if self.parent_id is not None and self.pk is not None:  # a new category is inside nothing yet
+            parents = dict(Category.objects.values_list("pk", "parent_id"))
+            parents[self.pk] = self.parent_id
             loop = rules.find_cycle((child, parent) for child, parent in parents.items() if parent)
-            if loop:
-                raise ValidationError({"parent": ValidationError(rules.category_loop_message(loop), code="cycle")})
+            if loop:  # through this category, whose parent alone changes: told from it
+                start = loop.index(self.pk)
+                loop = loop[start:-1] + loop[:start + 1]
+                names = dict(Category.objects.filter(pk__in=loop).values_list("pk", "name")) | {self.pk: self.name}
+                message = rules.category_loop_message([names[pk] for pk in loop])
+                raise ValidationError({"parent": ValidationError(message, code="cycle")})
 
 
 class TermStatus(models.TextChoices):

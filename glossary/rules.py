@@ -280,8 +280,8 @@ def find_cycles(edges: Iterable[tuple]) -> list[list]:
     Every independent cycle among ``edges`` gets named once, so a file with three unrelated
     cycles is refused with three messages rather than one at a time.
 
-    >>> find_cycles([(1, 2), (2, 1), (3, 4), (4, 5), (5, 3), (6, 7)])
-    [[1, 2, 1], [3, 4, 5, 3]]
+    >>> find_cycles([(1, 2), (2, 1), (3, 4), (4, 5), (5, 3), (6, 7), (8, 8)])
+    [[1, 2, 1], [3, 4, 5, 3], [8, 8]]
     """
     G = nx.DiGraph()
     G.add_edges_from(edges)
@@ -289,7 +289,11 @@ def find_cycles(edges: Iterable[tuple]) -> list[list]:
         return []
     cycles = []
     for component in nx.strongly_connected_components(G):
-        if len(component) > 1:
+        if len(component) == 1:  # a cycle only if the node leads to itself
+            node = next(iter(component))
+            if G.has_edge(node, node):
+                cycles.append([node, node])
+        else:
             cycle = [u for u, _ in nx.find_cycle(G.subgraph(component))]
             start = cycle.index(min(cycle, key=str))
             cycle = cycle[start:] + cycle[:start]

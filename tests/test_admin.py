@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from glossary import services
 from glossary.models import Category, Label, Reference, Relation, RelationType, Term
 from tests.admin_forms import posted_back
 from tests.plans import postgres_plan_nodes, sqlite_plan_steps, statements_of
@@ -244,8 +245,6 @@ def test_deleting_a_term_through_the_admin(admin_client, make_term):
 def test_bulk_delete_goes_through_the_service_for_each_object(admin_client, make_term, is_a, relate,
                                                                model, service, make):
     from unittest import mock
-
-    from glossary import services
 
     objects = [make(make_term, is_a, relate), make(make_term, is_a, relate)]
     model_class = type(objects[0])
@@ -500,3 +499,13 @@ def test_a_choice_of_type_category_or_term_offers_no_button_that_deletes_the_cho
         html = admin_client.get(url).content.decode()
         assert "delete-related" not in html and "change-related" in html  # editing the chosen one stays
     assert admin_client.get(reverse("admin:glossary_relationtype_delete", args=[is_a.pk])).status_code == 200
+
+
+def test_a_category_chosen_as_its_own_parent_in_the_admin_is_a_form_error_and_nothing_is_saved(admin_client):
+    cereals = services.category_create(name="Cereals", slug="cereals")
+    url = reverse("admin:glossary_category_change", args=[cereals.pk])
+    data = posted_back(admin_client.get(url)) | {"parent": str(cereals.pk)}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "A category cannot be inside itself: Cereals → Cereals." in response.content.decode()
+    assert Category.objects.get(pk=cereals.pk).parent is None

@@ -210,6 +210,16 @@ def test_the_api_refuses_a_bad_or_taken_uri_with_the_field(as_editor, uri, reaso
     assert Category.objects.get(slug="pets").uri is None
 
 
+def test_a_category_cannot_be_its_own_parent_even_while_renamed(as_editor):
+    services.category_create(name="Cereals", slug="cereals")
+    response = as_editor.patch("/api/categories/cereals/", {"parent": "cereals"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["parent"] == ["A category cannot be inside itself: Cereals → Cereals."]
+    renamed = as_editor.patch("/api/categories/cereals/", {"parent": "cereals", "name": "Grains"}, format="json")
+    assert renamed.json()["parent"] == ["A category cannot be inside itself: Grains → Grains."]
+    assert Category.objects.get(slug="cereals").parent is None
+
+
 def test_an_empty_uri_from_the_api_is_none_so_many_groups_may_have_none(as_editor):
     services.category_create(name="Other")
     assert as_editor.post("/api/categories/", {"name": "Pets", "uri": ""}, format="json").status_code == 201

@@ -326,6 +326,7 @@ def test_an_export_of_some_terms_holds_the_domains_of_their_groups(domains, tmp_
     ([{"slug": "a", "name": "A", "parent": "nowhere"}], "categories[0].parent: no category 'nowhere'"),
     ([{"slug": "a", "name": "A", "parent": "b"}, {"slug": "b", "name": "B", "parent": "a"}],
      "A category cannot be inside itself: A → B → A."),
+    ([{"slug": "a", "name": "A", "parent": "a"}], "categories[0].parent: A category cannot be inside itself: A → A."),
 ])
 def test_a_file_with_a_missing_or_looping_parent_is_refused(tmp_path, categories, message):
     path = tmp_path / "bad.json"
