@@ -238,3 +238,17 @@ def test_a_category_cannot_be_put_inside_itself(as_editor):
     assert as_editor.patch("/api/categories/teaching/", {"parent": ""}, format="json").json() == {
         "parent": ["Give a slug, or null for none."]}
     assert as_editor.patch("/api/categories/teaching/", {"parent": 3}, format="json").status_code == 400
+
+
+def test_a_category_left_inside_itself_by_an_earlier_version_is_taken_out_by_the_migration(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("glossary.migrations.0026_no_category_inside_itself")
+    cereals = services.category_create(name="Cereals", slug="cereals")
+    grains = services.category_create(name="Grains", slug="grains", parent=cereals)
+    Category.objects.filter(pk=cereals.pk).update(parent=cereals)  # as the old rule let it be saved
+    migration.take_out_of_themselves(apps, None)
+    assert dict(Category.objects.values_list("slug", "parent__slug")) == {"cereals": None, "grains": "cereals"}
+    assert grains.parent_id == cereals.pk
