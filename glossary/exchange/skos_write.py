@@ -4,7 +4,7 @@ Concepts keep their own URIs; those without one get ``<base>terms/<slug>``. Labe
 and notes carry their language tags; ``notation``, ``owl:deprecated``, ``dct:isReplacedBy`` and
 the ``skos:*Match`` mappings are written as SKOS says. Relation types mapped to ``broader``
 become skos:broader (with skos:narrower the other way), those mapped to ``related``
-skos:related (once per pair: it is symmetric), every other type its own property
+skos:related (both ways, as it is symmetric), every other type its own property
 ``<base>relation-types/<slug>``, declared ``rdfs:subPropertyOf skos:semanticRelation`` with its
 labels and flags. Categories are ``skos:Collection``s, references ``dct:source`` (texts) or
 ``rdfs:seeAlso`` (media, sites). What SKOS has no word for (a term's status, a label's subkind,
@@ -155,7 +155,9 @@ def snapshot_to_graph(snapshot: dict, base: str, g=None) -> Graph:
             g.add((s, SKOS.broader, t))
             g.add((t, SKOS.narrower, s))
         elif kind == "related":
+            # Symmetric, and said both ways as broader and narrower are: tools read what is written.
             g.add((s, SKOS.related, t))
+            g.add((t, SKOS.related, s))
         # The primary types are fully said by SKOS; others also need their own property.
         if r["type"] not in (broader, related):
             g.add((s, TYPE[r["type"]], t))
