@@ -47,8 +47,9 @@ def slug_of(name: str, max_length: int = 200) -> str:
     return slugify(anyascii(str(name or "")))[:max_length].strip("-")
 
 
-# What ?letter= takes: one letter (of any script) or digit.
-ONE_LETTER_OR_DIGIT = r"^[^\W_]$"
+# What ?letter= takes: any one character a name can be filed under (`initial_of`): a letter of any
+# script or a digit, or the quotation mark or bracket a name starts with.
+INDEX_INITIAL = r"^\S$"
 
 
 def initial_of(name: str) -> str:

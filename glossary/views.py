@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from glossary import rules, selectors
 from glossary.markup import render_markdown
 from glossary.resolver import URI_SCHEMES, resolve_name
-from glossary.rules import ONE_LETTER_OR_DIGIT, initial_of
+from glossary.rules import INDEX_INITIAL, initial_of
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, category_name, language_name, localize, reader_language
 from glossary.models import (
@@ -50,7 +50,7 @@ class TermFilterForm(forms.Form):
     q = SearchTextField(required=False)
     category = forms.SlugField(required=False, max_length=100)
     letter = forms.RegexField(
-        required=False, regex=ONE_LETTER_OR_DIGIT, error_messages={"invalid": "Use one letter or digit."}
+        required=False, regex=INDEX_INITIAL, error_messages={"invalid": "Use one letter, digit or other character."}
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TermStatus.choices])
     lacking = forms.RegexField(required=False, regex=selectors.LACKING_PATTERN, max_length=40,
@@ -115,10 +115,12 @@ def _bad_request(request, form):
 
 def _initials(request) -> list[dict]:
     """The A–Z index: every letter, with whether any visible term's name in the reader's language
-    starts with it; then the other letters names start with (Ä, Λ, Ж …), and digits."""
+    starts with it; then the other letters names start with (Ä, Λ, Ж …), digits, and any other
+    character a name starts with (a quotation mark)."""
     used = selectors.initials_used(user=request.user, language=reader_language(request))
     others = used.difference(string.ascii_uppercase)
-    letters = [*string.ascii_uppercase, *sorted(c for c in others if not c.isdigit()), *sorted(c for c in others if c.isdigit())]
+    letters = [*string.ascii_uppercase, *sorted(c for c in others if c.isalpha()),
+               *sorted(c for c in others if c.isdigit()), *sorted(c for c in others if not c.isalnum())]
     # The other letters start a row of their own: a Greek Ε or Cyrillic Е beside the Latin E would
     # look like the same letter twice.
     return [{"letter": letter, "enabled": letter in used, "starts_row": i == len(string.ascii_uppercase)}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from glossary.models import TermStatus
-from glossary.rules import ONE_LETTER_OR_DIGIT
+from glossary.rules import INDEX_INITIAL
 from glossary.search import normalise_query
 from glossary.selectors import LACKING_EXPECTED, LACKING_PATTERN, TERM_ORDERINGS
 
@@ -47,11 +47,11 @@ class TermListParams(serializers.Serializer):
     category = slug_param("Only terms of the category with this slug, or of a category inside it.")
     status = serializers.ChoiceField(choices=TermStatus.choices, required=False, help_text="Only terms with this status.")
     letter = serializers.RegexField(
-        ONE_LETTER_OR_DIGIT,
+        INDEX_INITIAL,
         required=False,
         max_length=1,
-        help_text="A–Z index: only terms whose name starts with this letter (of any script: A, Ä, Λ, Ж) or "
-        "digit, in either case.",
+        help_text="A–Z index: only terms whose name starts with this letter (of any script: A, Ä, Λ, Ж), "
+        "digit or other character (a quotation mark), in either case.",
     )
     ordering = serializers.ChoiceField(
         choices=list(TERM_ORDERINGS),

@@ -182,7 +182,21 @@ def test_the_a_to_z_index_files_names_of_any_script_under_their_own_letters(clie
     assert names(client.get("/terms/?letter=Ä")) == ["Äly"]
     assert names(client.get("/terms/?letter=a")) == []  # Ä is filed under its own letter
     assert names(client.get("/terms/?q=λογος&letter=λ")) == ["Λόγος"]  # the search keeps the letter too
-    assert client.get("/terms/?letter=%E2%82%AC").status_code == 400  # €: not a letter
+    assert client.get("/terms/?letter=%E2%82%AC").status_code == 200  # €: nothing starts with it
+
+
+def test_a_name_that_starts_with_a_quotation_mark_has_a_working_button_after_the_letters_and_digits(
+        client, glossary, make_term):
+    make_term("“Fair trade” & <organic> labels")
+    make_term("3D printing")
+    html = client.get("/").content.decode()
+    index = re.findall(r'aria-label="Terms starting with (.)">', html)
+    assert index[-2:] == ["3", "“"], index
+    response = client.get("/terms/", {"letter": "“"})
+    assert response.status_code == 200
+    assert [t.name for t in response.context["page"]] == ["“Fair trade” & <organic> labels"]
+    assert client.get("/api/terms/", {"letter": "“"}).json()["count"] == 1
+    assert client.get("/terms/", {"letter": "!!"}).status_code == 400
 
 
 def test_term_list_rows_show_aliases_category_and_short_definition(client, glossary):
