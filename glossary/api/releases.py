@@ -18,7 +18,7 @@ from glossary.api.filters import validated_params
 from glossary.api.serializers import StrictCharField, StrictTypeMixin
 from glossary.exchange.formats import EXPORT_FORMATS
 from glossary.exchange.uris import base_uri_for
-from glossary.exchange.views import SUCCESS_TYPES, ZIP_MEDIA_TYPE, ExportParams, IgnoreClientNegotiation, file_response
+from glossary.exchange.views import SUCCESS_TYPES, ExportParams, IgnoreClientNegotiation, file_response
 from glossary.models import CURRENT, RELEASE_NAME_MAX_LENGTH, RELEASE_NAME_PATTERN, Release
 
 # A release name in a URL (RELEASE_NAME_PATTERN without its anchors); "current" matches too.
@@ -91,13 +91,6 @@ class ReleaseCreateSerializer(serializers.Serializer):
     )
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="",
                            help_text="What this release is, for its readers.")
-
-
-class ReleaseExportParams(ExportParams):
-    format = serializers.ChoiceField(
-        choices=EXPORT_FORMATS, default="json",
-        help_text="File format; csv comes as a zip of the CSV files (terms.csv, relations.csv, …).",
-    )
 
 
 class DiffParams(serializers.Serializer):
@@ -225,16 +218,13 @@ class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         summary="Download a release in an export format",
         description="The release as the export of the glossary at that moment would have been: json (ours, "
         "re-importable), skos (Turtle, RDF/XML or JSON-LD), csv (a zip of the CSV files) or graphml.",
-        parameters=[NAME, ReleaseExportParams],
-        responses={
-            **{(200, media_type): OpenApiResponse(schema) for media_type, schema in SUCCESS_TYPES.items()},
-            (200, ZIP_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
-        },
+        parameters=[NAME, ExportParams],
+        responses={(200, media_type): OpenApiResponse(schema) for media_type, schema in SUCCESS_TYPES.items()},
     )
     @action(detail=True, methods=["get"], url_path="export", url_name="export", pagination_class=None,
             renderer_classes=[JSONRenderer], content_negotiation_class=IgnoreClientNegotiation)
     def export(self, request, name=None):
-        params = validated_params(ReleaseExportParams, request)
+        params = validated_params(ExportParams, request)
         release = self.get_object()
         snapshot = releases.release_snapshot(release)
         return file_response(snapshot, params["format"], params["skos_format"], base=base_uri_for(request),

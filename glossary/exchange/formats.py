@@ -12,7 +12,6 @@ from glossary.models import Category, RelationType, Term
 EXPORT_FORMATS = ("json", "skos", "csv", "graphml")
 IMPORT_FORMATS = ("json", "skos", "csv")
 SKOS_FORMATS = tuple(skos_write.RDF_FORMATS)
-STREAM_FORMATS = ("json", "skos", "graphml")  # single-file formats
 
 EXTENSIONS = {
     ".json": ("json", None),

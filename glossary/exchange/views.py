@@ -1,4 +1,4 @@
-"""GET /api/export/?format=json|skos|graphml — the glossary as a downloadable file."""
+"""GET /api/export/?format=json|skos|csv|graphml — the glossary as a downloadable file (csv: a zip)."""
 
 import io
 import tempfile
@@ -19,14 +19,17 @@ from glossary.api.filters import validated_params
 from glossary.exchange import graphml, jsonfmt, skos_write
 from glossary.exchange.csvfmt import write_csv_folder
 from glossary.exchange.document import ExchangeError
-from glossary.exchange.formats import SKOS_FORMATS, STREAM_FORMATS, export_file
+from glossary.exchange.formats import EXPORT_FORMATS, SKOS_FORMATS, export_file
 from glossary.exchange.snapshot import glossary_snapshot
 from glossary.exchange.uris import base_uri_for
 from glossary.models import Term
 
 
 class ExportParams(serializers.Serializer):
-    format = serializers.ChoiceField(choices=STREAM_FORMATS, default="json", help_text="File format.")
+    format = serializers.ChoiceField(
+        choices=EXPORT_FORMATS, default="json",
+        help_text="File format; csv comes as a zip of the CSV files (terms.csv, relations.csv, …).",
+    )
     skos_format = serializers.ChoiceField(
         choices=SKOS_FORMATS, default="turtle", help_text="RDF serialisation when format=skos."
     )
@@ -49,6 +52,7 @@ SUCCESS_TYPES = {
     **{media_type: OpenApiTypes.STR for _, media_type, _ in skos_write.RDF_FORMATS.values() if "json" not in media_type},
     skos_write.RDF_FORMATS["json-ld"][1]: OpenApiTypes.ANY,
     graphml.MEDIA_TYPE: OpenApiTypes.STR,
+    ZIP_MEDIA_TYPE: OpenApiTypes.BINARY,
 }
 
 
@@ -62,7 +66,8 @@ class ExportView(APIView):
         summary="Download the glossary as a file",
         description=(
             "json: our lossless format (re-importable with `manage.py import_glossary`); skos: a SKOS "
-            "concept scheme (Turtle, RDF/XML or JSON-LD); graphml: for Gephi, yEd or networkx. "
+            "concept scheme (Turtle, RDF/XML or JSON-LD); csv: a zip of the CSV files, for spreadsheets; "
+            "graphml: for Gephi, yEd or networkx. "
             "Drafts are included for staff only."
         ),
         parameters=[ExportParams],

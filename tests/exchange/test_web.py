@@ -223,3 +223,18 @@ def test_a_preview_folds_warnings_that_say_the_same_of_other_concepts_under_the_
     # The first of the kind, the others folded under it, then the next kind.
     assert html.count("<details") == 1 and html.index("c00000") < html.index("c00399") < html.index("c99999")
     assert "Confirm and import" in html
+
+
+def test_export_api_serves_the_csv_files_as_one_zip_without_drafts_for_readers(client, make_term):
+    import io
+    import zipfile
+
+    make_term("Published term", slug="published-term")
+    make_term("Secret draft", slug="secret-draft", status="draft")
+    response = client.get("/api/export/?format=csv")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].endswith('.zip"')
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert "terms.csv" in archive.namelist() and "relations.csv" in archive.namelist()
+        terms = archive.read("terms.csv").decode("utf-8-sig")
+    assert "published-term" in terms and "secret-draft" not in terms
