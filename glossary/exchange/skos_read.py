@@ -328,6 +328,7 @@ class _SkosReader:
         stored_slugs = self.stored["category_slugs"]  # slug → URI or None
         stored_uris = {uri: slug for slug, uri in stored_slugs.items() if uri}
         item_of = {}
+        held_by = {}  # member → the collections holding it, in order
         for collection in self.collections:
             where = f"<{collection}>"
             label = self.text(collection, SKOS.prefLabel) or self.text(collection, RDFS.label) or _local(collection)
@@ -365,11 +366,27 @@ class _SkosReader:
                                               "uri": "(URI)"})
             self.doc.categories.append(item_of[collection])
             for member in self.members(collection, where):
-                first = self.category_of.setdefault(member, slug)
-                if first != slug and member in self.in_file:
-                    self.warn(f"<{member}>", f"is a member of the collections “{named[first]}” and “{name}”; "
-                                             f"a term has one category, “{named[first]}”")
+                self.category_of.setdefault(member, slug)
+                held_by.setdefault(member, []).append(slug)
         self.nest_categories(item_of, named)
+        self.choose_categories(held_by, named)
+
+    def choose_categories(self, held_by, named):
+        """A concept in several collections takes the innermost: of a domain and one of its
+        microthesauri, the microthesaurus (filtering by the domain still finds it). Of collections
+        apart, the first, with a warning: a term has one category."""
+        parents = {item.data["slug"]: item.data.get("parent") for item in self.doc.categories}
+        for member, slugs in held_by.items():
+            if len(slugs) < 2 or member not in self.in_file:
+                continue
+            outer = set()
+            for slug in slugs:
+                outer |= rules.categories_above(parents, slug)
+            inner = [slug for slug in slugs if slug not in outer] or slugs
+            self.category_of[member] = inner[0]
+            if len(inner) > 1:
+                self.warn(f"<{member}>", f"is a member of the collections “{named[inner[0]]}” and “{named[inner[1]]}”; "
+                                         f"a term has one category, “{named[inner[0]]}”")
 
     def nest_categories(self, item_of, named):
         """A collection that is a member of another (a microthesaurus of a domain) is inside it:

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SKOS
 
 from glossary import services
 from glossary.exchange.snapshot import category_data
+from glossary.selectors import with_groups
 from glossary.models import Category, RelationType, Term
 from graphviz_app.engine import graph_snapshot_for
 from graphviz_app.render import vis_payload
@@ -263,6 +264,20 @@ def test_concept_groups_and_ordered_collections_become_categories_and_a_shared_l
     assert "skos:memberList is a list that loops back on itself; its members are skipped" in out
     assert Category.objects.get(slug="education-2").parent.slug == "education"
     assert Category.objects.get(slug="teaching").parent is None
+
+
+def test_a_concept_in_a_domain_and_in_one_of_its_groups_takes_the_group_without_a_warning(tmp_path):
+    out = import_turtle(tmp_path, """
+th:crops a skos:Collection ; skos:prefLabel "Crops and plants"@en ; skos:member th:cereals, th:c1, th:c2 .
+th:cereals a skos:Collection ; skos:prefLabel "Cereals"@en ; skos:member th:grains, th:c1 .
+th:grains a skos:Collection ; skos:prefLabel "Grains"@en ; skos:member th:c1 .
+th:c1 a skos:Concept ; skos:prefLabel "Wheat"@en .
+th:c2 a skos:Concept ; skos:prefLabel "Fern"@en .
+""")
+    categories = dict(Term.objects.values_list("name", "category__name"))
+    assert categories == {"Wheat": "Grains", "Fern": "Crops and plants"}
+    assert "a term has one category" not in out
+    assert [t.name for t in Term.objects.filter(category__slug__in=with_groups("crops-and-plants"))] == ["Fern", "Wheat"]
 
 
 # Categories inside others -----------------------------------------------------------------------
