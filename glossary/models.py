@@ -459,15 +459,15 @@ class Term(models.Model):
             Label.objects.filter(current_terms("term__"), kind=LabelKind.PREFERRED,
                                  folded__in={rules.fold(label.text) for label in preferred})
             .exclude(term_id=self.pk)
-            .values_list("term__pk", "language", "text", "term__name")
+            .values_list("term__pk", "language", "text", "term__name", "term__slug")
         )
         rows = [(self.pk or 0, label.language, label.text, self.name) for label in preferred]
-        other_names = {}
-        for pk, language, text, name in taken:
-            other_names[pk] = name
+        others = {}
+        for pk, language, text, name, slug in taken:
+            others[pk] = (name, slug)
             rows.insert(0, (pk, language, text, name))
         return [
-            rules.preferred_label_taken_message(text, language, self.name or text, other_names[other])
+            rules.preferred_label_taken_message(text, language, self.name or text, *others[other])
             for key, other, text, language in rules.preferred_label_clashes(rows)
             if key == (self.pk or 0)
         ]

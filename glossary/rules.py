@@ -125,11 +125,15 @@ def repeated_label_message(text: str, language: str) -> str:
     return f"“{text}” is given twice in {language_name(language)} for this term."
 
 
-def preferred_label_taken_message(text: str, language: str, owner: str, other: str) -> str:
-    """One wording for a preferred label that another current term already carries."""
+def preferred_label_taken_message(text: str, language: str, owner: str, other: str, other_key: str = "") -> str:
+    """One wording for a preferred label that another current term already carries. Two terms of
+    one name (two concepts "weed" of a thesaurus) are told apart by ``other_key``: its URI or slug."""
+    same = bool(other_key) and fold(owner) == fold(other)
+    holder = f"“{other}” ({other_key})" if same else f"“{other}”"
     return (
-        f"“{text}” is already the preferred label of “{other}” in {language_name(language)}; "
-        f"“{owner}” cannot have it too (deprecate one of them, or use an alternative label)."
+        f"“{text}” is already the preferred label of {holder} in {language_name(language)}; "
+        f"{'this term' if same else f'“{owner}”'} cannot have it too (deprecate one of them, or use an "
+        f"alternative label)."
     )
 
 

@@ -607,7 +607,8 @@ class Plan:
             reported.add(frozenset((slug, other)))
             owner, holder = (slug, other) if item is self.term_items.get(slug) else (other, slug)
             self.errors.append(f"{item.at('labels')}: " + rules.preferred_label_taken_message(
-                text, language, self.terms[owner].name, self.terms[holder].name))
+                text, language, self.terms[owner].name, self.terms[holder].name,
+                f"<{self.terms[holder].uri}>" if self.terms[holder].uri else holder))
         names = {}
         for slug in current:
             other = names.setdefault(rules.fold(self.terms[slug].name), slug)
