@@ -16,6 +16,7 @@ DEPTH_MIN, DEPTH_MAX, DEPTH_DEFAULT = 1, 3, 1
 NODE_CAP_DEFAULT, NODE_CAP_MAX = 300, 1000
 NAME_MAX_LENGTH = 200
 TREE_LIMIT_DEFAULT = 200
+MAX_OFFSET = 10**7
 SLUG_LIST_PATTERN = r"^[-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+)*$"
 # As documented: an empty value (`?types=`) means the parameter is not given.
 SLUG_LIST_OR_EMPTY_PATTERN = r"^([-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+)*)?$"

@@ -137,13 +137,16 @@ def _by_name(G, nodes, names: NamesIn = GLOSSARY_NAMES):
     return sorted(nodes, key=lambda n: (str(names.name(G, n)).lower(), n))
 
 
-def narrower_terms(snapshot, slug, key, *, limit=None, names: NamesIn = GLOSSARY_NAMES) -> tuple[list[dict], int]:
+def narrower_terms(snapshot, slug, key, *, limit=None, offset=0,
+                   names: NamesIn = GLOSSARY_NAMES) -> tuple[list[dict], int]:
     """The terms directly below ``slug`` along ``key``, each with its own narrower count, by the
-    name the reader sees (``names``) — the first ``limit`` of them in that order."""
+    name the reader sees (``names``) — ``limit`` of them in that order after the first ``offset``;
+    and how many there are."""
     G = snapshot.G
     nodes = list(queries.narrower(G, slug, key))
     children = _by_name(G, nodes, names.load(nodes))
-    return [_tree_item(G, n, key, names) for n in children[:limit]], len(children)
+    end = None if limit is None else offset + limit
+    return [_tree_item(G, n, key, names) for n in children[offset:end]], len(children)
 
 
 def top_concepts(snapshot, key, *, limit=None, names: NamesIn = GLOSSARY_NAMES) -> tuple[list[dict], int]:

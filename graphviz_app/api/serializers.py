@@ -114,6 +114,13 @@ class TreeQuerySerializer(serializers.Serializer):
     )
 
 
+class NarrowerQuerySerializer(TreeQuerySerializer):
+    offset = serializers.IntegerField(
+        required=False, min_value=0, max_value=params.MAX_OFFSET, default=0,
+        help_text="Skip this many terms first (by name): the next `limit` after those a tree shows.",
+    )
+
+
 class TreeItemSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="Term slug.")
     name = serializers.CharField()

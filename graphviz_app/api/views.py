@@ -204,9 +204,10 @@ class NarrowerView(GraphAPIView):
         tags=TAGS,
         summary="The terms directly below a term in a hierarchy",
         description="One level of the broader/narrower tree of a transitive relation type, by name; "
-        "each term says how many narrower terms it has in turn, so a tree can load them on demand. "
+        "each term says how many narrower terms it has in turn, so a tree can load them on demand, "
+        "a long level a page (`offset`, `limit`) at a time. "
         "Terms are named in the reader's language (`?lang=`, else Accept-Language) where they have a name in it.",
-        parameters=[SLUG_PARAM, TRANSITIVE_TYPE_PARAM, s.TreeQuerySerializer],
+        parameters=[SLUG_PARAM, TRANSITIVE_TYPE_PARAM, s.NarrowerQuerySerializer],
         responses={200: s.NarrowerSerializer, 400: BAD_PARAMS, 404: NOT_FOUND},
     )
     def get(self, request, slug):
@@ -214,7 +215,9 @@ class NarrowerView(GraphAPIView):
         key = params.parse_transitive_type(request.query_params.get("type"), snapshot.G)
         limit = params.parse_int(request.query_params.get("limit"), "limit", default=params.TREE_LIMIT_DEFAULT,
                                  low=1, high=params.NODE_CAP_MAX)
-        items, total = selectors.narrower_terms(snapshot, slug, key, limit=limit,
+        offset = params.parse_int(request.query_params.get("offset"), "offset", default=0, low=0,
+                                  high=params.MAX_OFFSET)
+        items, total = selectors.narrower_terms(snapshot, slug, key, limit=limit, offset=offset,
                                                 names=selectors.NamesIn(reader_language(request)))
         return Response({"term": slug, "type": key, "count": total, "narrower": _tree_items(items, term_url_template())})
 

@@ -4,6 +4,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from glossary.models import Relation, Term
+
 READY = '#graph[data-state="ready"]'
 
 
@@ -43,6 +45,37 @@ def test_a_term_pages_tree_loads_narrower_terms_on_demand(page, seed):
     assert toggle.get_attribute("aria-expanded") == "true"
     toggle.press("Enter")  # closes again, by keyboard
     assert deep.locator(":scope > ul").is_hidden()
+    page.watch.assert_clean()
+
+
+def test_a_long_level_of_a_tree_shows_its_other_terms_a_page_at_a_time(page, seed, make_term, relate, is_a):
+    hub = Term.objects.get(slug="large-language-model")
+    for i in range(260):
+        relate(make_term(f"Model {i:03}"), is_a, hub)
+    page.goto("/terms/deep-learning/")
+    tree = page.locator("section.tree-panel ul.tree").first
+    item = tree.locator('li.tree-item[data-slug="large-language-model"]').first
+    item.locator(":scope > .tree-row > .tree-toggle").click()
+    more = item.locator(":scope > .tree-more > .tree-more-button")
+    more.wait_for()
+    shown = item.locator(":scope > ul > li.tree-item")
+    assert shown.count() == 200 and more.inner_text().startswith("Show more narrower terms (")
+    with page.expect_response("**/api/graph/narrower/large-language-model/?type=is-a&offset=200"):
+        more.click()
+    item.locator(':scope > ul > li[data-slug="model-259"]').wait_for()
+    assert shown.count() == Relation.objects.filter(target=hub, type=is_a).count()
+    assert item.locator(":scope > .tree-more").count() == 0
+    # The hub's own page lists its first 50 below it; its button loads the others after those.
+    page.goto("/terms/large-language-model/")
+    own = page.locator('section.tree-panel li.tree-item:has(> .tree-row > a[aria-current="page"])').first
+    assert own.locator(":scope > ul > li.tree-item").count() == 50
+    with page.expect_response("**/api/graph/narrower/large-language-model/?type=is-a&offset=50"):
+        own.locator(":scope > .tree-more > .tree-more-button").click()
+    with page.expect_response("**/api/graph/narrower/large-language-model/?type=is-a&offset=250"):
+        own.locator(':scope > .tree-more > .tree-more-button[data-shown="250"]').click()
+    own.locator(':scope > ul > li[data-slug="model-259"]').wait_for()
+    assert own.locator(":scope > ul > li.tree-item").count() == Relation.objects.filter(target=hub, type=is_a).count()
+    assert own.locator(":scope > .tree-more").count() == 0
     page.watch.assert_clean()
 
 

@@ -32,6 +32,11 @@ def test_narrower_terms_come_by_name_with_their_own_counts(client, tree):
     assert client.get("/api/graph/narrower/transformer/?type=part-of").json()["narrower"][0]["id"] == "attention"
     capped = client.get("/api/graph/narrower/ai/?limit=1").json()
     assert capped["count"] == 2 and len(capped["narrower"]) == 1
+    # The next page of a long level, as a tree's "Show more" asks for it.
+    rest = client.get("/api/graph/narrower/ai/?limit=1&offset=1").json()
+    assert rest["count"] == 2 and [n["id"] for n in rest["narrower"]] == ["ml"]
+    assert client.get("/api/graph/narrower/ai/?offset=2").json()["narrower"] == []
+    assert list(client.get("/api/graph/narrower/ai/?offset=-1").json()) == ["offset"]
 
 
 def test_drafts_stay_out_of_trees_for_the_public(client, staff_user, tree):
@@ -125,7 +130,8 @@ def test_a_top_concept_with_many_narrower_terms_shows_the_first_and_counts_the_r
         relate(make_term(f"Subfield {i:02}"), is_a, tree["ai"])
     html = client.get("/hierarchy/").content.decode()
     assert "Subfield 00" in html and "Subfield 59" not in html
-    assert "and 12 more narrower terms" in html  # 62 in all, 50 shown
+    assert ">Show more narrower terms (12 not shown)</button>" in html  # 62 in all, 50 shown
+    assert 'class="tree-more-button" data-shown="50"' in html
 
 
 def test_trees_name_terms_in_the_readers_language_in_pages_and_endpoints(client, tree):

@@ -45,32 +45,70 @@
     return item;
   }
 
-  function load(tree, item, button) {
+  // One level of narrower terms, from the ``offset``-th on (by name), as the API pages them.
+  function fetchNarrower(tree, item, offset) {
     var url = tree.dataset.narrowerUrl.replace("__slug__", encodeURIComponent(item.dataset.slug));
-    var waiting = el("p", "tree-loading", "Loading…");
-    item.appendChild(waiting);
-    button.disabled = true;
-    return fetch(withLang(url + "?type=" + encodeURIComponent(tree.dataset.treeType)), {
-      headers: { Accept: "application/json" }, credentials: "same-origin",
-    })
+    var query = "?type=" + encodeURIComponent(tree.dataset.treeType) + (offset ? "&offset=" + offset : "");
+    return fetch(withLang(url + query), { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("Could not load the narrower terms (" + response.status + ").");
         return response.json();
-      })
+      });
+  }
+
+  // What a long level says below the terms it shows: a button that shows the next ones.
+  function moreButton(shown, count) {
+    var button = el("button", "tree-more-button", "Show more narrower terms (" + (count - shown) + " not shown)");
+    button.type = "button";
+    button.dataset.shown = String(shown);
+    return button;
+  }
+
+  function load(tree, item, button) {
+    var waiting = el("p", "tree-loading", "Loading…");
+    item.appendChild(waiting);
+    button.disabled = true;
+    return fetchNarrower(tree, item, 0)
       .then(function (data) {
         var list = el("ul");
         data.narrower.forEach(function (term) { list.appendChild(itemFor(term)); });
         waiting.replaceWith(list);
         if (data.count > data.narrower.length) {
-          list.after(el("p", "tree-more", "and " + (data.count - data.narrower.length) + " more narrower terms"));
+          var more = el("p", "tree-more");
+          more.appendChild(moreButton(data.narrower.length, data.count));
+          list.after(more);
         }
       })
       .catch(function (error) { waiting.textContent = error.message; })
       .finally(function () { button.disabled = false; });
   }
 
+  function loadMore(tree, button) {
+    var item = button.closest(".tree-item");
+    var list = item.querySelector(":scope > ul");
+    var shown = Number(button.dataset.shown);
+    button.disabled = true;
+    button.textContent = "Loading…";
+    return fetchNarrower(tree, item, shown)
+      .then(function (data) {
+        data.narrower.forEach(function (term) { list.appendChild(itemFor(term)); });
+        shown += data.narrower.length;
+        if (shown < data.count && data.narrower.length) button.replaceWith(moreButton(shown, data.count));
+        else button.parentNode.remove();
+      })
+      .catch(function (error) {
+        button.disabled = false;
+        button.textContent = error.message + " Try again";
+      });
+  }
+
   function wire(tree) {
     tree.addEventListener("click", function (event) {
+      var more = event.target.closest(".tree-more-button");
+      if (more && tree.contains(more)) {
+        loadMore(tree, more);
+        return;
+      }
       var button = event.target.closest(".tree-toggle");
       if (!button || !tree.contains(button)) return;
       var item = button.closest(".tree-item");
