@@ -157,8 +157,18 @@ def neighbourhood(request, slug):
     context.update(
         meta=meta, payload=_view_payload(request, snapshot, H, context, focus=slug, start=start, names=names),
         filter_count=len(context["types"] or ()) + (context["direction"] != "both"),
+        cap_hint=_cap_hint(context["depth"], context["limit"]),
     )
     return _answer(request, "graphviz_app/neighbourhood.html", context)
+
+
+def _cap_hint(depth: int, limit: int) -> str:
+    """How to see the rest of a neighbourhood that was cut: only what the reader can still change."""
+    if depth > 1:
+        return "(lower the depth or pick relation types)"
+    if limit < params.NODE_CAP_MAX:
+        return f"(pick relation types, or show up to {params.NODE_CAP_MAX:,} terms under Filters)"
+    return "(pick relation types)"
 
 
 def path(request):

@@ -63,6 +63,14 @@ def test_node_cap_says_how_many_are_shown(client, llm_graph):
     assert len(payload_of(client.get("/graph/?limit=3"))["nodes"]) == 3
 
 
+def test_a_cut_neighbourhood_suggests_only_what_the_reader_can_still_change(client, llm_graph):
+    deep = client.get("/graph/llm/?depth=2&limit=2").content.decode()
+    assert "Showing 2 of" in deep and "(lower the depth or pick relation types)" in deep
+    near = client.get("/graph/llm/?depth=1&limit=2").content.decode()
+    assert "Showing 2 of 5 terms — narrow the filters (pick relation types, or show up to 1,000 terms under Filters)" in near
+    assert "lower the depth" not in near
+
+
 def test_filters_stay_in_the_form_so_the_url_is_shareable(client, llm_graph):
     html = client.get("/graph/llm/?depth=2&types=requires&direction=in").content.decode()
     assert '<option value="2" selected>' in html
