@@ -299,6 +299,10 @@ GLOSSARY_NAME_FALLBACK = [tag.strip() for tag in os.environ.get("GLOSSARY_NAME_F
 GLOSSARY_IMPORT_MAX_BYTES = int(os.environ.get("GLOSSARY_IMPORT_MAX_BYTES", str(500 * 1024 * 1024)))
 GLOSSARY_IMPORT_MAX_SECONDS = int(os.environ.get("GLOSSARY_IMPORT_MAX_SECONDS", "1800"))
 
+# Whether `make run` (load_seed_if_empty) puts the seed glossary about LLMs into an empty database.
+# Off, the glossary starts empty, for a vocabulary of one's own to be imported.
+GLOSSARY_SEED = env_bool("GLOSSARY_SEED", default=True)
+
 # Base URI of exported concepts that have no URI of their own (<base>terms/<slug>). Unset, web
 # exports use the address the request came to; the command line asks for it.
 GLOSSARY_BASE_URI = os.environ.get("GLOSSARY_BASE_URI", "")

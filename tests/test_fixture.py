@@ -1,5 +1,6 @@
 """The seed glossary loads into an empty database and satisfies every model rule."""
 
+import io
 import json
 import re
 from pathlib import Path
@@ -127,3 +128,11 @@ def test_load_seed_if_empty_leaves_existing_data_alone(make_term):
 def test_load_seed_if_empty_loads_into_an_empty_database(db):
     call_command("load_seed_if_empty", verbosity=0)
     assert Term.objects.count() > 40
+
+
+def test_with_glossary_seed_off_an_empty_database_stays_empty_for_ones_own_vocabulary(db, settings):
+    settings.GLOSSARY_SEED = False
+    out = io.StringIO()
+    call_command("load_seed_if_empty", stdout=out)
+    assert not Term.objects.exists() and not RelationType.objects.exists() and not Category.objects.exists()
+    assert "GLOSSARY_SEED is off" in out.getvalue()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.core.management.base import BaseCommand
@@ -15,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--fixture", default=SEED)
 
     def handle(self, *args, fixture, **options):
+        if not settings.GLOSSARY_SEED:
+            self.stdout.write("GLOSSARY_SEED is off: the glossary starts empty; import your vocabulary.")
+            return
         if Term.objects.exists():
             self.stdout.write(f"The glossary already holds {Term.objects.count()} terms; seed not loaded.")
             return
