@@ -80,6 +80,18 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.BooleanField: StrictBooleanField,
     }
 
+    def to_internal_value(self, data):
+        # DRF drops the keys it does not know, so a misspelt field ("colour") would be a 2xx that
+        # changed nothing. The representation's read-only fields may come back (a PUT of a GET).
+        if isinstance(data, dict):  # a QueryDict too
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
+                raise serializers.ValidationError(
+                    {key: [f"No such field here; the fields are: {writable}."] for key in unknown}, code="unknown_field"
+                )
+        return super().to_internal_value(data)
+
 
 class StrictManyRelatedField(serializers.ManyRelatedField):
     def to_internal_value(self, data):

@@ -3,7 +3,7 @@
 import pytest
 
 from glossary import services
-from glossary.models import Category, Reference, RelationType
+from glossary.models import Category, Reference, RelationType, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +252,19 @@ def test_a_category_left_inside_itself_by_an_earlier_version_is_taken_out_by_the
     migration.take_out_of_themselves(apps, None)
     assert dict(Category.objects.values_list("slug", "parent__slug")) == {"cereals": None, "grains": "cereals"}
     assert grains.parent_id == cereals.pk
+
+
+def test_a_misspelt_field_is_refused_naming_it_and_the_fields_and_nothing_is_written(as_editor):
+    response = as_editor.post("/api/categories/", {"name": "Bad colour", "colour": "red"}, format="json")
+    assert response.status_code == 400
+    [message] = response.json()["colour"]
+    assert message.startswith("No such field here; the fields are: ") and "color" in message
+    assert not Category.objects.filter(name="Bad colour").exists()
+    nested = as_editor.post("/api/terms/", {"name": "Soil", "labels": [
+        {"text": "Soil", "language": "en", "kind": "preferred", "lang": "en"}]}, format="json")
+    assert nested.status_code == 400 and "lang" in nested.json()["labels"]["0"]  # the label at index 0
+    assert not Term.objects.filter(name="Soil").exists()
+    # What a read answers may come back whole: its read-only fields are fields too.
+    created = as_editor.post("/api/categories/", {"name": "Soils", "color": "#336699"}, format="json").json()
+    again = as_editor.put(f"/api/categories/{created['slug']}/", {**created, "description": "Ground."}, format="json")
+    assert again.status_code == 200 and again.json()["description"] == "Ground."
