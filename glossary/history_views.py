@@ -13,18 +13,33 @@ from glossary.versions import diff_between, history_term_get, may_revert, term_v
 
 @require_GET
 def term_history(request, slug):
+    """The versions; ``?from=&to=`` a diff between two; ``?revert=N`` (staff) asks to confirm a
+    revert to version N, above the diff from the current version to it: what the revert changes."""
     term = history_term_get(slug=slug, user=request.user)
     versions = visible_versions(term, request.user)
+    revert = _version_to_confirm(request, versions)
     wants_diff = "from" in request.GET or "to" in request.GET
-    diff = diff_between(term, versions, request.user, request.GET.get("from"), request.GET.get("to")) \
-        if wants_diff else None
+    if revert is not None:
+        diff = diff_between(term, versions, request.user, str(versions[0].number), str(revert.number))
+    else:
+        diff = diff_between(term, versions, request.user, request.GET.get("from"), request.GET.get("to")) \
+            if wants_diff else None
     return render(request, "glossary/term_history.html", {
         "term": term,
         "localized": localize(term, reader_language(request)),
         "versions": versions,
         "diff": diff,
         "may_revert": may_revert(request.user),
+        "revert": revert,
     })
+
+
+def _version_to_confirm(request, versions):
+    """The earlier version ``?revert=`` names, for staff; None when it names none of them."""
+    wanted = request.GET.get("revert", "")
+    if not (wanted.isdigit() and may_revert(request.user)):
+        return None
+    return next((v for v in versions[1:] if v.number == int(wanted)), None)
 
 
 @require_POST

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from glossary import services
+from glossary.models import Term
 from glossary.versions import term_versions
 
 
@@ -113,7 +114,22 @@ def test_an_import_version_names_its_change_set_file_and_counts(client, db, tmp_
 def test_staff_see_a_revert_button_per_earlier_version_and_readers_none(client, staff_client, llm):
     assert "Revert to version" not in client.get(history_url(llm)).content.decode()
     page = staff_client.get(history_url(llm)).content.decode()
-    assert page.count('form="revert-') == len(term_versions(llm)) - 1
+    assert page.count('href="?revert=') == len(term_versions(llm)) - 1
+    assert 'method="post"' not in page.split("</header>", 1)[1]  # nothing reverts in one click
+
+
+def test_a_revert_is_confirmed_first_above_what_it_would_change_and_only_staff_are_asked(
+        client, staff_client, llm):
+    services.term_update(term=llm, short_definition="A newer wording.")
+    first, latest = term_versions(llm)[0].number, term_versions(llm)[-1].number
+    page = staff_client.get(history_url(llm, revert=first)).content.decode()
+    assert f"Revert to version {first}?" in page
+    assert f'action="{reverse("glossary:term-revert", kwargs={"slug": llm.slug, "number": first})}"' in page
+    assert f"Version {latest} → version {first}" in page and "<del>newer</del>" in page  # what the revert undoes
+    assert Term.objects.get(pk=llm.pk).short_definition == "A newer wording."  # the GET changed nothing
+    for refused in (latest, 999, "x"):  # the current version, one that is not there, not a number
+        assert 'class="panel revert-confirm"' not in staff_client.get(history_url(llm, revert=refused)).content.decode()
+    assert 'class="panel revert-confirm"' not in client.get(history_url(llm, revert=first)).content.decode()
 
 
 @pytest.mark.parametrize("extra_versions", [0, 12])
