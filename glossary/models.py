@@ -213,7 +213,7 @@ class Category(models.Model):
             parents[self.pk] = self.parent_id
             loop = rules.find_cycle((child, parent) for child, parent in parents.items() if parent)
             if loop:  # through this category, whose parent alone changes: told from it
-                start = loop.index(self.pk)
+                start = loop.index(self.pk) if self.pk in loop else 0
                 loop = loop[start:-1] + loop[:start + 1]
                 names = dict(Category.objects.filter(pk__in=loop).values_list("pk", "name")) | {self.pk: self.name}
                 message = rules.category_loop_message([names[pk] for pk in loop])
