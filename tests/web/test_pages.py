@@ -390,3 +390,9 @@ def test_a_long_list_links_to_its_first_last_and_nearby_pages_not_only_the_next(
     assert 'href="?letter=M&amp;page=62" aria-label="Page 62">62</a>' in html and "page=34" not in html
     two = render_to_string("glossary/_pagination.html", {"page": Paginator(range(20), 10).get_page(1)})
     assert "pagination-pages" not in two  # Previous and Next say it all
+
+
+def test_an_empty_glossarys_home_page_points_to_the_import(client, db):
+    html = client.get("/").content.decode()
+    assert '<a href="/admin/glossary/term/import/">Import a vocabulary</a> (SKOS, JSON or CSV)' in html
+    assert "The graph appears here once terms are related to each other." in html
