@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -202,6 +202,9 @@ def if_match_versions(request) -> list[str] | None:
     if header is None:
         return None
     tags = parse_etags(header)
+    if not tags:  # not even an entity tag: a 412 would wrongly say someone changed the resource
+        raise ValidationError({"If-Match": [
+            "Not an entity tag: send the ETag of the copy you start from, as a read gave it (in double quotes)."]})
     if "*" in tags:
         return None
     return [tag[1:-1].rpartition("-")[2] for tag in tags if tag.startswith('"')]
