@@ -3,7 +3,8 @@
 drf-spectacular only documents the success response by default. The error responses follow
 from how the API works rather than from each view, so they are added here once:
 
-* 400 for writes and for any operation with query parameters (all of them are validated);
+* 400 for writes and for any operation with query parameters (all of them are validated), or an
+  If-Match header (a value that is no entity tag);
 * 401 everywhere: a wrong ``Authorization: Token`` header is refused even on a public read;
 * 403 for writes (authenticated without the model permission, or a session without CSRF token);
 * 404 for operations with a path parameter, and for paginated lists (a page past the end);
@@ -56,8 +57,9 @@ class GlossaryAutoSchema(AutoSchema):
         locations = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
         has_query = any(where == "query" for where, _ in locations)
         has_path = any(where == "path" for where, _ in locations)
+        takes_if_match = ("header", "If-Match") in locations  # a value that is no entity tag is a 400
         errors = {"401": ("ErrorResponse", "Authentication credentials were given but are invalid, or are required.")}
-        if self.method in WRITE_METHODS - {"DELETE"} or has_query:
+        if self.method in WRITE_METHODS - {"DELETE"} or has_query or takes_if_match:
             errors["400"] = ("ValidationErrorResponse", "Invalid input; nothing was changed.")
         if self.method in WRITE_METHODS:
             errors["403"] = ("ErrorResponse", "You lack the permission for this change.")

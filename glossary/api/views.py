@@ -199,7 +199,7 @@ def if_match_versions(request) -> list[str] | None:
     """The term versions an If-Match header names (None: no header, or ``*``: any version will do).
     Tags this API did not make, and weak ones, name no version: they never match."""
     header = request.headers.get("If-Match")
-    if header is None:
+    if header is None or not header.strip():  # an empty header asks for nothing
         return None
     tags = parse_etags(header)
     if not tags:  # not even an entity tag: a 412 would wrongly say someone changed the resource

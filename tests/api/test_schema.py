@@ -33,6 +33,8 @@ def test_every_operation_documents_its_errors_with_bodies(schema):
             assert {"400", "403"} <= codes, (method, path)
         if method == "delete":
             assert "403" in codes, (method, path)
+        if any(p["name"] == "If-Match" for p in operation.get("parameters", [])):
+            assert "400" in codes, (method, path)  # an If-Match that is no entity tag
         if "{" in path:
             assert "404" in codes, (method, path)
         if any(p["in"] == "query" for p in operation.get("parameters", [])):

@@ -183,13 +183,15 @@ def test_a_write_with_a_stale_if_match_is_412_and_changes_nothing(term, api, sta
     assert Term.objects.get(pk=term.pk).body == "Bob's body."
 
 
-def test_an_if_match_that_is_no_entity_tag_is_a_400_naming_it_not_a_conflict(term, api):
+def test_an_if_match_that_is_no_entity_tag_is_a_400_naming_it_not_a_conflict(term, api, staff_api):
     url = f"/api/terms/{term.slug}/"
     refused = api["alice"].patch(url, {"body": "Alice's."}, format="json", HTTP_IF_MATCH="garbage")
     assert refused.status_code == 400
     assert refused.json() == {"If-Match": [
         "Not an entity tag: send the ETag of the copy you start from, as a read gave it (in double quotes)."]}
     assert Term.objects.get(pk=term.pk).body == ""
+    assert staff_api.delete(url, HTTP_IF_MATCH="garbage").status_code == 400
+    assert Term.objects.filter(pk=term.pk).exists()
     # A well-formed tag this API did not make names no version: that one is a 412, as before.
     assert api["alice"].patch(url, {"body": "Alice's."}, format="json", HTTP_IF_MATCH='"abc"').status_code == 412
 
