@@ -329,19 +329,6 @@ def categories_inside(parents: Mapping[Hashable, Hashable | None], chosen: Itera
     return inside_of(parents)(chosen)
 
 
-def categories_above(parents: Mapping[Hashable, Hashable | None], category: Hashable) -> set:
-    """The categories ``category`` is inside at any depth (its parent, theirs …), itself not.
-
-    >>> sorted(categories_above({"edu": None, "school": "edu", "exams": "school"}, "exams"))
-    ['edu', 'school']
-    """
-    found, parent = set(), parents.get(category)
-    while parent is not None and parent not in found and parent != category:
-        found.add(parent)
-        parent = parents.get(parent)
-    return found
-
-
 def inside_of(parents: Mapping[Hashable, Hashable | None]) -> Callable[[Iterable[Hashable]], set]:
     """`categories_inside` for one ``parents``, to be asked many times: its children are listed once."""
     children = defaultdict(list)

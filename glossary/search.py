@@ -576,6 +576,8 @@ def notation_key(alias: str):
     the ORM (`resolver.resolve_names`) to use the same index."""
     code = Lower("notation")
     return Collate(code, "C") if connections[alias].vendor == "postgresql" else code
+
+
 _DIGIT = re.compile(r"\d")
 
 

@@ -119,8 +119,8 @@ def _initials(request) -> list[dict]:
     character a name starts with (a quotation mark)."""
     used = selectors.initials_used(user=request.user, language=reader_language(request))
     others = used.difference(string.ascii_uppercase)
-    letters = [*string.ascii_uppercase, *sorted(c for c in others if c.isalpha()),
-               *sorted(c for c in others if c.isdigit()), *sorted(c for c in others if not c.isalnum())]
+    letters = [*string.ascii_uppercase,
+               *sorted(others, key=lambda c: (0 if c.isalpha() else 1 if c.isdigit() else 2, c))]
     # The other letters start a row of their own: a Greek Ε or Cyrillic Е beside the Latin E would
     # look like the same letter twice.
     return [{"letter": letter, "enabled": letter in used, "starts_row": i == len(string.ascii_uppercase)}

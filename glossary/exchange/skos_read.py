@@ -366,8 +366,8 @@ class _SkosReader:
                                               "uri": "(URI)"})
             self.doc.categories.append(item_of[collection])
             for member in self.members(collection, where):
-                self.category_of.setdefault(member, slug)
                 held_by.setdefault(member, []).append(slug)
+        self.category_of = {member: slugs[0] for member, slugs in held_by.items()}
         self.nest_categories(item_of, named)
         self.choose_categories(held_by, named)
 
@@ -375,14 +375,12 @@ class _SkosReader:
         """A concept in several collections takes the innermost: of a domain and one of its
         microthesauri, the microthesaurus (filtering by the domain still finds it). Of collections
         apart, the first, with a warning: a term has one category."""
-        parents = {item.data["slug"]: item.data.get("parent") for item in self.doc.categories}
+        inside = rules.inside_of({item.data["slug"]: item.data.get("parent") for item in self.doc.categories})
         for member, slugs in held_by.items():
             if len(slugs) < 2 or member not in self.in_file:
                 continue
-            outer = set()
-            for slug in slugs:
-                outer |= rules.categories_above(parents, slug)
-            inner = [slug for slug in slugs if slug not in outer] or slugs
+            # A collection holding another of the member's collections is not the innermost.
+            inner = [slug for slug in slugs if not (inside([slug]) - {slug}) & set(slugs)] or slugs
             self.category_of[member] = inner[0]
             if len(inner) > 1:
                 self.warn(f"<{member}>", f"is a member of the collections “{named[inner[0]]}” and “{named[inner[1]]}”; "

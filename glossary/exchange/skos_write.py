@@ -18,7 +18,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, NamespaceManager
 
 from glossary.exchange.document import ExchangeError
@@ -218,7 +218,7 @@ def iter_skos(snapshot: dict, rdf_format: str = "turtle", *, base: str):
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 # An XML element's local name (an NCName, in ASCII) must not start with a digit or a hyphen.
 _XML_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-_XML_NAME_AT_END = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
+_XML_NAME_AT_END = re.compile(_XML_LOCAL_NAME.pattern + "$")
 # What XML 1.0 cannot hold, even as a character reference: C0 controls but tab and newlines.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _XML_TEXT = {"\r": "&#13;"}  # a raw carriage return would be read back as a newline
@@ -329,10 +329,10 @@ class Statements:
             if obj.datatype:
                 return {"@value": str(obj), "@type": self._json_name(obj.datatype)}
             return {"@value": str(obj)}
-        return {"@id": _node_id(obj)}
+        return {"@id": str(obj)}
 
     def _json_node(self, subject, predicates):
-        node = {"@id": _node_id(subject)}
+        node = {"@id": str(subject)}
         for predicate, objects in predicates.items():
             if predicate == RDF.type and not any(isinstance(obj, Literal) for obj in objects):
                 node["@type"] = [self._json_name(obj) for obj in objects]
@@ -393,8 +393,7 @@ class Statements:
         return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{declarations}\n>\n'
 
     def _xml_description(self, elements, subject, predicates):
-        which = "rdf:nodeID" if isinstance(subject, BNode) else "rdf:about"
-        lines = [f"  <rdf:Description {which}={quoteattr(str(subject))}>\n"]
+        lines = [f"  <rdf:Description rdf:about={quoteattr(str(subject))}>\n"]
         for predicate, objects in predicates.items():
             tag = elements[predicate]
             for obj in objects:
@@ -405,11 +404,7 @@ class Statements:
                         kind = f" rdf:datatype={quoteattr(str(obj.datatype))}" if obj.datatype else ""
                     lines.append(f"    <{tag}{kind}>{escape(str(obj), _XML_TEXT)}</{tag}>\n")
                 else:
-                    which = "rdf:nodeID" if isinstance(obj, BNode) else "rdf:resource"
-                    lines.append(f"    <{tag} {which}={quoteattr(str(obj))}/>\n")
+                    lines.append(f"    <{tag} rdf:resource={quoteattr(str(obj))}/>\n")
         lines.append("  </rdf:Description>\n")
         return "".join(lines)
 
-
-def _node_id(node) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else str(node)

@@ -189,9 +189,10 @@ def test_a_name_that_starts_with_a_quotation_mark_has_a_working_button_after_the
         client, glossary, make_term):
     make_term("“Fair trade” & <organic> labels")
     make_term("3D printing")
+    make_term("½ measure")  # neither a letter nor a digit, yet a character of its own
     html = client.get("/").content.decode()
     index = re.findall(r'aria-label="Terms starting with (.)">', html)
-    assert index[-2:] == ["3", "“"], index
+    assert index[-3:] == ["3", "½", "“"], index
     response = client.get("/terms/", {"letter": "“"})
     assert response.status_code == 200
     assert [t.name for t in response.context["page"]] == ["“Fair trade” & <organic> labels"]
