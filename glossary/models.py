@@ -239,6 +239,16 @@ def default_language() -> str:
     return settings.GLOSSARY_LANGUAGE
 
 
+# The stored columns `name_order` fills, on terms and labels alike.
+NAME_ORDER_FIELDS = ("sort_key", "initial")
+
+
+def name_order(text: str, language: str) -> tuple[str, str]:
+    """A name's place in the A–Z lists, as stored with it (`NAME_ORDER_FIELDS`): its sort key and
+    the letter it is filed under, in ``language`` (`rules.sort_key`, `rules.initial_of`)."""
+    return rules.sort_key(text, language), rules.initial_of(text, language)
+
+
 def name_languages() -> list[str]:
     """The languages a term's name is taken from, best first: the glossary's own, then
     ``GLOSSARY_NAME_FALLBACK`` for a concept with no preferred label in it (`rules.display_label`)."""
@@ -326,6 +336,21 @@ class TermQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    # Bulk writes keep `Term.sort_key` and `Term.initial` too (`save` and fixtures go through `_order_term`).
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for term in objs:
+            term.sort_key, term.initial = name_order(term.name, default_language())
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if "name" in fields:
+            for term in objs:
+                term.sort_key, term.initial = name_order(term.name, default_language())
+            fields = [*fields, *(f for f in NAME_ORDER_FIELDS if f not in fields)]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Term(models.Model):
     name = models.CharField(
@@ -375,17 +400,24 @@ class Term(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     # When readers first could see it: /changes/ calls that its creation, however long it was a draft.
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Where the name sorts and what letter it is filed under in the A–Z lists, in the glossary's
+    # language (`name_order`). Kept by every save and bulk write; never set by hand.
+    sort_key = models.CharField(max_length=rules.SORT_KEY_LENGTH, editable=False, default="")
+    initial = models.CharField(max_length=8, editable=False, default="")
 
     objects = models.Manager.from_queryset(TermQuerySet)()
-    history = recorded_history(unindexed=("slug", "status", "updated_at", "category", "replaced_by", "uri"))
+    history = recorded_history(unindexed=("slug", "status", "updated_at", "category", "replaced_by", "uri",
+                                          "sort_key", "initial"))
 
     class Meta:
-        ordering = [Lower("name")]
+        ordering = ["sort_key", "id"]
         permissions = [("review_term", "Can review terms: publish, request changes, deprecate")]
         # The A–Z order of term lists (`selectors.TERM_ORDERINGS`): a page of 25 reads 25 entries
         # of this index rather than sorting every term.
         indexes = [
-            models.Index(Lower("name"), "id", name="term_name_order"),
+            models.Index(fields=["sort_key", "id"], name="term_sort_order"),
+            # A letter of the A–Z index, a page at a time.
+            models.Index(fields=["initial", "sort_key", "id"], name="term_initial_order"),
             # A notation (a thesaurus's code for the concept) is looked up as typed, like a slug or URI.
             models.Index(fields=["notation"], name="term_notation_idx"),
         ]
@@ -489,20 +521,23 @@ class LabelSubkind(models.TextChoices):
 
 
 class LabelQuerySet(models.QuerySet):
-    """Bulk writes keep `Label.folded` too (`save` and fixtures go through `_fold_label`)."""
+    """Bulk writes keep `Label.folded`, `sort_key` and `initial` too (`save` and fixtures go
+    through `_fold_label`)."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for label in objs:
             label.folded = rules.fold(label.text)
+            label.sort_key, label.initial = name_order(label.text, label.language)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs, fields = list(objs), list(fields)
-        if "text" in fields:
+        if "text" in fields or "language" in fields:
             for label in objs:
                 label.folded = rules.fold(label.text)
-            fields = [*fields, "folded"] if "folded" not in fields else fields
+                label.sort_key, label.initial = name_order(label.text, label.language)
+            fields = [*fields, *(f for f in ("folded", *NAME_ORDER_FIELDS) if f not in fields)]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
@@ -535,9 +570,12 @@ class Label(models.Model):
     # so that resolving a name is one look-up in an index, under the same rule on both databases:
     # "großes sprachmodell" finds "Großes Sprachmodell", "λόγος" finds "ΛΌΓΟΣ". Never set by hand.
     folded = models.CharField(max_length=600, editable=False, default="")
+    # Where the text sorts and is filed in the A–Z lists of readers of its language (`name_order`).
+    sort_key = models.CharField(max_length=rules.SORT_KEY_LENGTH, editable=False, default="")
+    initial = models.CharField(max_length=8, editable=False, default="")
 
     objects = LabelManager()
-    history = recorded_history(unindexed=("id", "folded"))
+    history = recorded_history(unindexed=("id", "folded", "sort_key", "initial"))
 
     class Meta:
         ordering = ["language", "kind", Lower("text")]
@@ -1080,5 +1118,13 @@ class ReleaseEntry(models.Model):
 
 @receiver(pre_save, sender=Label)
 def _fold_label(sender, instance, **kwargs):
-    """Every save of a label — services, admin, fixtures (raw) — keeps its `folded` text."""
+    """Every save of a label — services, admin, fixtures (raw) — keeps its `folded` text and its
+    place in the A–Z lists."""
     instance.folded = rules.fold(instance.text)
+    instance.sort_key, instance.initial = name_order(instance.text, instance.language)
+
+
+@receiver(pre_save, sender=Term)
+def _order_term(sender, instance, **kwargs):
+    """Every save of a term — services, admin, fixtures (raw) — keeps its place in the A–Z lists."""
+    instance.sort_key, instance.initial = name_order(instance.name, default_language())

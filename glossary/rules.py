@@ -6,10 +6,12 @@ database: callers pass names, label tuples and edge lists, and turn the returned
 ``ValidationError``s or import errors with a place.
 """
 
+import functools
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+import icu
 import networkx as nx
 from anyascii import anyascii
 from django.utils.text import slugify
@@ -47,22 +49,86 @@ def slug_of(name: str, max_length: int = 200) -> str:
     return slugify(anyascii(str(name or "")))[:max_length].strip("-")
 
 
-# What ?letter= takes: any one character a name can be filed under (`initial_of`): a letter of any
-# script or a digit, or the quotation mark or bracket a name starts with.
-INDEX_INITIAL = r"^\S$"
+# The A–Z order and index -----------------------------------------------------------------
+# Names sort and file as readers of their language expect (ICU's collation and alphabetic index,
+# from CLDR): "bétail" before "bovin" and "Église" under E in French; Ä a letter of its own in
+# Swedish, under A in German; "ёлка" under Е in Russian; أ and إ under ا in Arabic; a Chinese
+# name under the first letter of its pinyin. The sort key is stored with the name (`Term.sort_key`,
+# `Label.sort_key`) so that lists are ordered by an index, on either database.
+
+# Other scripts each index offers letters of, so that a Greek or Arabic name in an English
+# glossary is filed under its own letter rather than under "…".
+INDEX_SCRIPTS = ("en", "el", "ru", "ar", "he", "hi", "th", "ko", "ja")
+# The sort key as stored: hex digits (which sort as their bytes under any collation), cut to a
+# length that orders any real name and fits an index entry.
+SORT_KEY_LENGTH = 500
+# What ?letter= takes: a letter as the index files names under (one character, or a few letters
+# where a language's alphabet has such a letter: Czech "CH"), a digit, or the quotation mark a name
+# starts with.
+INDEX_INITIAL = r"^(\S|\w{2,3})$"
 
 
-def initial_of(name: str) -> str:
-    """The letter a name is filed under in the A–Z index: its first character in capitals, in
-    any script ("äly" → "Ä", "λόγος" → "Λ", "ёлка" → "Ё")."""
-    return str(name or "")[:1].upper()[:1]
+@functools.lru_cache(maxsize=128)
+def _locale(language: str):
+    return icu.Locale.forLanguageTag(language) if language else icu.Locale.getRoot()
 
 
-def initials_filed_under(letter: str) -> list[str]:
-    """The first characters of the names filed under ``letter`` (`initial_of`): the capital and
-    the small letter ("Λ", "λ")."""
-    capital = initial_of(letter)
-    return sorted({c for c in (capital, capital.lower()) if c and initial_of(c) == capital})
+@functools.lru_cache(maxsize=128)
+def _collator(language: str):
+    return icu.Collator.createInstance(_locale(language))
+
+
+@functools.lru_cache(maxsize=128)
+def _alphabetic_index(language: str, *, other_scripts: bool):
+    index = icu.AlphabeticIndex(_locale(language))
+    if other_scripts:
+        index.maxLabelCount = 1000
+        for other in INDEX_SCRIPTS:
+            index.addLabels(_locale(other))
+    return index.buildImmutableIndex()
+
+
+def _normal_buckets(index) -> list[str]:
+    buckets = (index.getBucket(i) for i in range(index.bucketCount))
+    return [label for label, kind in buckets if kind == icu.UAlphabeticIndexLabelType.NORMAL]
+
+
+def sort_key(name: str, language: str = "") -> str:
+    """What ``name``, in ``language`` (a BCP 47 tag; '' for none), is ordered by in A–Z lists."""
+    return _collator(language).getSortKey(" ".join(str(name or "").split())).hex()[:SORT_KEY_LENGTH]
+
+
+def initial_of(name: str, language: str = "") -> str:
+    """The letter ``name``, in ``language``, is filed under in the A–Z index: its letter in that
+    language's alphabet ("Église" → "E" in French; "ärm" → "Ä" in Swedish, "A" in German), else the
+    letter of its own script ("λόγος" → "Λ"); a name that starts with no letter any alphabet files
+    ("3D", "“quoted”", a Chinese name outside Chinese) by its first character, in capitals."""
+    text = " ".join(str(name or "").split())
+    if not text:
+        return ""
+    index = _alphabetic_index(language, other_scripts=True)
+    label, kind = index.getBucket(index.getBucketIndex(text))
+    return label if kind == icu.UAlphabeticIndexLabelType.NORMAL else text[:1].upper()[:1]
+
+
+def letter_asked(letter: str, language: str = "") -> str:
+    """The letter of the A–Z index ``?letter=`` asks for, in ``language``: the one it is filed under
+    ("é" → "E" in French, "ä" → "Ä" in Swedish), or for a few letters, the index's letter they are
+    ("ch" → "CH" in Czech); a few letters that are no letter of the index ("ab") name none."""
+    filed = initial_of(letter, language)
+    return filed if len(letter) == 1 or filed == letter.upper() else letter.upper()
+
+
+def alphabet(language: str = "") -> list[str]:
+    """The letters of ``language``'s own A–Z index, in order (A–Z; A–Z, Å, Ä, Ö in Swedish; А–Я)."""
+    return _normal_buckets(_alphabetic_index(language, other_scripts=False))
+
+
+def initials_in_order(initials: Iterable[str], language: str = "") -> list[str]:
+    """``initials`` (`initial_of`) as the A–Z index lists them: letters, then digits, then the rest,
+    each in ``language``'s order."""
+    kind = lambda c: 0 if c[:1].isalpha() else 1 if c[:1].isnumeric() else 2  # noqa: E731
+    return sorted(initials, key=lambda c: (kind(c), sort_key(c, language)))
 
 
 # Text ---------------------------------------------------------------------------------------

@@ -42,8 +42,8 @@ from django.utils.safestring import mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from glossary.models import Term, TermStatus
-from glossary.rules import initials_filed_under
+from glossary import rules
+from glossary.models import Term, TermStatus, default_language
 
 MAX_QUERY_LENGTH = 200
 # Rows each tier may bring per query, and results a search returns at most.
@@ -558,10 +558,9 @@ def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
         marks = ", ".join(["%s"] * len(scope.categories))
         sql += f" AND t.category_id IN (SELECT id FROM glossary_category WHERE slug IN ({marks}))"
         params += list(scope.categories)
-    if scope.letter:
-        firsts = initials_filed_under(scope.letter)
-        sql += f" AND substr(t.name, 1, 1) IN ({', '.join(['%s'] * len(firsts))})"
-        params += firsts
+    if scope.letter:  # filed under it in the A–Z index, by the name (`Term.initial`)
+        sql += " AND t.initial = %s"
+        params.append(rules.letter_asked(scope.letter, default_language()))
     return sql, params
 
 

@@ -7,14 +7,14 @@ of SQL queries does not grow with the number of rows or relations.
 """
 
 import itertools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import (
     Case, Count, Exists, F, FilteredRelation, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
 )
-from django.db.models.functions import Coalesce, Lower, Substr
+from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
 
 from glossary import releases, rules
@@ -27,16 +27,28 @@ from glossary.models import (
 )
 from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, search, suggest, terms_of
 
-def _by_name(name: str, *, descending: bool = False) -> tuple:
-    """The order by ``name`` (a term's name, or the name it is listed by: `with_listed_name`),
-    ignoring case like the A–Z index."""
-    return (Lower(name).desc(), "-pk") if descending else (Lower(name), "pk")
+@dataclass(frozen=True)
+class Listed:
+    """What terms are listed by for a reader (`with_listed_name`): the field with the name shown,
+    the one with its sort key and the one with the letter it is filed under (`models.name_order`),
+    and the language the A–Z index is in."""
+
+    name: str
+    key: str
+    initial: str
+    language: str
+
+
+def _by_name(key: str, *, descending: bool = False) -> tuple:
+    """The A–Z order by ``key`` (a term's sort key, or that of the name it is listed by:
+    `with_listed_name`): as readers of the name's language sort, case and accents after letters."""
+    return (F(key).desc(), "-pk") if descending else (key, "pk")
 
 
 # ?ordering= values and the SQL order each one means.
 TERM_ORDERINGS = {
-    "name": _by_name("name"),
-    "-name": _by_name("name", descending=True),
+    "name": _by_name("sort_key"),
+    "-name": _by_name("sort_key", descending=True),
     "updated_at": ("updated_at", "pk"),
     "-updated_at": ("-updated_at", "-pk"),
     "created_at": ("created_at", "pk"),
@@ -68,20 +80,30 @@ def _none_hidden(user, *terms: str) -> Q | None:
     return condition
 
 
-def with_listed_name(terms: QuerySet, language: str | None) -> tuple[QuerySet, str]:
-    """``terms`` with what each is listed by, and filed under in the A–Z index, for a reader of
-    ``language``, and that field's name: its preferred label in that language as the reader's
-    pages show it (`glossary.language.localize`: the tags that serve the reader, best first), else
-    its name. In the glossary's own language, or one no term has a name in, the name itself (and
-    its index) serves (`tags_named_for`). One outer join a tag, each on the
+def index_language(language: str | None) -> str:
+    """The language of the A–Z index a reader of ``language`` sees (`with_listed_name`): that of
+    the labels terms are listed by, else the glossary's."""
+    tags = tags_named_for(language) if language else []
+    return tags[0] if tags else default_language()
+
+
+def with_listed_name(terms: QuerySet, language: str | None) -> tuple[QuerySet, Listed]:
+    """``terms`` with what each is listed by, sorted by and filed under in the A–Z index, for a
+    reader of ``language``, and those fields (`Listed`): its preferred label in that language as
+    the reader's pages show it (`glossary.language.localize`: the tags that serve the reader, best
+    first), else its name. In the glossary's own language, or one no term has a name in, the name
+    itself (and its indexes) serves (`tags_named_for`). One outer join a tag, each on the
     one-preferred-label-a-language index."""
     tags = tags_named_for(language) if language else []
     if not tags:
-        return terms, "name"
+        return terms, Listed("name", "sort_key", "initial", default_language())
     joins = {f"listed_{i}": FilteredRelation("labels", condition=Q(labels__kind=LabelKind.PREFERRED,
                                                                     labels__language=tag))
              for i, tag in enumerate(tags)}
-    return terms.alias(**joins).alias(listed=Coalesce(*(F(f"{join}__text") for join in joins), "name")), "listed"
+    fields = {f"listed_{own}": Coalesce(*(F(f"{join}__{label}") for join in joins), own)
+              for own, label in (("name", "text"), ("sort_key", "sort_key"), ("initial", "initial"))}
+    return (terms.alias(**joins).alias(**fields),
+            Listed("listed_name", "listed_sort_key", "listed_initial", tags[0]))
 
 
 # ?lacking= of the term lists: what a term lacks, as the quality report counts it.
@@ -158,12 +180,12 @@ def term_list(
         terms = terms.filter(category__slug__in=with_groups(category))
     if status:
         terms = terms.filter(status=status)
-    terms, name = with_listed_name(terms, language)
+    terms, listed = with_listed_name(terms, language)
     if letter:
-        terms = terms.alias(initial=Substr(name, 1, 1)).filter(initial__in=rules.initials_filed_under(letter))
+        terms = terms.filter(**{listed.initial: rules.letter_asked(letter, listed.language)})
     ordering = ordering or "name"
     if ordering in ("name", "-name"):
-        terms = terms.order_by(*_by_name(name, descending=ordering == "-name"))
+        terms = terms.order_by(*_by_name(listed.key, descending=ordering == "-name"))
     else:
         terms = terms.order_by(*TERM_ORDERINGS[ordering])
     return with_labels(terms.select_related("category").prefetch_related(replacement_visible_to(user)))
@@ -218,9 +240,9 @@ def term_detail_queryset(*, user, terms: QuerySet | None = None) -> QuerySet:
         Prefetch("labels", queryset=Label.objects.order_by("language", "kind", Lower("text"))),
         Prefetch("notes", queryset=Note.objects.order_by("kind", "language", "pk")),
         Prefetch("mappings", queryset=Mapping.objects.order_by("kind", "uri")),
-        Prefetch("relations_out", queryset=visible.order_by("type__slug", Lower("target__name")).prefetch_related(
+        Prefetch("relations_out", queryset=visible.order_by("type__slug", "target__sort_key").prefetch_related(
             Prefetch("target__labels", queryset=preferred_labels))),
-        Prefetch("relations_in", queryset=visible.order_by("type__slug", Lower("source__name")).prefetch_related(
+        Prefetch("relations_in", queryset=visible.order_by("type__slug", "source__sort_key").prefetch_related(
             Prefetch("source__labels", queryset=preferred_labels))),
         Prefetch("references", queryset=Reference.objects.order_by("title")),
     )
@@ -238,7 +260,7 @@ def term_reload(*, term: Term, user) -> Term:
 
 def terms_replaced_by(*, term: Term, user) -> QuerySet:
     """The deprecated terms that name ``term`` as their replacement, for its page ("replaces Bard")."""
-    return Term.objects.visible_to(user).filter(replaced_by=term).order_by(Lower("name"))
+    return Term.objects.visible_to(user).filter(replaced_by=term).order_by("sort_key", "pk")
 
 
 def term_autocomplete(*, query: str, user, limit: int = AUTOCOMPLETE_LIMIT, language: str | None = None) -> list[dict]:
@@ -357,8 +379,8 @@ def language_coverage(*, user, language: str | None = None, sample: int = 12) ->
 
 def in_listed_order(terms: QuerySet, language: str | None) -> QuerySet:
     """``terms`` A–Z as the term list orders them for a reader of ``language`` (`with_listed_name`)."""
-    terms, name = with_listed_name(terms, language)
-    return terms.order_by(*_by_name(name))
+    terms, listed = with_listed_name(terms, language)
+    return terms.order_by(*_by_name(listed.key))
 
 
 def first_listed(terms: QuerySet, language: str | None, sample: int) -> list[tuple[str, str]]:
@@ -438,18 +460,19 @@ def shared_notations(*, user, language: str | None = None, sample: int = 40) -> 
     return until_next_change(f"shared-notations-{sample}-{language or ''}", user=user, compute=compute)
 
 
-def initials_used(*, user, language: str | None = None) -> set[str]:
-    """The letters (`rules.initial_of`) the names of the terms the user may see are filed under;
-    with a reader's ``language``, the names in it (`with_listed_name`)."""
-    terms, name = with_listed_name(Term.objects.visible_to(user).order_by(), language)
+def initials_used(*, user, language: str | None = None) -> tuple[set[str], str]:
+    """The letters (`rules.initial_of`) the names of the terms the user may see are filed under,
+    and the language of that index; with a reader's ``language``, the names in it
+    (`with_listed_name`)."""
+    terms, listed = with_listed_name(Term.objects.visible_to(user).order_by(), language)
 
     def read():
-        # Without the model's ordering, which DISTINCT would otherwise apply to every name. In
-        # capitals here, not in SQL: SQLite's upper() knows ASCII letters only.
-        firsts = terms.annotate(first=Substr(name, 1, 1))
-        return {rules.initial_of(first) for first in firsts.values_list("first", flat=True).distinct()}
+        # Without the model's ordering, which DISTINCT would otherwise apply to every name.
+        filed = terms.annotate(filed_under=F(listed.initial)).values_list("filed_under", flat=True)
+        return set(filed.distinct()) - {""}
 
-    return until_next_change("initials" if name == "name" else f"initials-{language.lower()}", user=user, compute=read)
+    key = "initials" if listed.name == "name" else f"initials-{language.lower()}"
+    return until_next_change(key, user=user, compute=read), listed.language
 
 
 def categories_counted(*, user) -> list[Category]:

@@ -21,6 +21,7 @@ from glossary.history import change_set
 from glossary.models import (
     LABEL_FIELDS,
     MAPPING_FIELDS,
+    NAME_ORDER_FIELDS,
     NOTE_FIELDS,
     Category,
     ChangeSetKind,
@@ -588,7 +589,7 @@ def _resync_name(term: Term) -> None:
         term.name = name
         term.updated_at = timezone.now()
         term.full_clean()
-        term.save(update_fields=["name", "updated_at"])
+        term.save(update_fields=["name", "updated_at", *NAME_ORDER_FIELDS])
     else:
         _touch(term)
 

@@ -5,7 +5,6 @@ Reads go through `glossary.selectors` (drafts stay hidden from anyone but staff)
 400 page naming the parameter instead of an error.
 """
 
-import string
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET
 from glossary import rules, selectors
 from glossary.markup import render_markdown
 from glossary.resolver import URI_SCHEMES, resolve_name
-from glossary.rules import INDEX_INITIAL, initial_of
+from glossary.rules import INDEX_INITIAL, letter_asked
 from glossary.exchange.uris import base_uri_for
 from glossary.language import best_tag, category_name, language_name, localize, reader_language
 from glossary.models import (
@@ -50,7 +49,8 @@ class TermFilterForm(forms.Form):
     q = SearchTextField(required=False)
     category = forms.SlugField(required=False, max_length=100)
     letter = forms.RegexField(
-        required=False, regex=INDEX_INITIAL, error_messages={"invalid": "Use one letter, digit or other character."}
+        required=False, regex=INDEX_INITIAL,
+        error_messages={"invalid": "Use a letter of the A–Z index, a digit or another character."},
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TermStatus.choices])
     lacking = forms.RegexField(required=False, regex=selectors.LACKING_PATTERN, max_length=40,
@@ -114,16 +114,15 @@ def _bad_request(request, form):
 
 
 def _initials(request) -> list[dict]:
-    """The A–Z index: every letter, with whether any visible term's name in the reader's language
-    starts with it; then the other letters names start with (Ä, Λ, Ж …), digits, and any other
-    character a name starts with (a quotation mark)."""
-    used = selectors.initials_used(user=request.user, language=reader_language(request))
-    others = used.difference(string.ascii_uppercase)
-    letters = [*string.ascii_uppercase,
-               *sorted(others, key=lambda c: (0 if c.isalpha() else 1 if c.isdigit() else 2, c))]
+    """The A–Z index: every letter of the index's language (A–Z; then Å, Ä, Ö in Swedish; А–Я in
+    Russian), with whether any visible term is filed under it; then the other letters names are
+    filed under (Λ, Ж …), digits, and any other character a name starts with (a quotation mark)."""
+    used, language = selectors.initials_used(user=request.user, language=reader_language(request))
+    own = rules.alphabet(language)
+    letters = [*own, *rules.initials_in_order(used.difference(own), language)]
     # The other letters start a row of their own: a Greek Ε or Cyrillic Е beside the Latin E would
     # look like the same letter twice.
-    return [{"letter": letter, "enabled": letter in used, "starts_row": i == len(string.ascii_uppercase)}
+    return [{"letter": letter, "enabled": letter in used, "starts_row": i == len(own)}
             for i, letter in enumerate(letters)]
 
 
@@ -175,7 +174,7 @@ def term_list(request):
             "page": _page(request, terms),
             "query_string": _query_without_page(request),
             "initials": _initials(request),
-            "letter": initial_of(filters["letter"] or ""),
+            "letter": letter_asked(filters["letter"] or "", selectors.index_language(reader_language(request))),
             "category": category,
             "categories": categories,
             "status_choices": status_choices(request.user),
@@ -222,9 +221,11 @@ def group_relations(term, language=None) -> list[RelationGroup]:
         key = (rtype.slug, direction)
         if key not in groups:
             groups[key] = RelationGroup(label, rtype.slug, _safe_color(rtype.color), rtype.description, direction)
-        groups[key].terms.append({"term": other, "note": relation.note, "name": localize(other, language).name})
+        shown = localize(other, language)
+        groups[key].terms.append({"term": other, "note": relation.note, "name": shown.name,
+                                  "order": (rules.sort_key(shown.name, shown.name_language), other.pk)})
     for group in groups.values():
-        group.terms.sort(key=lambda item: item["name"].lower())
+        group.terms.sort(key=lambda item: item["order"])
     return sorted(groups.values(), key=lambda g: (g.direction == "in", g.label.lower()))
 
 

@@ -2,7 +2,9 @@
 
 from itertools import islice
 
+from glossary import rules
 from glossary.language import names_in
+from glossary.models import default_language
 from graphviz_app import queries
 
 REQUIRES = "requires"
@@ -27,6 +29,11 @@ class NamesIn:
 
     def name(self, G, node) -> str:
         return self.known.get(node) or G.nodes[node].get("name", node)
+
+    def sort_key(self, G, node) -> str:
+        """Where the node's name sorts, as the A–Z lists sort it: in its language (`rules.sort_key`)."""
+        language = self.language if self.known.get(node) else default_language()
+        return rules.sort_key(str(self.name(G, node)), language)
 
 
 GLOSSARY_NAMES = NamesIn(None)  # the terms' own names
@@ -134,7 +141,7 @@ def _tree_item(G, node, key, names: NamesIn):
 
 
 def _by_name(G, nodes, names: NamesIn = GLOSSARY_NAMES):
-    return sorted(nodes, key=lambda n: (str(names.name(G, n)).lower(), n))
+    return sorted(nodes, key=lambda n: (names.sort_key(G, n), n))
 
 
 def narrower_terms(snapshot, slug, key, *, limit=None, offset=0,

@@ -480,8 +480,11 @@ def counts_side_by_side(args, slugs):
         return [(c.slug, c.term_count) for c in Category.objects.annotate(
             term_count=none_hidden_counted(Term.objects, "category", user, "pk")).order_by("name")]
 
-    def initials(terms):
-        return set(terms.annotate(initial=Upper(Substr("name", 1, 1))).values_list("initial", flat=True).distinct())
+    def initials(terms):  # the first letters, from every name
+        return set(terms.annotate(first=Upper(Substr("name", 1, 1))).values_list("first", flat=True).distinct())
+
+    def filed(terms):  # the letters as stored (`Term.initial`)
+        return set(terms.values_list("initial", flat=True).distinct())
 
     # A name as someone types it (/terms/<name>/, [[links]], the path finder), and as a new term
     # would take it: the resolver and a term's checks, vs the iexact queries they replaced.
@@ -518,7 +521,7 @@ def counts_side_by_side(args, slugs):
         "categories with counts, vs 'none hidden'": (
             lambda u: [(c.slug, c.term_count) for c in selectors.category_list(user=u)], none_hidden_categories),
         "A–Z initials": (
-            lambda u: initials(Term.objects.visible_to(u).order_by()), lambda u: initials(Term.objects.visible_to(u))),
+            lambda u: filed(Term.objects.visible_to(u).order_by()), lambda u: initials(Term.objects.visible_to(u))),
         "resolve a typed name": (resolved, former_resolved),
         "a new term's name and label taken?": (name_taken, former_name_taken),
     }

@@ -77,17 +77,26 @@ def test_a_page_of_the_a_to_z_term_list_reads_one_page_of_the_name_index():
         for user in (User(is_staff=True, is_active=True), AnonymousUser()):
             page = term_list(user=user, ordering="name")[:25]
             steps = sqlite_plan_steps(*page.query.sql_with_params())
-            assert any("term_name_order" in step for step in steps), steps
+            assert any("term_sort_order" in step for step in steps), steps
             assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
             assert [t.slug for t in page][:2] == ["concept-00000", "concept-00001"]
+            # A letter's page too: the index by letter, then sort key.
+            page = term_list(user=user, ordering="name", letter="c")[:25]
+            steps = sqlite_plan_steps(*page.query.sql_with_params())
+            assert any("term_initial_order" in step for step in steps), steps
+            assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
         return
     page = term_list(user=AnonymousUser(), ordering="name")[:25]
     nodes = postgres_plan_nodes(*page.query.sql_with_params())
     assert not any(node["Node Type"] == "Sort" for node in nodes), nodes
     scans = [node for node in nodes if node.get("Relation Name") == "glossary_term"]
-    assert [node.get("Index Name") for node in scans] == ["term_name_order"]
+    assert [node.get("Index Name") for node in scans] == ["term_sort_order"]
     assert all(node["Actual Rows"] <= 25 for node in scans)
     assert [t.slug for t in page][:2] == ["concept-00000", "concept-00001"]
+    page = term_list(user=AnonymousUser(), ordering="name", letter="c")[:25]
+    nodes = postgres_plan_nodes(*page.query.sql_with_params())
+    assert not any(node["Node Type"] == "Sort" for node in nodes), nodes
+    assert all(node["Actual Rows"] <= 25 for node in nodes if node.get("Relation Name") == "glossary_term")
 
 
 @pytest.mark.django_db

@@ -49,9 +49,11 @@ class TermListParams(serializers.Serializer):
     letter = serializers.RegexField(
         INDEX_INITIAL,
         required=False,
-        max_length=1,
-        help_text="A–Z index: only terms whose name starts with this letter (of any script: A, Ä, Λ, Ж), "
-        "digit or other character (a quotation mark), in either case.",
+        max_length=3,
+        help_text="A–Z index: only terms filed under this letter as the glossary's language files names "
+        "(in English \"e\" or \"É\" lists \"Église\"; in Swedish \"Ä\" is a letter of its own; Czech has "
+        "\"CH\"), or under the letter of their own script (Λ, Ж), digit or other character (a quotation "
+        "mark), in either case.",
     )
     ordering = serializers.ChoiceField(
         choices=list(TERM_ORDERINGS),

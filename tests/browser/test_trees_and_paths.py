@@ -134,7 +134,7 @@ def test_letters_of_other_scripts_start_their_own_row_of_the_a_to_z(browser, liv
         places = page.evaluate("""() => [...document.querySelectorAll('.az li')].map(
             li => [li.textContent.trim(), li.offsetLeft, li.offsetTop])""")
         letters = [letter for letter, _, _ in places]
-        assert letters[26:] == ["Ε", "Ё"], letters
+        assert letters[26:] == ["Ε", "Е"], letters  # Ё is filed under Е, as in Russian
         (_, a_left, _), (_, z_left, z_top), (_, epsilon_left, epsilon_top) = places[0], places[25], places[26]
         assert epsilon_left == a_left and epsilon_top > z_top, places
     finally:

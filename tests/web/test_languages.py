@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from glossary import services
+from glossary import rules, services
 from glossary.models import TermStatus
 
 pytestmark = pytest.mark.django_db
@@ -138,10 +138,13 @@ def test_a_term_is_listed_by_the_name_its_page_shows(make_term):
         {"text": "Nodus", "language": "la", "kind": "alternative"},
     ])
     for reader in ["de", "DE-ch", "de-AT", "pt", "pt-PT", "es", "es-mx", "la", "fr", "en-GB"]:
-        shown = localize(Term.objects.prefetch_related("labels").get(pk=term.pk), reader).name
-        terms, name = with_listed_name(Term.objects.filter(pk=term.pk), reader)
-        as_listed = terms.annotate(as_listed=F(name)).values_list("as_listed", flat=True).get()
-        assert as_listed == shown, reader
+        shown = localize(Term.objects.prefetch_related("labels").get(pk=term.pk), reader)
+        terms, listed = with_listed_name(Term.objects.filter(pk=term.pk), reader)
+        as_listed = terms.annotate(name_=F(listed.name), key=F(listed.key), filed=F(listed.initial)).values_list(
+            "name_", "key", "filed").get()
+        # …and is sorted and filed by that name, in its language.
+        assert as_listed == (shown.name, rules.sort_key(shown.name, shown.name_language),
+                             rules.initial_of(shown.name, shown.name_language)), reader
 
 
 def test_the_language_switcher_lists_the_glossarys_languages_by_their_own_names(client, multilingual):
@@ -382,3 +385,33 @@ def test_a_term_defined_only_in_another_language_shows_that_definition_and_says_
     assert (api["definition"], api["definition_language"]) == ("Un fromage mûri en cave.", "fr")
     lead, _more = lead_and_more(client.get(cheese.get_absolute_url(), {"lang": "de"}))
     assert lead == "Ein gereifter Käse."
+
+
+def test_readers_see_names_sorted_and_filed_as_their_language_does(client, make_term):
+    """A French reader of a thesaurus with French labels: "bétail" before "bovin", "Église" under E
+    beside "eau"; an Arabic reader: أ, إ and آ under ا; a Chinese reader: a name under the first
+    letter of its pinyin. By code point "bétail" came after "bovin", and É, أ and 大 each had a
+    button of their own."""
+    for en, fr, ar, zh in [("Livestock", "bétail", "ماشية", "牲畜"), ("Bovine", "bovin", "بقري", "牛科"),
+                           ("Church", "Église", "كنيسة", "教堂"), ("Water", "eau", "ماء", "水"),
+                           ("Lion", "lion", "أسد", "狮子"), ("Machine", "machine", "آلة", "机器"),
+                           ("Human", "humain", "إنسان", "人类"), ("Large language model", "grand modèle de langage",
+                                                                "نموذج لغوي كبير", "大语言模型")]:
+        make_term(labels=[{"text": text, "language": tag, "kind": "preferred"}
+                          for text, tag in ((en, "en"), (fr, "fr"), (ar, "ar"), (zh, "zh"))])
+    listed = lambda reader, **params: client.get("/terms/", {"lang": reader, **params})  # noqa: E731
+    page_names = lambda r: [t.name for t in r.context["page"]]  # noqa: E731
+
+    french = listed("fr")
+    assert page_names(french)[:4] == ["Livestock", "Bovine", "Water", "Church"]  # bétail, bovin, eau, Église
+    assert page_names(listed("fr", letter="e")) == ["Water", "Church"]
+    assert page_names(listed("fr", letter="É")) == ["Water", "Church"]  # the letter as the index files it
+    index = re.findall(r'aria-label="Terms starting with (.)">', french.content.decode())
+    assert index == ["B", "E", "G", "H", "L", "M"], index  # no É of its own
+
+    arabic = listed("ar")
+    index = re.findall(r'aria-label="Terms starting with (.)">', arabic.content.decode())
+    assert index[0] == "ا" and not {"أ", "إ", "آ"} & set(index), index
+    assert sorted(page_names(listed("ar", letter="أ"))) == ["Human", "Lion", "Machine"]  # أسد, آلة, إنسان
+    assert page_names(listed("zh", letter="D")) == ["Large language model"]  # 大语言模型: dà
+    assert page_names(listed("zh", letter="R")) == ["Human"]  # 人类: rén

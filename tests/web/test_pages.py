@@ -164,25 +164,48 @@ def test_term_list_filters_by_letter_category_and_query_and_paginates(client, gl
 
 
 def test_the_a_to_z_index_files_names_of_any_script_under_their_own_letters(client, glossary, make_term):
-    """A Finnish, Greek or Russian glossary (GLOSSARY_LANGUAGE) names its terms in its own letters:
-    each is in the index after Z, in capitals whatever the name's case, and lists its terms. They
-    had no place in it at all, and ?letter=Ä was refused."""
-    for name in ("Äly", "Λόγος", "ёлка", "Ёж", "Öljy", "Élan"):
+    """Names sort and file as readers of the glossary's language expect (ICU's collation and
+    alphabetic index): in English, Ä, É and Ö are A, E and O with accents, and "bétail" comes before
+    "bovin" (by code point, É was a letter after Z and "bétail" came after "bovin"). A Greek or a
+    Russian name is filed under its own letter, in capitals whatever its case, after A–Z."""
+    for name in ("Äly", "Λόγος", "ёлка", "Ёж", "Öljy", "Élan", "Eagle", "bovin", "bétail"):
         make_term(name)
     html = client.get("/").content.decode()
-    index = re.findall(r'aria-label="Terms starting with (.)">', html)
-    assert index[index.index("R") + 1:] == ["Ä", "É", "Ö", "Λ", "Ё"], index  # after A–Z (Z itself is empty)
+    index = re.findall(r'(?:aria-label="T|title="No t)erms starting with (.)"', html)  # with or without terms
+    assert index[index.index("Z") + 1:] == ["Λ", "Е"], index  # Cyrillic Е, which Ё is filed under in Russian
     # …on a row of their own, so a Greek Ε is never seen beside the Latin E.
-    assert '<li class="az-row"><a href="/terms/?letter=%C3%84"' in html
-    assert '<a href="/terms/?letter=%CE%9B"' in html  # Λ, its link encoded
+    assert '<li class="az-row"><a href="/terms/?letter=%CE%9B"' in html  # Λ, its link encoded
     names = lambda r: [t.name for t in r.context["page"]]  # noqa: E731
     response = client.get("/terms/?letter=λ")
     assert names(response) == ["Λόγος"] and response.context["letter"] == "Λ"
-    assert names(client.get("/terms/?letter=ё")) == ["Ёж", "ёлка"]
-    assert names(client.get("/terms/?letter=Ä")) == ["Äly"]
-    assert names(client.get("/terms/?letter=a")) == []  # Ä is filed under its own letter
+    response = client.get("/terms/?letter=ё")
+    assert names(response) == ["Ёж", "ёлка"] and response.context["letter"] == "Е"
+    response = client.get("/terms/?letter=Ä")  # the letter as the index files it
+    assert "Äly" in names(response) and response.context["letter"] == "A"
+    assert names(client.get("/terms/?letter=e"))[:2] == ["Eagle", "Élan"]
+    b = names(client.get("/terms/?letter=b"))
+    assert b.index("bétail") < b.index("bovin")
     assert names(client.get("/terms/?q=λογος&letter=λ")) == ["Λόγος"]  # the search keeps the letter too
+    assert names(client.get("/terms/?q=elan&letter=e")) == ["Élan"]
     assert client.get("/terms/?letter=%E2%82%AC").status_code == 200  # €: nothing starts with it
+    ordered = [t["name"] for t in client.get("/api/terms/", {"ordering": "name", "page_size": 100}).json()["results"]]
+    assert ordered.index("bétail") < ordered.index("bovin") < ordered.index("Eagle") < ordered.index("Élan")
+
+
+def test_a_finnish_glossary_files_a_with_dots_under_a_letter_of_its_own(client, settings, make_term):
+    """Finnish (like Swedish) has Å, Ä and Ö as letters after Z: the index offers them, in
+    the order of the alphabet, and does not file "Äly" under A."""
+    settings.GLOSSARY_LANGUAGE = "fi"
+    for name in ("Äly", "Aalto", "Öljy", "Zeta", "Ovi"):
+        make_term(name)
+    html = client.get("/").content.decode()
+    index = re.findall(r'(?:aria-label="T|title="No t)erms starting with (.)"', html)
+    assert index[index.index("Z") + 1:] == ["Å", "Ä", "Ö"], index
+    assert 'title="No terms starting with Å"' in html and 'aria-label="Terms starting with Ä"' in html
+    names = lambda r: [t.name for t in r.context["page"]]  # noqa: E731
+    assert names(client.get("/terms/?letter=a")) == ["Aalto"]
+    assert names(client.get("/terms/?letter=ä")) == ["Äly"]
+    assert names(client.get("/terms/")) == ["Aalto", "Ovi", "Zeta", "Äly", "Öljy"]
 
 
 def test_a_name_that_starts_with_a_quotation_mark_has_a_working_button_after_the_letters_and_digits(
@@ -192,7 +215,7 @@ def test_a_name_that_starts_with_a_quotation_mark_has_a_working_button_after_the
     make_term("½ measure")  # neither a letter nor a digit, yet a character of its own
     html = client.get("/").content.decode()
     index = re.findall(r'aria-label="Terms starting with (.)">', html)
-    assert index[-3:] == ["3", "½", "“"], index
+    assert index[-3:] == ["½", "3", "“"], index  # numbers in the order of their values
     response = client.get("/terms/", {"letter": "“"})
     assert response.status_code == 200
     assert [t.name for t in response.context["page"]] == ["“Fair trade” & <organic> labels"]
