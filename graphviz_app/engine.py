@@ -174,7 +174,7 @@ def _read_types() -> tuple[dict, dict]:
     """(pk → slug, slug → metadata) of every relation type."""
     slugs, types = {}, {}
     for row in RelationType.objects.order_by("slug").values(
-        "pk", "slug", "label", "inverse_label", "color", "symmetric", "transitive", "acyclic"
+        "pk", "slug", "label", "inverse_label", "color", "symmetric", "transitive", "acyclic", "skos_mapping"
     ):
         slugs[row.pop("pk")] = row["slug"]
         types[row["slug"]] = row

@@ -10,6 +10,7 @@ import networkx as nx
 from django.core.exceptions import ValidationError
 
 from glossary.resolver import normalise_name, resolve_names
+from graphviz_app import queries
 from graphviz_app.queries import DIRECTIONS
 
 DEPTH_MIN, DEPTH_MAX, DEPTH_DEFAULT = 1, 3, 1
@@ -122,9 +123,10 @@ def parse_view_changes(query, G) -> dict:
     }
 
 
-def parse_transitive_type(raw, G, param="type", default="is-a") -> str:
-    """A relation type a hierarchy can follow: it must exist and be transitive."""
-    key = raw or default
+def parse_transitive_type(raw, G, param="type", default=None) -> str:
+    """A relation type a hierarchy can follow: it must exist and be transitive. Not given: the
+    glossary's broader type (`queries.hierarchy_type`)."""
+    key = raw or default or queries.hierarchy_type(G)
     meta = G.graph.get("types", {}).get(key)
     if meta is None:
         raise _error(param, f"Unknown relation type: {key}.", code="unknown")

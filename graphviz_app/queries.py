@@ -21,6 +21,22 @@ def _types(G) -> dict:
     return G.graph.get("types", {})
 
 
+def hierarchy_type(G) -> str:
+    """The relation type a broader/narrower tree follows unless asked for another: the transitive
+    type the glossary maps to skos:broader (is-a where that is one), else is-a. A thesaurus
+    imported into an empty glossary has its own ("broader"), and no is-a at all.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.graph["types"] = {"broader": {"transitive": True, "skos_mapping": "broader"},
+    ...                     "part-of": {"transitive": True, "skos_mapping": "none"}}
+    >>> hierarchy_type(G)
+    'broader'
+    """
+    broader = sorted(slug for slug, meta in _types(G).items()
+                     if meta.get("transitive") and meta.get("skos_mapping") == "broader")
+    return "is-a" if "is-a" in broader or not broader else broader[0]
+
+
 def _require_node(G, node):
     if node not in G:
         raise nx.NodeNotFound(f"Term {node!r} is not in the graph.")

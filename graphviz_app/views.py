@@ -260,7 +260,8 @@ def hierarchy(request):
     context = {"snapshot": snapshot, "hierarchy_types": transitive, "items": []}
     if not transitive:
         return _render(request, "graphviz_app/hierarchy.html", context)
-    default = "is-a" if any(t["slug"] == "is-a" for t in transitive) else transitive[0]["slug"]
+    broader = queries.hierarchy_type(snapshot.G)
+    default = broader if any(t["slug"] == broader for t in transitive) else transitive[0]["slug"]
     try:
         key = params.parse_transitive_type(request.GET.get("type"), snapshot.G, default=default)
     except ValidationError as errors:

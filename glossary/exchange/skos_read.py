@@ -38,7 +38,10 @@ COLLECTION_TYPES = (SKOS.Collection, SKOS.OrderedCollection, ISOTHES.ConceptGrou
 SHORT_DEFINITION_MAX = 300
 LABEL_MAX = 200
 ABBREVIATION = re.compile(r"[A-Za-z0-9.\-+]{2,12}")
-BROADER_DEFAULT = {"slug": "is-a", "label": "is a", "inverse_label": "has subtype", "acyclic": True,
+# The type skos:broader becomes where the glossary has none mapped to it (a thesaurus imported
+# into an empty glossary): named as thesauri and Skosmos name it, since a thesaurus's broader
+# concept is not always a kind ("Paris" has the broader concept "France").
+BROADER_DEFAULT = {"slug": "broader", "label": "broader", "inverse_label": "narrower", "acyclic": True,
                    "transitive": True, "skos_mapping": "broader"}
 RELATED_DEFAULT = {"slug": "related-to", "label": "is related to", "inverse_label": "is related to",
                    "symmetric": True, "skos_mapping": "related"}
@@ -126,7 +129,7 @@ class _SkosReader:
         self.stored = stored
         self.lang = settings.GLOSSARY_LANGUAGE
         self.doc = Document()
-        self.pending_default = []  # default types (is-a, related-to) to create if their triples occur
+        self.pending_default = []  # default types (broader, related-to) to create if their triples occur
         self.concepts = sorted(set(g.subjects(RDF.type, SKOS.Concept)), key=str)
         self.in_file = set(self.concepts)
         self.ours = {s for s, p in g.subject_predicates() if str(p).endswith("/vocab#status")}

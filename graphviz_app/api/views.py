@@ -25,7 +25,9 @@ SLUG_PARAM = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$", description="Term slug."
 )
 TRANSITIVE_TYPE_PARAM = OpenApiParameter(
-    "type", OpenApiTypes.STR, pattern=r"^[-a-zA-Z0-9_]*$", default="is-a", description="A transitive relation type slug."
+    "type", OpenApiTypes.STR, pattern=r"^[-a-zA-Z0-9_]*$",
+    description="A transitive relation type slug. Default: the type mapped to skos:broader (`is-a` where that is "
+    "one; `broader` in a thesaurus imported into an empty glossary), else `is-a`."
 )
 NOT_FOUND = OpenApiResponse(s.ErrorDetailSerializer, description="No such term (or no path).")
 

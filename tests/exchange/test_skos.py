@@ -139,8 +139,11 @@ def test_a_skosmos_style_vocabulary_becomes_a_glossary(db, tmp_path, run_import)
         ("Neuroverkko", "alternative", "fi"), ("nueral network", "hidden", "en")}
     assert Term.objects.get(slug="machine-learning").labels.filter(text="ML", subkind="abbreviation").exists()
     assert set(Relation.objects.values_list("source__slug", "type__slug", "target__slug")) == {
-        ("deep-learning", "is-a", "machine-learning"), ("deep-learning", "related-to", "neural-network")}
-    assert RelationType.objects.get(slug="is-a").acyclic
+        ("deep-learning", "broader", "machine-learning"), ("deep-learning", "related-to", "neural-network")}
+    # Named as thesauri name it: a broader concept is not always a kind ("Paris" → "France").
+    broader = RelationType.objects.get(slug="broader")
+    assert (broader.label, broader.inverse_label, broader.acyclic, broader.transitive) == (
+        "broader", "narrower", True, True)
     old = Term.objects.get(slug="perceptron-network")
     assert (old.status, old.replaced_by) == ("deprecated", nn)
     assert dl.references.get().url == "https://example.org/deep-learning-book"

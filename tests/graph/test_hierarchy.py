@@ -179,3 +179,29 @@ def test_the_hierarchy_page_reads_the_names_in_a_language_in_two_queries(client,
         page = client.get("/hierarchy/", {"lang": "de", "type": "is-a"}).content.decode()
     assert "ml auf Deutsch" in page and "genai auf Deutsch" in page
     assert len([q for q in queries.captured_queries if '"glossary_label"' in q["sql"]]) == 2
+
+
+def test_a_thesaurus_without_is_a_has_its_trees_along_its_own_broader_type(client, tmp_path, db):
+    """A thesaurus imported into an empty glossary has "broader / narrower" (as thesauri name it)
+    and no is-a: the trees, the hierarchy page and the API without ?type= follow it. The API's
+    default was is-a, and answered 400 "Unknown relation type: is-a"."""
+    from glossary.exchange.formats import read_file
+    from glossary.exchange.importer import import_document
+
+    path = tmp_path / "geo.ttl"
+    path.write_text("""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <http://example.org/geo/> .
+ex:france a skos:Concept ; skos:prefLabel "France"@en .
+ex:paris a skos:Concept ; skos:prefLabel "Paris"@en ; skos:broader ex:france .
+ex:lyon a skos:Concept ; skos:prefLabel "Lyon"@en ; skos:broader ex:france .
+""", encoding="utf-8")
+    import_document(read_file(path))
+    tops = client.get("/api/graph/top-concepts/").json()
+    assert tops["type"] == "broader" and [t["id"] for t in tops["top_concepts"]] == ["france"]
+    narrower = client.get("/api/graph/narrower/france/").json()
+    assert [t["id"] for t in narrower["narrower"]] == ["lyon", "paris"]
+    assert client.get("/api/graph/hierarchy/paris/").status_code == 200
+    html = client.get("/hierarchy/").content.decode()
+    assert "France" in html and 'data-tree-type="broader"' in html
+    assert 'aria-label="Paris broader"' in client.get("/terms/paris/").content.decode()
+    assert 'aria-label="France narrower"' in client.get("/terms/france/").content.decode()
