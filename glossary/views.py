@@ -29,7 +29,7 @@ from glossary.language import best_tag, category_name, language_name, localize, 
 from glossary.models import (
     PUBLIC_STATUSES, Category, NoteKind, Scheme, Term, TermStatus, default_language, hex_color,
 )
-from glossary.search import fold, highlight, more_may_match, normalise_query, search_key
+from glossary.search import highlight, more_may_match, normalise_query, search_key
 
 FAVICON = Path(__file__).resolve().parent / "static" / "glossary" / "favicon.ico"
 PAGE_SIZE = 25
@@ -72,7 +72,8 @@ def _with_safe_colors(categories):
 def _in_readers_order(categories, request) -> list:
     """``categories`` in the order of the names the reader sees them by (`category_name`)."""
     language = reader_language(request)
-    return sorted(categories, key=lambda c: fold(category_name(c, language)))  # "école" with the e
+    # As the reader's language sorts: "école" with the e in French; "Äpplen" after Z in Swedish.
+    return sorted(categories, key=lambda c: (rules.sort_key(category_name(c, language), language), c.pk))
 
 
 def _with_hosts(references):

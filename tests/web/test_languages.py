@@ -415,3 +415,18 @@ def test_readers_see_names_sorted_and_filed_as_their_language_does(client, make_
     assert sorted(page_names(listed("ar", letter="أ"))) == ["Human", "Lion", "Machine"]  # أسد, آلة, إنسان
     assert page_names(listed("zh", letter="D")) == ["Large language model"]  # 大语言模型: dà
     assert page_names(listed("zh", letter="R")) == ["Human"]  # 人类: rén
+
+
+def test_categories_come_in_the_order_the_readers_language_sorts_their_names(client, make_term):
+    for name, names in [("Apples", {"sv": "Äpplen", "fr": "pommes"}), ("Berries", {"sv": "Bär", "fr": "baies"}),
+                        ("Zucchini", {"sv": "Zucchini", "fr": "courgettes"}), ("Schools", {"sv": "Skolor", "fr": "écoles"}),
+                        ("Water", {"sv": "Vatten", "fr": "eau"})]:
+        category = services.category_create(name=name, names=names)
+        make_term(f"A term in {name}", category=category)
+
+    def shown(reader):
+        html = client.get("/categories/", {"lang": reader}).content.decode()
+        return re.findall(r'<h2><a href="/categories/[^"/]+/[^"]*" dir="auto">([^<]+)</a></h2>', html)
+
+    assert shown("sv") == ["Bär", "Skolor", "Vatten", "Zucchini", "Äpplen"]  # Ä after Z
+    assert shown("fr") == ["baies", "courgettes", "eau", "écoles", "pommes"]  # é with the e
