@@ -7,6 +7,7 @@ database: callers pass names, label tuples and edge lists, and turn the returned
 """
 
 import functools
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -134,10 +135,18 @@ def initials_in_order(initials: Iterable[str], language: str = "") -> list[str]:
 # Text ---------------------------------------------------------------------------------------
 
 
+# Half of a UTF-16 pair on its own: JSON's "\ud800" escape reads as one, and it has no UTF-8 form.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def text_error(value: str) -> str | None:
-    """Why ``value`` cannot be stored as text, or None. NUL cannot be stored by PostgreSQL."""
+    """Why ``value`` cannot be stored as text, or None. NUL cannot be stored by PostgreSQL; a lone
+    surrogate by neither database (nor sorted)."""
     if "\x00" in value:
         return "contains a NUL character (\\x00), which text cannot hold"
+    surrogate = _LONE_SURROGATE.search(value)
+    if surrogate:
+        return f"contains a lone surrogate (U+{ord(surrogate.group()):04X}), which text cannot hold"
     return None
 
 

@@ -121,7 +121,7 @@ def _clean_label(data):
     text, language = data.get("text"), data.get("language") or ""
     kind, subkind = data.get("kind") or "alternative", data.get("subkind") or ""
     if (type(text) is str and type(language) is str and kind in LABEL_KINDS and subkind in LABEL_SUBKINDS
-            and 0 < len(text) <= LABEL_MAX and text.strip() and "\x00" not in text
+            and 0 < len(text) <= LABEL_MAX and text.strip() and rules.text_error(text) is None
             and (not language or (len(language) <= 16 and language_tag.regex.match(language)))):
         return {"text": " ".join(text.split()), "language": language, "kind": kind, "subkind": subkind}
     return None

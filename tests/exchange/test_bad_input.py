@@ -106,6 +106,9 @@ def test_an_empty_name_is_refused(stored, write_json, run_import):
         (lambda d: d.update(version=3), "version: this instance reads versions 1 and 2, found 3"),
         (lambda d: d["terms"][1].update(replaced_by="large-language-model"), "terms[1].replaced_by: Only a deprecated term can have a replacement"),
         (lambda d: d["terms"][1].update(short_definition="nul \x00 inside"), "terms[1].short_definition: contains a NUL character"),
+        # JSON's "\ud800" escape, half of a pair: it crashed the import with a UnicodeEncodeError.
+        (lambda d: d["terms"][1].update(name="half \ud800 pair"), "terms[1].name: contains a lone surrogate (U+D800)"),
+        (lambda d: d["terms"][1].update(aliases=[{"name": "x\udfff"}]), "contains a lone surrogate (U+DFFF)"),
         (lambda d: d["terms"][1].update(uri="https://example.org/{x}"), "terms[1].uri: A URI cannot contain '{', '}'"),
     ],
 )

@@ -247,3 +247,15 @@ def test_text_xml_cannot_hold_refuses_the_rdf_xml_export_naming_the_concept_and_
     for skos_format in ("turtle", "json-ld"):
         g = Graph().parse(export("skos", skos_format=skos_format, base_uri="http://testserver"), format=skos_format)
         assert "From a word processor:\x0bline two." in {str(o) for o in g.objects(None, SKOS.definition)}
+
+
+def test_a_lone_surrogate_escape_in_turtle_is_refused_at_its_concept(db, tmp_path, run_import):
+    """Turtle's "\\uD800" reads as half a UTF-16 pair, which no database stores: named, not a traceback."""
+    path = tmp_path / "broken.ttl"
+    path.write_text('@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+                    '<http://ex.org/a> a skos:Concept ; skos:prefLabel "ok"@en ; skos:altLabel "alt \\uDFFF"@en .\n',
+                    encoding="utf-8")
+    _, err, error = run_import(path)
+    assert error is not None
+    assert "<http://ex.org/a> label: contains a lone surrogate (U+DFFF), which text cannot hold" in err
+    assert not Term.objects.exists()
