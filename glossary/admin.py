@@ -423,7 +423,7 @@ class LackingFilter(admin.SimpleListFilter):
 
 @admin.register(Term)
 class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
-    list_display = ["name", "category", "status", "out_count", "in_count", "updated_at", "public_link"]
+    list_display = ["listed_name", "category", "status", "out_count", "in_count", "updated_at", "public_link"]
     list_filter = ["status", "category", LackingFilter]
     list_select_related = ["category"]
     search_fields = ["name", "slug", "uri", "notation", "labels__text", "short_definition", "body"]
@@ -518,6 +518,11 @@ class TermAdmin(TermSearchMixin, ServiceFormSetMixin, GlossaryHistoryAdmin):
         if not term_ids:
             return queryset.none()
         return queryset.filter(pk__in=term_ids).order_by(Case(*(When(pk=pk, then=i) for i, pk in enumerate(term_ids))))
+
+    @admin.display(description="name", ordering="sort_key")
+    def listed_name(self, term):
+        """The name, sorted as the A–Z lists sort it (`rules.sort_key`), not by code point."""
+        return term.name
 
     @admin.display(description="outgoing", ordering="out_count")
     def out_count(self, obj):

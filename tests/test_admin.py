@@ -63,6 +63,18 @@ def test_term_changelist_shows_relation_counts_without_n_plus_one(admin_client, 
     assert '<td class="field-in_count">30</td>' in row
 
 
+def test_the_term_list_sorts_names_as_the_a_to_z_does(admin_client, make_term):
+    """By default and when the name column is clicked (either way): "bétail" before "bovin" and
+    "Église" among the E, where the order by code point put them after "bovin" and "zèbre"."""
+    for name in ("zèbre", "bovin", "Église", "bétail", "eau"):
+        make_term(name)
+    url = reverse("admin:glossary_term_changelist")
+    names = lambda params: [t.name for t in admin_client.get(url, params).context["cl"].result_list]  # noqa: E731
+    assert names({}) == ["bétail", "bovin", "eau", "Église", "zèbre"]
+    assert names({"o": "1"}) == ["bétail", "bovin", "eau", "Église", "zèbre"]
+    assert names({"o": "-1"}) == ["zèbre", "Église", "eau", "bovin", "bétail"]
+
+
 def test_term_search_covers_labels_in_every_language(admin_client, make_term):
     term = make_term("Retrieval-augmented generation", aliases=[{"name": "RAG", "kind": "abbreviation"}])
     make_term("Other")
