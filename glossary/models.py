@@ -239,14 +239,8 @@ def default_language() -> str:
     return settings.GLOSSARY_LANGUAGE
 
 
-# The stored columns `name_order` fills, on terms and labels alike.
+# The stored columns `rules.name_order` fills, on terms and labels alike.
 NAME_ORDER_FIELDS = ("sort_key", "initial")
-
-
-def name_order(text: str, language: str) -> tuple[str, str]:
-    """A name's place in the A–Z lists, as stored with it (`NAME_ORDER_FIELDS`): its sort key and
-    the letter it is filed under, in ``language`` (`rules.sort_key`, `rules.initial_of`)."""
-    return rules.sort_key(text, language), rules.initial_of(text, language)
 
 
 def name_languages() -> list[str]:
@@ -340,14 +334,14 @@ class TermQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for term in objs:
-            term.sort_key, term.initial = name_order(term.name, default_language())
+            term.sort_key, term.initial = rules.name_order(term.name, default_language())
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs, fields = list(objs), list(fields)
         if "name" in fields:
             for term in objs:
-                term.sort_key, term.initial = name_order(term.name, default_language())
+                term.sort_key, term.initial = rules.name_order(term.name, default_language())
             fields = [*fields, *(f for f in NAME_ORDER_FIELDS if f not in fields)]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
@@ -401,7 +395,7 @@ class Term(models.Model):
     # When readers first could see it: /changes/ calls that its creation, however long it was a draft.
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Where the name sorts and what letter it is filed under in the A–Z lists, in the glossary's
-    # language (`name_order`). Kept by every save and bulk write; never set by hand.
+    # language (`rules.name_order`). Kept by every save and bulk write; never set by hand.
     sort_key = models.CharField(max_length=rules.SORT_KEY_LENGTH, editable=False, default="")
     initial = models.CharField(max_length=8, editable=False, default="")
 
@@ -528,7 +522,7 @@ class LabelQuerySet(models.QuerySet):
         objs = list(objs)
         for label in objs:
             label.folded = rules.fold(label.text)
-            label.sort_key, label.initial = name_order(label.text, label.language)
+            label.sort_key, label.initial = rules.name_order(label.text, label.language)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -536,7 +530,7 @@ class LabelQuerySet(models.QuerySet):
         if "text" in fields or "language" in fields:
             for label in objs:
                 label.folded = rules.fold(label.text)
-                label.sort_key, label.initial = name_order(label.text, label.language)
+                label.sort_key, label.initial = rules.name_order(label.text, label.language)
             fields = [*fields, *(f for f in ("folded", *NAME_ORDER_FIELDS) if f not in fields)]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
@@ -570,7 +564,7 @@ class Label(models.Model):
     # so that resolving a name is one look-up in an index, under the same rule on both databases:
     # "großes sprachmodell" finds "Großes Sprachmodell", "λόγος" finds "ΛΌΓΟΣ". Never set by hand.
     folded = models.CharField(max_length=600, editable=False, default="")
-    # Where the text sorts and is filed in the A–Z lists of readers of its language (`name_order`).
+    # Where the text sorts and is filed in the A–Z lists of readers of its language (`rules.name_order`).
     sort_key = models.CharField(max_length=rules.SORT_KEY_LENGTH, editable=False, default="")
     initial = models.CharField(max_length=8, editable=False, default="")
 
@@ -1121,10 +1115,10 @@ def _fold_label(sender, instance, **kwargs):
     """Every save of a label — services, admin, fixtures (raw) — keeps its `folded` text and its
     place in the A–Z lists."""
     instance.folded = rules.fold(instance.text)
-    instance.sort_key, instance.initial = name_order(instance.text, instance.language)
+    instance.sort_key, instance.initial = rules.name_order(instance.text, instance.language)
 
 
 @receiver(pre_save, sender=Term)
 def _order_term(sender, instance, **kwargs):
     """Every save of a term — services, admin, fixtures (raw) — keeps its place in the A–Z lists."""
-    instance.sort_key, instance.initial = name_order(instance.name, default_language())
+    instance.sort_key, instance.initial = rules.name_order(instance.name, default_language())

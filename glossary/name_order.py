@@ -13,13 +13,12 @@ from glossary import rules
 BATCH = 5000
 
 
-def _refile(connection, table: str, rows, language_of) -> int:
-    """Update ``table``'s rows (id, text, language) with their place; the number of rows."""
+def _refile(connection, table: str, rows) -> int:
+    """Update ``table``'s rows, given as (id, text, language), with their place; the number of rows."""
     count = 0
     with connection.cursor() as cursor:
         while batch := list(itertools.islice(rows, BATCH)):
-            values = [(pk, rules.sort_key(text, language_of(language)), rules.initial_of(text, language_of(language)))
-                      for pk, text, language in batch]
+            values = [(pk, *rules.name_order(text, language)) for pk, text, language in batch]
             count += len(values)
             if connection.vendor != "postgresql":  # in process: row by row is quick
                 cursor.executemany(f"UPDATE {table} SET sort_key = %s, initial = %s WHERE id = %s",
@@ -38,7 +37,8 @@ def _refile(connection, table: str, rows, language_of) -> int:
 def refile_names(connection, term_model, label_model, glossary_language: str) -> tuple[int, int]:
     """Refile every term (by its name, in ``glossary_language``) and every label (in its own
     language); the numbers of terms and labels. The models may be a migration's."""
-    terms = term_model.objects.order_by("pk").values_list("pk", "name", "pk").iterator(chunk_size=BATCH)
+    terms = term_model.objects.order_by("pk").values_list("pk", "name").iterator(chunk_size=BATCH)
     labels = label_model.objects.order_by("pk").values_list("pk", "text", "language").iterator(chunk_size=BATCH)
-    return (_refile(connection, term_model._meta.db_table, terms, lambda _: glossary_language),
-            _refile(connection, label_model._meta.db_table, labels, lambda language: language))
+    return (_refile(connection, term_model._meta.db_table,
+                    ((pk, name, glossary_language) for pk, name in terms)),
+            _refile(connection, label_model._meta.db_table, labels))

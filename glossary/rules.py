@@ -112,6 +112,12 @@ def initial_of(name: str, language: str = "") -> str:
     return label if kind == icu.UAlphabeticIndexLabelType.NORMAL else text[:1].upper()[:1]
 
 
+def name_order(name: str, language: str = "") -> tuple[str, str]:
+    """A name's place in the A–Z lists, as terms and labels store it: its sort key and the letter
+    it is filed under, in ``language``."""
+    return sort_key(name, language), initial_of(name, language)
+
+
 def letter_asked(letter: str, language: str = "") -> str:
     """The letter of the A–Z index ``?letter=`` asks for, in ``language``: the one it is filed under
     ("é" → "E" in French, "ä" → "Ä" in Swedish), or for a few letters, the index's letter they are

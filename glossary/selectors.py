@@ -30,7 +30,7 @@ from glossary.search import AUTOCOMPLETE_LIMIT, RankedTerms, Result, Scope, sear
 @dataclass(frozen=True)
 class Listed:
     """What terms are listed by for a reader (`with_listed_name`): the field with the name shown,
-    the one with its sort key and the one with the letter it is filed under (`models.name_order`),
+    the one with its sort key and the one with the letter it is filed under (`rules.name_order`),
     and the language the A–Z index is in."""
 
     name: str
@@ -96,14 +96,14 @@ def with_listed_name(terms: QuerySet, language: str | None) -> tuple[QuerySet, L
     one-preferred-label-a-language index."""
     tags = tags_named_for(language) if language else []
     if not tags:
-        return terms, Listed("name", "sort_key", "initial", default_language())
+        return terms, Listed("name", "sort_key", "initial", index_language(language))
     joins = {f"listed_{i}": FilteredRelation("labels", condition=Q(labels__kind=LabelKind.PREFERRED,
                                                                     labels__language=tag))
              for i, tag in enumerate(tags)}
     fields = {f"listed_{own}": Coalesce(*(F(f"{join}__{label}") for join in joins), own)
               for own, label in (("name", "text"), ("sort_key", "sort_key"), ("initial", "initial"))}
     return (terms.alias(**joins).alias(**fields),
-            Listed("listed_name", "listed_sort_key", "listed_initial", tags[0]))
+            Listed("listed_name", "listed_sort_key", "listed_initial", index_language(language)))
 
 
 # ?lacking= of the term lists: what a term lacks, as the quality report counts it.

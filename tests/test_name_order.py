@@ -10,7 +10,7 @@ from glossary import rules, services
 from glossary.models import Label, Term
 
 
-def stored_right(model, text_field, language_of):
+def stored_wrong(model, text_field, language_of):
     """The rows whose stored place is not the one their text has; [] when every row is right."""
     return [(getattr(row, text_field), row.sort_key, row.initial) for row in model.objects.all()
             if (row.sort_key, row.initial) != (rules.sort_key(getattr(row, text_field), language_of(row)),
@@ -43,8 +43,8 @@ def test_every_way_a_term_or_label_is_written_keeps_its_place_in_the_a_to_z(make
     import_document(read_file(path))  # plain tuples, COPY on PostgreSQL
     assert Term.objects.get(slug="elevage").initial == "E"
     call_command("generate_glossary", terms=20, relations=0, seed=5, verbosity=0)  # bulk_create
-    assert stored_right(Term, "name", lambda _: "en") == []
-    assert stored_right(Label, "text", lambda label: label.language) == []
+    assert stored_wrong(Term, "name", lambda _: "en") == []
+    assert stored_wrong(Label, "text", lambda label: label.language) == []
 
 
 def test_refile_names_follows_a_change_of_the_glossarys_language(make_term, client, settings):
@@ -112,5 +112,6 @@ def test_the_database_orders_sort_keys_byte_by_byte():
             assert cursor.fetchall() == [("glossary_label", "C"), ("glossary_term", "C")]
     Term.objects.bulk_create(Term(name=name, slug=f"t{i}") for i, name in enumerate(
         ["zèbre", "Église", "eau", "bovin", "bétail", "Ärm", "9 lives", "λόγος", "ёлка", "大语言模型", "a", "Ab", "á"]))
-    keys = list(Term.objects.order_by("sort_key").values_list("sort_key", flat=True))
-    assert keys == sorted(keys) and len(set(keys)) > 10
+    # The database's order of the keys is the collation's order of the names.
+    assert list(Term.objects.order_by("sort_key").values_list("name", flat=True)) == [
+        "9 lives", "a", "á", "Ab", "Ärm", "bétail", "bovin", "eau", "Église", "zèbre", "λόγος", "ёлка", "大语言模型"]

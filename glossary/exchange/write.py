@@ -21,7 +21,7 @@ from glossary.models import LABEL_FIELDS, MAPPING_FIELDS, NOTE_FIELDS
 from glossary.history import HISTORY_COLUMNS, history_values
 from glossary.models import (
     NAME_ORDER_FIELDS, PUBLIC_STATUSES, Category, Label, Mapping, Note, Reference, Relation, RelationType, Term,
-    default_language, name_order,
+    default_language,
 )
 
 BATCH = 5000
@@ -211,10 +211,10 @@ def insert_rows(model, fields, rows, progress=no_progress, what="rows"):
     if model is Label and "folded" not in fields:  # the columns `Label.save` would have set
         text, language = fields.index("text"), fields.index("language")
         fields = [*fields, "folded", *NAME_ORDER_FIELDS]
-        rows = [(*row, rules.fold(row[text]), *name_order(row[text], row[language])) for row in rows]
+        rows = [(*row, rules.fold(row[text]), *rules.name_order(row[text], row[language])) for row in rows]
     if model is Term and "sort_key" not in fields:  # as `Term.save` would have
         name, language = fields.index("name"), default_language()
-        fields, rows = [*fields, *NAME_ORDER_FIELDS], [(*row, *name_order(row[name], language)) for row in rows]
+        fields, rows = [*fields, *NAME_ORDER_FIELDS], [(*row, *rules.name_order(row[name], language)) for row in rows]
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(name) for name in fields]
     names = ", ".join(quote(column.column) for column in columns)
